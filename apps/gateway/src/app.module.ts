@@ -1,0 +1,22 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { RabtConfigModule } from '@rabt/config';
+import { KafkaModule, KafkaReadinessIndicator } from '@rabt/kafka';
+import { ObservabilityModule } from '@rabt/observability';
+import { DatabaseReadinessIndicator, PersistenceModule } from '@rabt/persistence';
+import type { GatewayConfig } from './config/gateway.config';
+
+/** Composition root only: which modules make up the gateway. */
+@Module({})
+export class AppModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        RabtConfigModule.forRoot(config),
+        KafkaModule.forRoot(),
+        PersistenceModule.forRoot(),
+        ObservabilityModule.forRoot({ readiness: [KafkaReadinessIndicator, DatabaseReadinessIndicator] }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,8 @@
+import { exitOnStartupFailure, runService } from '@rabt/runtime';
+import { AppModule } from './app.module';
+import { loadGatewayConfig } from './config/gateway.config';
+
+exitOnStartupFailure(async () => {
+  const config = loadGatewayConfig();
+  await runService({ rootModule: AppModule.forRoot(config), config });
+});

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+
+/**
+ * A fragment maps a set of environment variables to one typed piece of configuration.
+ * Apps compose fragments; every variable is validated in one pass so start-up reports
+ * every problem at once.
+ */
+export interface ConfigFragment<Env extends z.ZodRawShape, Out> {
+  /** The Nest injection token (an abstract class) this fragment's value is provided as. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly token: abstract new (...args: any[]) => Out;
+  readonly env: Env;
+  readonly map: (env: z.infer<z.ZodObject<Env>>) => Out;
+  /** Names of variables whose values must never be printed. */
+  readonly secrets?: readonly (keyof Env & string)[];
+}
+
+export function fragment<Env extends z.ZodRawShape, Out>(def: ConfigFragment<Env, Out>): ConfigFragment<Env, Out> {
+  return def;
+}
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce
+  .number({ message: 'must be a port number' })
+  .int({ message: 'must be a whole number' })
+  .min(1, { message: 'must be between 1 and 65535' })
+  .max(65535, { message: 'must be between 1 and 65535' });
+
+const positiveInt = z.coerce.number({ message: 'must be a number' }).int({ message: 'must be a whole number' }).positive({ message: 'must be greater than 0' });
+
+const hostPort = /^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/;
+
+export abstract class KafkaConfig {
+  abstract readonly brokers: readonly string[];
+  abstract readonly clientId: string;
+  abstract readonly ssl: boolean;
+  abstract readonly sasl?: { readonly mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; readonly username: string; readonly password: string };
+  abstract readonly defaultPartitions: number;
+  abstract readonly replicationFactor: number;
+}
+
+export const kafkaFragment = (clientId: string) =>
+  fragment({
+    token: KafkaConfig,
+    env: {
+      KAFKA_BROKERS: z
+        .string()
+        .default('127.0.0.1:9092')
+        .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
+        .refine((list) => list.length > 0 && list.every((b) => hostPort.test(b)), {
+          message: 'must be a comma-separated list of host:port',
+        }),
+      KAFKA_CLIENT_ID: z.string().min(1).default(clientId),
+      KAFKA_SSL: bool.default(false),
+      KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+      KAFKA_SASL_USERNAME: z.string().optional(),
+      KAFKA_SASL_PASSWORD: z.string().optional(),
+      KAFKA_DEFAULT_PARTITIONS: positiveInt.default(3),
+      KAFKA_REPLICATION_FACTOR: positiveInt.default(1),
+    },
+    secrets: ['KAFKA_SASL_PASSWORD'],
+    map: (e): KafkaConfig => ({
+      brokers: e.KAFKA_BROKERS,
+      clientId: e.KAFKA_CLIENT_ID,
+      ssl: e.KAFKA_SSL,
+      ...(e.KAFKA_SASL_MECHANISM
+        ? { sasl: { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_SASL_USERNAME ?? '', password: e.KAFKA_SASL_PASSWORD ?? '' } }
+        : {}),
+      defaultPartitions: e.KAFKA_DEFAULT_PARTITIONS,
+      replicationFactor: e.KAFKA_REPLICATION_FACTOR,
+    }),
+  });
+
+export abstract class DatabaseConfig {
+  abstract readonly url: string;
+  abstract readonly poolMax: number;
+  abstract readonly ssl: boolean;
+}
+
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/rabt';
+
+export const databaseFragment = () =>
+  fragment({
+    token: DatabaseConfig,
+    env: {
+      DATABASE_URL: z
+        .string()
+        .default(DEFAULT_DATABASE_URL)
+        .refine((u) => /^postgres(ql)?:\/\/[^/]+\/[^/?]+/.test(u), { message: 'must be a postgres:// URL naming a database' }),
+      DATABASE_POOL_MAX: positiveInt.default(10),
+      DATABASE_SSL: bool.default(false),
+    },
+    secrets: ['DATABASE_URL'],
+    map: (e): DatabaseConfig => ({ url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, ssl: e.DATABASE_SSL }),
+  });
+
+export abstract class HttpConfig {
+  abstract readonly host: string;
+  abstract readonly port: number;
+  abstract readonly bodyLimitBytes: number;
+}
+
+/** HTTP listener; each app names its own port variable, e.g. GATEWAY_PORT. */
+export const httpFragment = <P extends string>(portVariable: P, defaultPort: number) =>
+  fragment({
+    token: HttpConfig,
+    env: {
+      [portVariable]: port.default(defaultPort),
+      HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+      HTTP_BODY_LIMIT_BYTES: positiveInt.default(1024 * 1024),
+    } as { [K in P]: z.ZodDefault<typeof port> } & {
+      HTTP_HOST: z.ZodDefault<z.ZodString>;
+      HTTP_BODY_LIMIT_BYTES: z.ZodDefault<typeof positiveInt>;
+    },
+    map: (e): HttpConfig => {
+      const v = e as Record<string, unknown>;
+      return { host: v['HTTP_HOST'] as string, port: v[portVariable] as number, bodyLimitBytes: v['HTTP_BODY_LIMIT_BYTES'] as number };
+    },
+  });
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export abstract class LoggingConfig {
+  abstract readonly service: string;
+  abstract readonly level: (typeof LOG_LEVELS)[number];
+  abstract readonly pretty: boolean;
+}
+
+export const loggingFragment = (service: string) =>
+  fragment({
+    token: LoggingConfig,
+    env: {
+      LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+      LOG_PRETTY: bool.default(false),
+    },
+    map: (e): LoggingConfig => ({ service, level: e.LOG_LEVEL, pretty: e.LOG_PRETTY }),
+  });
+
+export const configTypes = { bool, port, positiveInt };

@@ -1,0 +1,3 @@
+export * from './config.fragments';
+export * from './config.loader';
+export * from './config.module';

@@ -1,0 +1,76 @@
+import type { Admin, Kafka } from 'kafkajs';
+
+export interface TopicSpec {
+  readonly name: string;
+  readonly partitions?: number;
+  /** Retention in milliseconds; -1 keeps records forever. */
+  readonly retentionMs?: number;
+  readonly cleanupPolicy?: 'delete' | 'compact';
+}
+
+export interface TopicDefaults {
+  readonly partitions: number;
+  readonly replicationFactor: number;
+}
+
+/** Creates topics from the catalogue (idempotently) and answers cluster questions. */
+export class TopicAdmin {
+  private readonly admin: Admin;
+  private connected: Promise<void> | undefined;
+
+  constructor(
+    kafka: Kafka,
+    private readonly defaults: TopicDefaults,
+  ) {
+    this.admin = kafka.admin();
+  }
+
+  private connect(): Promise<void> {
+    this.connected ??= this.admin.connect().catch((e: unknown) => {
+      this.connected = undefined;
+      throw e;
+    });
+    return this.connected;
+  }
+
+  /** Creates the topics that do not exist yet; existing ones are left as they are. Returns the names created. */
+  async ensureTopics(specs: readonly TopicSpec[]): Promise<string[]> {
+    await this.connect();
+    const existing = new Set(await this.admin.listTopics());
+    const missing = specs.filter((s) => !existing.has(s.name));
+    if (missing.length === 0) return [];
+    await this.admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((s) => ({
+        topic: s.name,
+        numPartitions: s.partitions ?? this.defaults.partitions,
+        replicationFactor: this.defaults.replicationFactor,
+        configEntries: [
+          ...(s.retentionMs !== undefined ? [{ name: 'retention.ms', value: String(s.retentionMs) }] : []),
+          ...(s.cleanupPolicy ? [{ name: 'cleanup.policy', value: s.cleanupPolicy }] : []),
+        ],
+      })),
+    });
+    return missing.map((s) => s.name);
+  }
+
+  async describeTopic(name: string): Promise<{ partitions: number; config: Record<string, string> }> {
+    await this.connect();
+    const { topics } = await this.admin.fetchTopicMetadata({ topics: [name] });
+    const configs = await this.admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name }] });
+    const config: Record<string, string> = {};
+    for (const entry of configs.resources[0]?.configEntries ?? []) config[entry.configName] = entry.configValue;
+    return { partitions: topics[0]?.partitions.length ?? 0, config };
+  }
+
+  async listTopics(): Promise<string[]> {
+    await this.connect();
+    return this.admin.listTopics();
+  }
+
+  async disconnect(): Promise<void> {
+    if (!this.connected) return;
+    this.connected = undefined;
+    await this.admin.disconnect();
+  }
+}

@@ -1,0 +1,26 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+export const AGENCY_STATUSES = ['active', 'suspended'] as const;
+export type AgencyStatus = (typeof AGENCY_STATUSES)[number];
+
+/** A government agency party to Rabt; `code` is its short name (mom, rop, moci, …). */
+@Entity({ name: 'agency' })
+export class AgencyEntity {
+  @PrimaryColumn({ type: 'varchar', length: 16 })
+  code!: string;
+
+  @Column({ name: 'name_en', type: 'varchar', length: 200 })
+  nameEn!: string;
+
+  @Column({ name: 'name_ar', type: 'varchar', length: 200 })
+  nameAr!: string;
+
+  @Column({ type: 'varchar', length: 16, default: 'active' })
+  status!: AgencyStatus;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

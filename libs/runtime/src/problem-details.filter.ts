@@ -1,0 +1,65 @@
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainException, type ProblemMapping } from './domain.exception';
+import { genericProblem, internalProblem, problem, PROBLEM_CONTENT_TYPE, type ProblemDocument } from './problem-details';
+
+/**
+ * The one HTTP error mapping for a service: domain exceptions by their code (through the
+ * mappings the app registers), Nest/Fastify HTTP errors by status, anything else a 500 whose
+ * error id is both in the answer and in the log line with the stack.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+  private readonly mapping: ProblemMapping<string>;
+
+  constructor(mappings: readonly ProblemMapping<string>[] = []) {
+    this.mapping = Object.assign({}, ...mappings) as ProblemMapping<string>;
+  }
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const doc = this.toProblem(exception);
+    sendProblem(reply, { ...doc, instance: request.url });
+  }
+
+  toProblem(exception: unknown): ProblemDocument {
+    if (exception instanceof DomainException) {
+      const type = this.mapping[exception.code];
+      if (type) {
+        return {
+          ...problem(exception.code, type.status, type.title, exception.message, { ...(exception.details ?? {}) }),
+          ...(type.retryAfterSeconds ? { retryAfterSeconds: type.retryAfterSeconds } : {}),
+        };
+      }
+      this.logger.error({ err: exception, code: exception.code }, 'domain exception without a problem mapping');
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      const message = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);
+      return genericProblem(status, Array.isArray(message) ? message.join('; ') : String(message));
+    }
+    const fastifyStatus = fastifyErrorStatus(exception);
+    if (fastifyStatus) return genericProblem(fastifyStatus, (exception as Error).message);
+    const doc = internalProblem();
+    this.logger.error({ err: exception, errorId: doc.errorId }, 'unhandled error');
+    return doc;
+  }
+}
+
+/** Fastify's own errors (body parsing, limits) carry a statusCode and an FST_ code. */
+export function fastifyErrorStatus(e: unknown): number | undefined {
+  const err = e as { statusCode?: unknown; code?: unknown };
+  if (typeof err?.statusCode === 'number' && typeof err.code === 'string' && err.code.startsWith('FST_') && err.statusCode >= 400 && err.statusCode < 500) {
+    return err.statusCode;
+  }
+  return undefined;
+}
+
+export function sendProblem(reply: FastifyReply, doc: ProblemDocument): void {
+  const { retryAfterSeconds, ...body } = doc as ProblemDocument & { retryAfterSeconds?: number };
+  if (retryAfterSeconds) void reply.header('Retry-After', String(retryAfterSeconds));
+  void reply.status(doc.status).header('Content-Type', PROBLEM_CONTENT_TYPE).send(body);
+}

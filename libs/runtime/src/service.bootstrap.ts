@@ -1,0 +1,74 @@
+import 'reflect-metadata';
+import { Logger as NestLogger, type DynamicModule, type ExceptionFilter, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { ConfigValidationError, type HttpConfig, type LoadedConfig, type LoggingConfig } from '@rabt/config';
+import { MetricsService } from '@rabt/observability';
+import { ProblemDetailsFilter } from './problem-details.filter';
+
+export interface ServiceOptions {
+  readonly rootModule: DynamicModule;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly config: LoadedConfig<any> & { readonly values: { readonly http: HttpConfig; readonly logging: LoggingConfig } };
+  /** Replaces the problem+json filter (e.g. the schema registry answers in Confluent's error shape). */
+  readonly exceptionFilter?: ExceptionFilter;
+  /** Last words before listening: OpenAPI, extra Fastify plugins, … */
+  readonly configure?: (app: NestFastifyApplication) => Promise<void> | void;
+  /** Force exit if graceful shutdown takes longer than this. */
+  readonly shutdownTimeoutMs?: number;
+}
+
+/**
+ * Creates a service's Nest app on Fastify without listening: logger, error filter, HTTP
+ * metrics, shutdown hooks. Tests use this directly with `app.inject` or `listen(0)`.
+ */
+export async function createService(options: ServiceOptions): Promise<NestFastifyApplication> {
+  const { http } = options.config.values;
+  const adapter = new FastifyAdapter({ bodyLimit: http.bodyLimitBytes, trustProxy: false, return503OnClosing: true });
+  const app = await NestFactory.create<NestFastifyApplication>(options.rootModule, adapter, { bufferLogs: true, abortOnError: false });
+  app.useLogger(app.get(Logger));
+  app.useGlobalFilters(options.exceptionFilter ?? new ProblemDetailsFilter());
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+
+  const metrics = app.get(MetricsService);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onResponse', async (request, reply) => {
+    const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };
+    metrics.httpRequests.inc(labels);
+    metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+  });
+  await options.configure?.(app);
+  return app;
+}
+
+/** main.ts of every service: create, listen, log where, and stop cleanly on SIGTERM/SIGINT. */
+export async function runService(options: ServiceOptions): Promise<INestApplication> {
+  const app = await createService(options);
+  const { http } = options.config.values;
+  await app.listen({ host: http.host, port: http.port });
+  const log = new NestLogger(options.config.service);
+  log.log({ config: options.config.printable }, `${options.config.service} listening on http://${http.host}:${http.port}`);
+  const forceExit = (signal: string) => {
+    log.log(`${signal} received: shutting down`);
+    setTimeout(() => {
+      log.error(`graceful shutdown took longer than ${options.shutdownTimeoutMs ?? 15_000} ms; exiting`);
+      process.exit(1);
+    }, options.shutdownTimeoutMs ?? 15_000).unref();
+  };
+  process.once('SIGTERM', forceExit);
+  process.once('SIGINT', forceExit);
+  return app;
+}
+
+/** Runs `main`, turning a configuration error into a readable message and exit code 78 (EX_CONFIG). */
+export function exitOnStartupFailure(main: () => Promise<unknown>): void {
+  main().catch((error: unknown) => {
+    if (error instanceof ConfigValidationError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    process.stderr.write(`startup failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}
