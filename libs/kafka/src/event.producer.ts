@@ -36,6 +36,7 @@ export class EventProducer {
 
   constructor(kafka: Kafka, options: ProducerOptions = {}) {
     this.producer = kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import type { LoggingConfig } from '@rabt/config';
+import { LoggingConfig } from '@rabt/config';
 
 /**
  * One Prometheus registry per service instance. Libraries and apps register their own

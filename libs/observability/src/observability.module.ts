@@ -1,7 +1,7 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { LoggingConfig } from '@rabt/config';
 import { MetricsService } from './metrics.service';
 import { ObservabilityController } from './observability.controller';
@@ -13,7 +13,20 @@ export interface ObservabilityOptions {
   readonly readiness: readonly Type<ReadinessIndicator>[];
 }
 
-type TracedRequest = IncomingMessage & { traceContext?: TraceContext };
+type TracedRequest = IncomingMessage & { rabtContext?: { requestId: string; trace: TraceContext } };
+
+/**
+ * The request id (caller's `x-request-id` if sane, else new) and W3C trace context of a raw
+ * request, computed once and kept on it; the HTTP server and the logger both read it here.
+ */
+export function requestContextFor(req: IncomingMessage): { requestId: string; trace: TraceContext } {
+  const traced = req as TracedRequest;
+  traced.rabtContext ??= {
+    requestId: requestIdFrom(req.headers['x-request-id']),
+    trace: traceContextFrom(req.headers['traceparent'] as string | undefined),
+  };
+  return traced.rabtContext;
+}
 
 /** Logger fields every line carries, and headers never to be logged. */
 export function pinoHttpOptions(logging: LoggingConfig) {
@@ -25,17 +38,11 @@ export function pinoHttpOptions(logging: LoggingConfig) {
       paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'],
       censor: '[redacted]',
     },
-    genReqId: (req: IncomingMessage, res: ServerResponse) => {
-      const id = requestIdFrom(req.headers['x-request-id']);
-      const traced = req as TracedRequest;
-      traced.traceContext = traceContextFrom(req.headers['traceparent'] as string | undefined);
-      res.setHeader('x-request-id', id);
-      res.setHeader('traceparent', traced.traceContext.traceparent);
-      return id;
-    },
+    // Fastify assigns the id (requestContextFor); pino-http reuses req.id when it is set.
+    genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? requestContextFor(req).requestId,
     customProps: (req: IncomingMessage) => {
-      const ctx = (req as TracedRequest).traceContext;
-      return ctx ? { traceId: ctx.traceId, spanId: ctx.spanId } : {};
+      const { trace } = requestContextFor(req);
+      return { traceId: trace.traceId, spanId: trace.spanId };
     },
     autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health/live' || req.url === '/metrics' },
     ...(logging.pretty ? { transport: { target: 'pino-pretty', options: { singleLine: true } } } : {}),

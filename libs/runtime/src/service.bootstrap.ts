@@ -1,10 +1,11 @@
 import 'reflect-metadata';
+import type { IncomingMessage } from 'node:http';
 import { Logger as NestLogger, type DynamicModule, type ExceptionFilter, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { ConfigValidationError, type HttpConfig, type LoadedConfig, type LoggingConfig } from '@rabt/config';
-import { MetricsService } from '@rabt/observability';
+import { MetricsService, requestContextFor } from '@rabt/observability';
 import { ProblemDetailsFilter } from './problem-details.filter';
 
 export interface ServiceOptions {
@@ -25,7 +26,12 @@ export interface ServiceOptions {
  */
 export async function createService(options: ServiceOptions): Promise<NestFastifyApplication> {
   const { http } = options.config.values;
-  const adapter = new FastifyAdapter({ bodyLimit: http.bodyLimitBytes, trustProxy: false, return503OnClosing: true });
+  const adapter = new FastifyAdapter({
+    bodyLimit: http.bodyLimitBytes,
+    trustProxy: false,
+    return503OnClosing: true,
+    genReqId: (req: IncomingMessage) => requestContextFor(req).requestId,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(options.rootModule, adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(options.exceptionFilter ?? new ProblemDetailsFilter());
@@ -33,6 +39,10 @@ export async function createService(options: ServiceOptions): Promise<NestFastif
 
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (request, reply) => {
+    const { requestId, trace } = requestContextFor(request.raw);
+    void reply.header('x-request-id', requestId).header('traceparent', trace.traceparent);
+  });
   fastify.addHook('onResponse', async (request, reply) => {
     const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };
     metrics.httpRequests.inc(labels);
