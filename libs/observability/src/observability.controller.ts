@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { MetricsService } from './metrics.service';
@@ -20,11 +20,18 @@ export class ObservabilityController {
     return this.health.check([async () => this.indicators.check('process').up({ uptimeSeconds: Math.round(process.uptime()) })]);
   }
 
-  /** Every dependency answers: 200 when all are up, 503 (with which is down) otherwise. */
+  /**
+   * Every dependency answers: 200 when all are up, 503 with terminus' own report (which one
+   * is down, and why) otherwise — a load balancer and an operator read the same document.
+   */
   @Get('health/ready')
-  @HealthCheck({ swaggerDocumentation: false })
-  ready() {
-    return this.health.check(this.readiness.map((r) => () => r.isReady()));
+  async ready(@Res() reply: FastifyReply): Promise<void> {
+    try {
+      await reply.status(200).send(await this.health.check(this.readiness.map((r) => () => r.isReady())));
+    } catch (e) {
+      if (!(e instanceof ServiceUnavailableException)) throw e;
+      await reply.status(503).header('Cache-Control', 'no-store').send(e.getResponse());
+    }
   }
 
   @Get('metrics')

@@ -35,7 +35,6 @@ export async function createService(options: ServiceOptions): Promise<NestFastif
   const app = await NestFactory.create<NestFastifyApplication>(options.rootModule, adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(options.exceptionFilter ?? new ProblemDetailsFilter());
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
 
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();
@@ -59,15 +58,26 @@ export async function runService(options: ServiceOptions): Promise<INestApplicat
   await app.listen({ host: http.host, port: http.port });
   const log = new NestLogger(options.config.service);
   log.log({ config: options.config.printable }, `${options.config.service} listening on http://${http.host}:${http.port}`);
-  const forceExit = (signal: string) => {
+  // Our own signal handling rather than Nest's enableShutdownHooks (which re-raises the signal):
+  // close the app — consumers stop, in-flight requests finish, producers flush — then exit 0.
+  // A shutdown that hangs is cut off so an orchestrator never waits forever.
+  const timeoutMs = options.shutdownTimeoutMs ?? 15_000;
+  const shutdown = (signal: NodeJS.Signals) => {
     log.log(`${signal} received: shutting down`);
     setTimeout(() => {
-      log.error(`graceful shutdown took longer than ${options.shutdownTimeoutMs ?? 15_000} ms; exiting`);
+      log.error(`graceful shutdown took longer than ${timeoutMs} ms; exiting`);
       process.exit(1);
-    }, options.shutdownTimeoutMs ?? 15_000).unref();
+    }, timeoutMs).unref();
+    app.close().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        log.error({ err: e }, 'error during shutdown');
+        process.exit(1);
+      },
+    );
   };
-  process.once('SIGTERM', forceExit);
-  process.once('SIGINT', forceExit);
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
   return app;
 }
 

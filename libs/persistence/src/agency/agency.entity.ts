@@ -1,10 +1,12 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 export const AGENCY_STATUSES = ['active', 'suspended'] as const;
 export type AgencyStatus = (typeof AGENCY_STATUSES)[number];
 
 /** A government agency party to Rabt; `code` is its short name (mom, rop, moci, …). */
 @Entity({ name: 'agency' })
+@Check('CHK_agency_code', `"code" ~ '^[a-z][a-z0-9]{1,15}$'`)
+@Check('CHK_agency_status', `"status" IN ('active', 'suspended')`)
 export class AgencyEntity {
   @PrimaryColumn({ type: 'varchar', length: 16 })
   code!: string;

@@ -1,0 +1,125 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { WORKSPACE_ROOT } from '@rabt/testing';
+
+const run = promisify(execFile);
+const STACK = join(WORKSPACE_ROOT, 'deploy/local/stack.sh');
+const PORT = 19292;
+const runDir = mkdtempSync(join(tmpdir(), 'rabt-stack-test-'));
+const baseEnv = { ...process.env, RABT_RUN_DIR: runDir, RABT_KAFKA_PORT: String(PORT), RABT_KAFKA_CONTROLLER_PORT: String(PORT + 1) };
+delete baseEnv['KAFKA_BROKERS'];
+
+/** A PATH with the usual tools but without java and mvn (and so without the network Maven needs). */
+function pathWithout(...missing: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rabt-path-'));
+  for (const tool of ['bash', 'sed', 'cat', 'head', 'base64', 'tr', 'grep', 'ls', 'wc', 'mkdir', 'rm', 'mv', 'sleep', 'seq', 'setsid', 'nohup', 'dirname', 'node', 'java', 'mvn']) {
+    if (missing.includes(tool)) continue;
+    const found = execFileSync('bash', ['-c', `command -v ${tool} || true`]).toString().trim();
+    if (found) symlinkSync(found, join(dir, tool));
+  }
+  return dir;
+}
+
+async function stack(cmd: string, env: NodeJS.ProcessEnv = baseEnv) {
+  try {
+    const { stdout, stderr } = await run('bash', [STACK, cmd], { env, cwd: WORKSPACE_ROOT, timeout: 120_000 });
+    return { code: 0, out: stdout + stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, out: err.stdout + err.stderr };
+  }
+}
+
+function brokerProcesses(): string[] {
+  const out = execFileSync('bash', ['-c', `ps -eo pid,args | grep "[k]afka.Kafka ${runDir}" || true`]).toString();
+  return out.split('\n').filter(Boolean);
+}
+
+afterAll(async () => {
+  await stack('kafka-down');
+  rmSync(runDir, { recursive: true, force: true });
+});
+
+describe('deploy/local/stack.sh', () => {
+  it('starts a broker from the cached jars with neither mvn nor network, and a second up is instant', async () => {
+    const env = { ...baseEnv, PATH: pathWithout('mvn') };
+    const first = await stack('kafka-up', env);
+    expect(first.out).toContain(`up on 127.0.0.1:${PORT}`);
+    expect(first.code).toBe(0);
+    const started = Date.now();
+    const again = await stack('kafka-up', env);
+    expect(again.code).toBe(0);
+    expect(again.out).toContain('already running');
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it('writes the broker log to a known file', () => {
+    expect(readdirSync(join(runDir, 'logs', `kafka-${PORT}`))).toContain('kafka.log');
+  });
+
+  it('stops the broker cleanly and leaves no java process behind', async () => {
+    expect(brokerProcesses()).toHaveLength(1);
+    const down = await stack('kafka-down');
+    expect(down.code).toBe(0);
+    expect(brokerProcesses()).toEqual([]);
+    expect((await stack('kafka-down')).out).toContain('not running');
+  });
+
+  it('names what to install when java is missing', async () => {
+    const res = await stack('kafka-up', { ...baseEnv, PATH: pathWithout('java', 'mvn') });
+    expect(res.code).not.toBe(0);
+    expect(res.out).toMatch(/java is not installed\. Install a Java 17\+ runtime/);
+  });
+
+  it('names what to install when Maven is needed (nothing cached) but missing', async () => {
+    const emptyCache = join(runDir, 'empty-cache');
+    mkdirSync(emptyCache, { recursive: true });
+    const res = await stack('kafka-up', { ...baseEnv, RABT_CACHE_DIR: emptyCache, PATH: pathWithout('mvn') });
+    expect(res.code).not.toBe(0);
+    expect(res.out).toMatch(/mvn is not installed\. Install Apache Maven/);
+  });
+
+  it('starts nothing when KAFKA_BROKERS points at another cluster', async () => {
+    const res = await stack('kafka-up', { ...baseEnv, KAFKA_BROKERS: 'kafka.example.internal:9092' });
+    expect(res.code).toBe(0);
+    expect(res.out).toContain('using that cluster, no local broker');
+    expect(brokerProcesses()).toEqual([]);
+  });
+});
+
+describe('deploy/local/postgres.ts', () => {
+  const pgRunDir = mkdtempSync(join(tmpdir(), 'rabt-pg-test-'));
+  const env = { ...baseEnv, RABT_RUN_DIR: pgRunDir, RABT_LOCAL_PG_PORT: '55433' };
+  delete env['DATABASE_URL'];
+  const postgres = (cmd: string, e: NodeJS.ProcessEnv = env) =>
+    run(join(WORKSPACE_ROOT, 'node_modules/.bin/tsx'), ['--tsconfig', 'tsconfig.base.json', 'deploy/local/postgres.ts', cmd], { env: e, cwd: WORKSPACE_ROOT, timeout: 120_000 })
+      .then(({ stdout, stderr }) => ({ code: 0, out: stdout + stderr }))
+      .catch((err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, out: err.stdout + err.stderr }));
+
+  afterAll(async () => {
+    await postgres('down');
+    rmSync(pgRunDir, { recursive: true, force: true });
+  });
+
+  it('starts an embedded Postgres when none answers, creates the database and migrates it; down stops it', async () => {
+    execFileSync('chmod', ['755', pgRunDir]); // the unprivileged postgres user must reach its data dir
+    const up = await postgres('up');
+    expect(up.out).toContain('initialising an embedded one');
+    expect(up.out).toMatch(/postgres ready at 127\.0\.0\.1:55433\/rabt \(applied CreateAgency/);
+    expect(up.code).toBe(0);
+    expect((await postgres('up')).out).toContain('migrations up to date');
+    const down = await postgres('down');
+    expect(down.out).toContain('embedded Postgres stopped');
+    expect((await postgres('status')).out).toContain('not answering');
+  });
+
+  it('never starts one for an explicit DATABASE_URL: it says nothing answers there', async () => {
+    const res = await postgres('up', { ...env, DATABASE_URL: 'postgres://postgres@127.0.0.1:55439/rabt' });
+    expect(res.code).not.toBe(0);
+    expect(res.out).toContain('DATABASE_URL points at 127.0.0.1:55439, but no Postgres answers there');
+  });
+});

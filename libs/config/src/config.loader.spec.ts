@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { databaseFragment, httpFragment, kafkaFragment, loggingFragment } from './config.fragments';
+import { ConfigValidationError, loadConfig } from './config.loader';
+
+const fragments = () => ({
+  http: httpFragment('DEMO_PORT', 8099),
+  logging: loggingFragment('demo'),
+  kafka: kafkaFragment('rabt-demo'),
+  database: databaseFragment(),
+});
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig('demo', fragments(), env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigValidationError);
+    return [...(e as ConfigValidationError).problems];
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+describe('loadConfig', () => {
+  it('gives working single-machine defaults when nothing is set', () => {
+    const { values } = loadConfig('demo', fragments(), {});
+    expect(values.http).toEqual({ host: '127.0.0.1', port: 8099, bodyLimitBytes: 1048576 });
+    expect(values.kafka.brokers).toEqual(['127.0.0.1:9092']);
+    expect(values.kafka.clientId).toBe('rabt-demo');
+    expect(values.database.url).toBe('postgres://postgres@127.0.0.1:5432/rabt');
+    expect(values.logging).toEqual({ service: 'demo', level: 'info', pretty: false });
+  });
+
+  it('reads and converts the values that are set', () => {
+    const { values } = loadConfig('demo', fragments(), {
+      DEMO_PORT: '9000',
+      KAFKA_BROKERS: 'k1:9092, k2:9093',
+      KAFKA_SSL: 'true',
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'rabt',
+      KAFKA_SASL_PASSWORD: 's3cret',
+      LOG_LEVEL: 'debug',
+    });
+    expect(values.http.port).toBe(9000);
+    expect(values.kafka.brokers).toEqual(['k1:9092', 'k2:9093']);
+    expect(values.kafka.ssl).toBe(true);
+    expect(values.kafka.sasl).toEqual({ mechanism: 'scram-sha-512', username: 'rabt', password: 's3cret' });
+    expect(values.logging.level).toBe('debug');
+  });
+
+  it('rejects every bad value at once, naming the variable, the rule and the value', () => {
+    const problems = problemsOf({ DEMO_PORT: '70000', KAFKA_BROKERS: 'no-port-here', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x/y', KAFKA_SSL: 'maybe' });
+    expect(problems).toHaveLength(5);
+    expect(problems).toContain('DEMO_PORT: must be between 1 and 65535 (got "70000")');
+    expect(problems).toContain('KAFKA_BROKERS: must be a comma-separated list of host:port (got "no-port-here")');
+    expect(problems).toContain('LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "loud")');
+    expect(problems).toContain('KAFKA_SSL: must be true or false (got "maybe")');
+    expect(problems.find((p) => p.startsWith('DATABASE_URL:'))).toBe('DATABASE_URL: must be a postgres:// URL naming a database (got (secret, not shown))');
+  });
+
+  it('rejects a port that is not a number', () => {
+    expect(problemsOf({ DEMO_PORT: 'eighty' })).toEqual(['DEMO_PORT: must be a port number (got "eighty")']);
+  });
+
+  it('puts the service name and one line per problem in the error message', () => {
+    expect(() => loadConfig('demo', fragments(), { DEMO_PORT: '0' })).toThrow(
+      'Invalid configuration for demo:\n  - DEMO_PORT: must be between 1 and 65535 (got "0")',
+    );
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig('demo', fragments(), { DEMO_PORT: '' }).values.http.port).toBe(8099);
+  });
+
+  it('masks secrets in the printable view but keeps the rest readable', () => {
+    const { printable } = loadConfig('demo', fragments(), {
+      DATABASE_URL: 'postgres://rabt:hunter2@db.internal:5432/rabt',
+      KAFKA_SASL_MECHANISM: 'plain',
+      KAFKA_SASL_PASSWORD: 'topsecret',
+    });
+    expect(printable['DATABASE_URL']).toBe('postgres://rabt:***@db.internal:5432/rabt');
+    expect(printable['KAFKA_SASL_PASSWORD']).toBe('***');
+    expect(JSON.stringify(printable)).not.toMatch(/hunter2|topsecret/);
+    expect(printable['KAFKA_BROKERS']).toBe('127.0.0.1:9092');
+  });
+});

@@ -1,0 +1,101 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { Client } from 'pg';
+
+const run = promisify(execFile);
+
+export const WORKSPACE_ROOT = resolve(__dirname, '..', '..', '..');
+const STACK = join(WORKSPACE_ROOT, 'deploy', 'local', 'stack.sh');
+
+/** The shared local stack the test run uses (npm test brings it up). */
+export const testStack = {
+  kafkaBrokers: process.env['KAFKA_BROKERS'] || '127.0.0.1:9092',
+  databaseUrl: process.env['DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/rabt',
+};
+
+/** A name no other test (or earlier run) uses: topics, groups, subjects. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+export interface ThrowawayDatabase {
+  readonly url: string;
+  drop(): Promise<void>;
+}
+
+/** An empty database on the test server, for tests that need a schema of their own. */
+export async function createThrowawayDatabase(prefix = 'rabt_test'): Promise<ThrowawayDatabase> {
+  const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const admin = new URL(testStack.databaseUrl);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(testStack.databaseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new Client({ connectionString: admin.toString() });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+export interface EphemeralBroker {
+  readonly brokers: string;
+  readonly port: number;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Stops the broker and deletes its data. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * A Kafka broker of the test's own, started by the same stack script on other ports and in a
+ * temporary run folder, so a test may stop it without disturbing the shared broker.
+ */
+export function ephemeralBroker(port: number): EphemeralBroker {
+  const runDir = mkdtempSync(join(tmpdir(), 'rabt-kafka-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, RABT_RUN_DIR: runDir, RABT_KAFKA_PORT: String(port), RABT_KAFKA_CONTROLLER_PORT: String(port + 1) };
+  delete env['KAFKA_BROKERS'];
+  const stack = (cmd: string) => run('bash', [STACK, cmd], { env, cwd: WORKSPACE_ROOT, timeout: 120_000 });
+  return {
+    brokers: `127.0.0.1:${port}`,
+    port,
+    start: async () => void (await stack('kafka-up')),
+    stop: async () => void (await stack('kafka-down')),
+    destroy: async () => {
+      await stack('kafka-down');
+      rmSync(runDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `probe` until it returns true or `timeoutMs` passes. */
+export async function eventually(probe: () => Promise<boolean> | boolean, timeoutMs = 30_000, intervalMs = 250): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      if (await probe()) return;
+    } catch (e) {
+      lastError = e;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
+}
