@@ -56,5 +56,6 @@ export default tseslint.config(
     },
   },
   { files: ['libs/kafka/**/*.ts'], rules: { 'no-restricted-imports': 'off' } },
-  { files: ['libs/config/src/**/*.ts', 'deploy/**/*.ts', 'libs/testing/**/*.ts'], rules: { 'no-restricted-properties': 'off' } },
+  // Tests set up child processes' environments; deploy scripts run before any service config exists.
+  { files: ['libs/config/src/**/*.ts', 'deploy/**/*.ts', 'libs/testing/**/*.ts', '**/*.spec.ts', '**/*.int-spec.ts'], rules: { 'no-restricted-properties': 'off' } },
 );

@@ -10,7 +10,7 @@ const run = promisify(execFile);
 const STACK = join(WORKSPACE_ROOT, 'deploy/local/stack.sh');
 const PORT = 19292;
 const runDir = mkdtempSync(join(tmpdir(), 'rabt-stack-test-'));
-const baseEnv = { ...process.env, RABT_RUN_DIR: runDir, RABT_KAFKA_PORT: String(PORT), RABT_KAFKA_CONTROLLER_PORT: String(PORT + 1) };
+const baseEnv: NodeJS.ProcessEnv = { ...process.env, RABT_RUN_DIR: runDir, RABT_KAFKA_PORT: String(PORT), RABT_KAFKA_CONTROLLER_PORT: String(PORT + 1) };
 delete baseEnv['KAFKA_BROKERS'];
 
 /** A PATH with the usual tools but without java and mvn (and so without the network Maven needs). */
@@ -93,7 +93,7 @@ describe('deploy/local/stack.sh', () => {
 
 describe('deploy/local/postgres.ts', () => {
   const pgRunDir = mkdtempSync(join(tmpdir(), 'rabt-pg-test-'));
-  const env = { ...baseEnv, RABT_RUN_DIR: pgRunDir, RABT_LOCAL_PG_PORT: '55433' };
+  const env: NodeJS.ProcessEnv = { ...baseEnv, RABT_RUN_DIR: pgRunDir, RABT_LOCAL_PG_PORT: '55433' };
   delete env['DATABASE_URL'];
   const postgres = (cmd: string, e: NodeJS.ProcessEnv = env) =>
     run(join(WORKSPACE_ROOT, 'node_modules/.bin/tsx'), ['--tsconfig', 'tsconfig.base.json', 'deploy/local/postgres.ts', cmd], { env: e, cwd: WORKSPACE_ROOT, timeout: 120_000 })
