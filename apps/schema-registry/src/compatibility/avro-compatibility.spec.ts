@@ -90,6 +90,14 @@ describe('readerCanRead: records', () => {
     expect(only(t(v1), t(renamed))).toMatchObject({ errorType: 'READER_FIELD_MISSING_DEFAULT_VALUE', additionalInfo: 'id' });
   });
 
+  it('matches a reader field by its name before its aliases, like Java (avsc calls this ambiguous)', () => {
+    const writer = record([{ name: 'a', type: 'int' }, { name: 'b', type: 'string' }]);
+    const reader = record([{ name: 'a', type: 'int', aliases: ['b'] }]);
+    expect(readerCanRead(t(reader), t(writer))).toEqual([]);
+    // The spec wins: avsc refuses the pair with "ambiguous aliasing".
+    expect(() => t(reader).createResolver(t(writer))).toThrow(/ambiguous aliasing/);
+  });
+
   it('reports a renamed record as NAME_MISMATCH unless the reader has the old full name as alias', () => {
     const renamed = { ...v1, name: 'Purchase' };
     expect(only(t(renamed), t(v1))).toMatchObject({
@@ -217,7 +225,11 @@ describe('readerCanRead: arrays, maps, recursion, logical types', () => {
     );
   });
 
+  // Stock avsc drops logical types (and Java's SchemaCompatibility ignores them), so neither would
+  // notice a precision change; the spec says decimals match only with equal precision and scale.
   it('needs two decimals to agree on precision and scale (spec), which Java and avsc do not check', () => {
+    const decimal12_2 = () => ({ type: 'bytes', logicalType: 'decimal', precision: 12, scale: 2 });
+    const decimal10_2 = () => ({ type: 'bytes', logicalType: 'decimal', precision: 10, scale: 2 });
     const dec = (precision: number, scale: number) => one({ type: 'bytes', logicalType: 'decimal', precision, scale });
     expectCompatible(t(dec(10, 2)), t(dec(10, 2)));
     expect(only(t(dec(12, 2)), t(dec(10, 2)))).toMatchObject({
@@ -226,6 +238,13 @@ describe('readerCanRead: arrays, maps, recursion, logical types', () => {
       additionalInfo: 'reader type: decimal(12,2) not compatible with writer type: decimal(10,2)',
     });
     expect(only(t(dec(10, 3)), t(dec(10, 2))).errorType).toBe('TYPE_MISMATCH');
+    // Inside unions too.
+    expect(only(t(one(['null', decimal12_2()])), t(dec(10, 2))).errorType).toBe('MISSING_UNION_BRANCH');
+    expect(readerCanRead(t(dec(12, 2)), t(one(['null', decimal10_2()]))).map((f) => f.additionalInfo)).toEqual([
+      'reader type: BYTES not compatible with writer type: NULL',
+      'reader type: decimal(12,2) not compatible with writer type: decimal(10,2)',
+    ]);
+    expectCompatible(t(one(['null', decimal10_2()])), t(dec(10, 2)));
     // A decimal over plain bytes (or back) resolves like bytes.
     expectCompatible(t(dec(10, 2)), t(one('bytes')));
   });

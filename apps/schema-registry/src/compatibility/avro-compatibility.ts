@@ -83,7 +83,7 @@ class ResolutionChecker {
     const writer = unwrapLogical(writerType);
 
     // Writer union (also union to union): every writer branch must be readable.
-    if (writer.view.kind === 'UNION') return this.eachWriterBranch(reader.type, writer.view.branches);
+    if (writer.view.kind === 'UNION') return this.eachWriterBranch(readerType, writer.view.branches);
     if (reader.view.kind === writer.view.kind) return this.sameKind(reader.view, writer.view);
 
     const r = reader.view.kind;
@@ -102,7 +102,7 @@ class ResolutionChecker {
       case 'UNION':
         // Reader union, writer not a union: some branch must read the writer (Java keeps the
         // first branch that is fully compatible; the spec picks the first matching one).
-        return reader.view.branches.some((branch) => this.check(branch, writer.type).length === 0)
+        return reader.view.branches.some((branch) => this.check(branch, writerType).length === 0)
           ? []
           : [found('MISSING_UNION_BRANCH', [], `reader union lacking writer type: ${w}`)];
       case 'NULL':
@@ -152,6 +152,8 @@ class ResolutionChecker {
   private checkFields(reader: avro.types.RecordType, writer: avro.types.RecordType): readonly Found[] {
     const byName = new Map(writer.fields.map((f) => [f.name, f] as const));
     return reader.fields.flatMap((readerField, i) => {
+      // By name first, then by the reader field's aliases (avsc instead refuses a pair where
+      // both match different writer fields as "ambiguous"; the spec and Java do not).
       const writerField =
         byName.get(readerField.name) ??
         readerField.aliases.map((alias) => byName.get(alias)).find((f) => f !== undefined);
