@@ -3,6 +3,7 @@ import { RabtConfigModule } from '@rabt/config';
 import { ObservabilityModule } from '@rabt/observability';
 import { DatabaseReadinessIndicator, PersistenceModule } from '@rabt/persistence';
 import type { SchemaRegistryConfig } from './config/schema-registry.config';
+import { RegistryModule } from './registry/registry.module';
 
 /** Composition root only: which modules make up the schema registry. */
 @Module({})
@@ -14,6 +15,7 @@ export class AppModule {
         RabtConfigModule.forRoot(config),
         PersistenceModule.forRoot(),
         ObservabilityModule.forRoot({ readiness: [DatabaseReadinessIndicator] }),
+        RegistryModule,
       ],
     };
   }

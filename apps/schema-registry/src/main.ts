@@ -1,8 +1,9 @@
 import { exitOnStartupFailure, runService } from '@rabt/runtime';
 import { AppModule } from './app.module';
 import { loadSchemaRegistryConfig } from './config/schema-registry.config';
+import { configureRegistryHttp, registryExceptionFilter } from './registry/registry.http';
 
 exitOnStartupFailure(async () => {
   const config = loadSchemaRegistryConfig();
-  await runService({ rootModule: AppModule.forRoot(config), config });
+  await runService({ rootModule: AppModule.forRoot(config), config, exceptionFilter: registryExceptionFilter(), configure: configureRegistryHttp });
 });

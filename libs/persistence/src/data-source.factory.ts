@@ -14,7 +14,8 @@ export function dataSourceOptions(config: DatabaseConfig, applicationName: strin
     migrationsTableName: 'rabt_migrations',
     synchronize: false,
     migrationsRun: false,
-    logging: ['error', 'warn'],
+    // Failed queries surface as exceptions to the caller, who decides what is worth logging.
+    logging: ['warn', 'migration'],
     applicationName,
     extra: { max: config.poolMax, connectionTimeoutMillis: 5000 },
   };

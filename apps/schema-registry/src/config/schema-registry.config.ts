@@ -1,3 +1,4 @@
+import { authFragment } from '@rabt/auth';
 import { databaseFragment, httpFragment, loadConfig, loggingFragment } from '@rabt/config';
 
 export const SCHEMA_REGISTRY_SERVICE = 'schema-registry';
@@ -7,6 +8,7 @@ export const schemaRegistryConfigFragments = () => ({
   http: httpFragment('SCHEMA_REGISTRY_PORT', 8081),
   logging: loggingFragment(SCHEMA_REGISTRY_SERVICE),
   database: databaseFragment(),
+  auth: authFragment(),
 });
 
 export const loadSchemaRegistryConfig = (env?: Record<string, string | undefined>) =>

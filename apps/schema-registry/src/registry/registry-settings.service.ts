@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { isCompatibilityLevel, type CompatibilityLevel } from '../compatibility';
+import { RegistryErrors } from './registry.exception';
+import { GLOBAL, RegistryRepository } from './registry.repository';
+
+export const MODES = ['READWRITE', 'READONLY', 'IMPORT'] as const;
+export type RegistryMode = (typeof MODES)[number];
+export const DEFAULT_COMPATIBILITY: CompatibilityLevel = 'BACKWARD';
+export const DEFAULT_MODE: RegistryMode = 'READWRITE';
+
+const isMode = (m: unknown): m is RegistryMode => typeof m === 'string' && (MODES as readonly string[]).includes(m);
+
+/** Compatibility levels and modes: per subject, falling back to the registry-wide value. */
+@Injectable()
+export class RegistrySettingsService {
+  constructor(private readonly repo: RegistryRepository) {}
+
+  async effectiveCompatibility(subject: string, m?: EntityManager): Promise<CompatibilityLevel> {
+    const own = (await this.repo.setting(subject, m))?.compatibility;
+    if (own && isCompatibilityLevel(own)) return own;
+    const global = (await this.repo.setting(GLOBAL, m))?.compatibility;
+    return global && isCompatibilityLevel(global) ? global : DEFAULT_COMPATIBILITY;
+  }
+
+  async effectiveMode(subject: string, m?: EntityManager): Promise<RegistryMode> {
+    const own = (await this.repo.setting(subject, m))?.mode;
+    if (isMode(own)) return own;
+    const global = (await this.repo.setting(GLOBAL, m))?.mode;
+    return isMode(global) ? global : DEFAULT_MODE;
+  }
+
+  async getCompatibility(subject: string | undefined, defaultToGlobal: boolean): Promise<CompatibilityLevel> {
+    if (subject === undefined) return this.effectiveCompatibility(GLOBAL);
+    const own = (await this.repo.setting(subject))?.compatibility;
+    if (own && isCompatibilityLevel(own)) return own;
+    if (defaultToGlobal) return this.effectiveCompatibility(GLOBAL);
+    throw RegistryErrors.compatibilityNotConfigured(subject);
+  }
+
+  async setCompatibility(subject: string | undefined, level: unknown): Promise<CompatibilityLevel> {
+    const normalized = typeof level === 'string' ? level.toUpperCase() : level;
+    if (!isCompatibilityLevel(normalized)) throw RegistryErrors.invalidCompatibility(level);
+    await this.repo.saveSetting(subject ?? GLOBAL, { compatibility: normalized });
+    return normalized;
+  }
+
+  /** Removes a subject's own level (or resets the global one); answers the level it had. */
+  async deleteCompatibility(subject: string | undefined, subjectExists: boolean): Promise<CompatibilityLevel> {
+    if (subject !== undefined && !subjectExists) throw RegistryErrors.subjectNotFound(subject);
+    const before = subject === undefined ? await this.effectiveCompatibility(GLOBAL) : await this.getCompatibility(subject, true);
+    await this.repo.saveSetting(subject ?? GLOBAL, { compatibility: null });
+    return before;
+  }
+
+  async getMode(subject: string | undefined, defaultToGlobal: boolean): Promise<RegistryMode> {
+    if (subject === undefined) return this.effectiveMode(GLOBAL);
+    const own = (await this.repo.setting(subject))?.mode;
+    if (isMode(own)) return own;
+    if (defaultToGlobal) return this.effectiveMode(GLOBAL);
+    throw RegistryErrors.modeNotConfigured(subject);
+  }
+
+  async setMode(subject: string | undefined, mode: unknown, force: boolean): Promise<RegistryMode> {
+    const normalized = typeof mode === 'string' ? mode.toUpperCase() : mode;
+    if (!isMode(normalized)) throw RegistryErrors.invalidMode(mode);
+    if (normalized === 'IMPORT' && !force) {
+      // Importing into a registry that already has schemas could collide with existing ids.
+      const occupied = subject === undefined ? await this.repo.hasAnyVersion() : (await this.repo.versions(subject, false)).length > 0;
+      if (occupied) throw RegistryErrors.notPermitted('Cannot import since found existing subjects');
+    }
+    await this.repo.saveSetting(subject ?? GLOBAL, { mode: normalized });
+    return normalized;
+  }
+
+  async deleteMode(subject: string, subjectExists: boolean): Promise<RegistryMode> {
+    if (!subjectExists) throw RegistryErrors.subjectNotFound(subject);
+    const before = await this.getMode(subject, true);
+    await this.repo.saveSetting(subject, { mode: null });
+    return before;
+  }
+}

@@ -1,0 +1,324 @@
+import { Injectable } from '@nestjs/common';
+import type * as avro from 'avsc';
+import { createHash } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import type { SchemaReferenceRecord } from '@rabt/persistence';
+import { checkCompatibility, InvalidAvroSchemaError, normalizeSchemaText, parseAvroSchema, type CompatibilityResult } from '../compatibility';
+import { RegistryErrors } from './registry.exception';
+import { RegistryRepository, type StoredSchema, type VersionRow } from './registry.repository';
+import { RegistrySettingsService } from './registry-settings.service';
+
+/** Body of register / lookup / compatibility calls (Confluent's RegisterSchemaRequest). */
+export interface SchemaRequest {
+  readonly schema?: unknown;
+  readonly schemaType?: unknown;
+  readonly references?: unknown;
+  readonly id?: unknown;
+  readonly version?: unknown;
+}
+
+export type VersionSelector = number | 'latest';
+
+export interface SubjectVersionView {
+  subject: string;
+  id: number;
+  version: number;
+  schema: string;
+  references?: SchemaReferenceRecord[];
+}
+
+interface Candidate {
+  readonly text: string;
+  readonly type: avro.Type;
+  readonly fingerprint: string;
+  readonly references: SchemaReferenceRecord[];
+}
+
+const MAX_VERSION = 2 ** 31 - 1;
+
+export function parseVersion(raw: string): VersionSelector {
+  if (raw === 'latest' || raw === '-1') return 'latest';
+  if (/^\d{1,10}$/.test(raw)) {
+    const n = Number(raw);
+    if (n >= 1 && n <= MAX_VERSION) return n;
+  }
+  throw RegistryErrors.invalidVersion(raw);
+}
+
+export function assertValidSubject(subject: string): void {
+  // eslint-disable-next-line no-control-regex
+  if (subject.length === 0 || subject.length > 255 || /[\u0000-\u001f\u007f]/.test(subject) || subject.trim() !== subject) {
+    throw RegistryErrors.invalidSubject();
+  }
+}
+
+/**
+ * Confluent semantics over Postgres: global ids from 1, one id per distinct schema, versions per
+ * subject never reused, soft then permanent deletion, compatibility on registration.
+ */
+@Injectable()
+export class RegistryService {
+  /** Schema ids are immutable: their text and parsed type can be cached forever (until purged). */
+  private readonly byId = new Map<number, { stored: StoredSchema; type?: avro.Type }>();
+  /** Ids that some version (live or soft-deleted) uses; forgotten when versions are purged. */
+  private readonly published = new Map<number, { schema: string; references?: SchemaReferenceRecord[] }>();
+
+  constructor(
+    private readonly repo: RegistryRepository,
+    private readonly settings: RegistrySettingsService,
+  ) {}
+
+  async register(subject: string, request: SchemaRequest): Promise<{ id: number }> {
+    assertValidSubject(subject);
+    const candidate = await this.candidate(request);
+    return this.repo.inWriteTransaction(async (m) => {
+      const mode = await this.settings.effectiveMode(subject, m);
+      if (mode === 'READONLY') throw RegistryErrors.notPermitted(`Subject ${subject} is in read-only mode`);
+      const importing = mode === 'IMPORT';
+      const explicitId = request.id === undefined || request.id === null || request.id === -1 ? undefined : request.id;
+      if (explicitId !== undefined && !importing) throw RegistryErrors.notPermitted('Schema ids can only be given in IMPORT mode');
+
+      const live = await this.repo.versions(subject, false, m);
+      const existingStored = await this.repo.schemaByFingerprint(candidate.fingerprint, m);
+      const same = existingStored && live.find((v) => v.schemaId === existingStored.id);
+      if (same && (explicitId === undefined || explicitId === same.schemaId)) return { id: same.schemaId };
+
+      if (!importing) {
+        const result = await this.check(subject, candidate, live, undefined, m);
+        if (!result.compatible) throw RegistryErrors.incompatible(subject, result.messages);
+      }
+
+      const id = await this.schemaIdFor(candidate, existingStored, explicitId, m);
+      const version = importing && request.version !== undefined ? this.importVersion(request.version) : await this.repo.nextVersion(subject, m);
+      if (importing && (await this.repo.versions(subject, true, m)).some((v) => v.version === version)) {
+        throw RegistryErrors.notPermitted(`Version ${version} of subject ${subject} already exists`);
+      }
+      await this.repo.insertVersion({ subject, version, schemaId: id, deleted: false }, m);
+      return { id };
+    });
+  }
+
+  async lookup(subject: string, request: SchemaRequest, includeDeleted: boolean): Promise<SubjectVersionView> {
+    assertValidSubject(subject);
+    const versions = await this.repo.versions(subject, includeDeleted);
+    if (versions.length === 0) throw RegistryErrors.subjectNotFound(subject);
+    const candidate = await this.candidate(request);
+    for (const v of [...versions].reverse()) {
+      const stored = await this.stored(v.schemaId);
+      if (stored.fingerprint === candidate.fingerprint) return this.view(v, stored);
+    }
+    throw RegistryErrors.schemaNotFound();
+  }
+
+  async listVersions(subject: string, includeDeleted: boolean): Promise<number[]> {
+    const versions = await this.repo.versions(subject, includeDeleted);
+    if (versions.length === 0) throw RegistryErrors.subjectNotFound(subject);
+    return versions.map((v) => v.version);
+  }
+
+  async getVersion(subject: string, selector: VersionSelector, includeDeleted: boolean): Promise<SubjectVersionView> {
+    const row = await this.findVersion(subject, selector, includeDeleted);
+    return this.view(row, await this.stored(row.schemaId));
+  }
+
+  async referencedBy(subject: string, selector: VersionSelector): Promise<number[]> {
+    const row = await this.findVersion(subject, selector, false);
+    return this.repo.referencedBy(subject, row.version);
+  }
+
+  listSubjects(includeDeleted: boolean, prefix: string | undefined): Promise<string[]> {
+    return this.repo.subjects(includeDeleted, prefix);
+  }
+
+  async subjectExists(subject: string): Promise<boolean> {
+    return (await this.repo.versions(subject, true)).length > 0 || (await this.repo.setting(subject)) !== null;
+  }
+
+  /** The hot read path (every consumer decoding a new id): answered from memory after the first call. */
+  async schemaById(id: number): Promise<{ schema: string; references?: SchemaReferenceRecord[] }> {
+    const known = this.published.get(id);
+    if (known) return known;
+    const stored = await this.stored(id);
+    if ((await this.repo.usesOf(id, true)).length === 0) throw RegistryErrors.schemaNotFound(id);
+    const answer = { schema: stored.schemaText, ...(stored.references.length ? { references: [...stored.references] } : {}) };
+    this.published.set(id, answer);
+    return answer;
+  }
+
+  async usesOfSchema(id: number, includeDeleted: boolean): Promise<{ subject: string; version: number }[]> {
+    await this.stored(id);
+    const uses = await this.repo.usesOf(id, includeDeleted);
+    if (uses.length === 0 && (await this.repo.usesOf(id, true)).length === 0) throw RegistryErrors.schemaNotFound(id);
+    return uses.map((u) => ({ subject: u.subject, version: u.version }));
+  }
+
+  async deleteVersion(subject: string, selector: VersionSelector, permanent: boolean): Promise<number> {
+    return this.repo.inWriteTransaction(async (m) => {
+      await this.assertWritable(subject, m);
+      const all = await this.repo.versions(subject, true, m);
+      if (all.length === 0) throw RegistryErrors.subjectNotFound(subject);
+      const row = selector === 'latest' ? all.filter((v) => !v.deleted).at(-1) : all.find((v) => v.version === selector);
+      if (!row) throw RegistryErrors.versionNotFound(selector === 'latest' ? 'latest' : selector);
+      if (!permanent) {
+        if (row.deleted) throw RegistryErrors.versionSoftDeleted(subject, row.version);
+        if ((await this.repo.referencedBy(subject, row.version, m)).length) throw RegistryErrors.referenceExists(subject, row.version);
+        await this.repo.markDeleted(subject, [row.version], m);
+      } else {
+        if (!row.deleted) throw RegistryErrors.versionNotSoftDeleted(subject, row.version);
+        await this.repo.removeVersions(subject, [row.version], m);
+        this.published.delete(row.schemaId);
+      }
+      return row.version;
+    });
+  }
+
+  async deleteSubject(subject: string, permanent: boolean): Promise<number[]> {
+    return this.repo.inWriteTransaction(async (m) => {
+      await this.assertWritable(subject, m);
+      const all = await this.repo.versions(subject, true, m);
+      if (all.length === 0) throw RegistryErrors.subjectNotFound(subject);
+      const live = all.filter((v) => !v.deleted);
+      if (!permanent) {
+        if (live.length === 0) throw RegistryErrors.subjectSoftDeleted(subject);
+        for (const v of live) if ((await this.repo.referencedBy(subject, v.version, m)).length) throw RegistryErrors.referenceExists(subject, v.version);
+        await this.repo.markDeleted(subject, live.map((v) => v.version), m);
+        return live.map((v) => v.version);
+      }
+      if (live.length > 0) throw RegistryErrors.subjectNotSoftDeleted(subject);
+      await this.repo.removeVersions(subject, all.map((v) => v.version), m);
+      await this.repo.saveSetting(subject, { compatibility: null, mode: null }, m);
+      for (const v of all) this.published.delete(v.schemaId);
+      return all.map((v) => v.version);
+    });
+  }
+
+  /** POST /compatibility/...: against one version, or (selector undefined) as the level says. */
+  async testCompatibility(subject: string, selector: VersionSelector | undefined, request: SchemaRequest): Promise<CompatibilityResult> {
+    assertValidSubject(subject);
+    const candidate = await this.candidate(request);
+    const live = await this.repo.versions(subject, false);
+    if (selector !== undefined && selector !== 'latest') {
+      if (live.length === 0 && (await this.repo.versions(subject, true)).length === 0) throw RegistryErrors.subjectNotFound(subject);
+      const one = live.find((v) => v.version === selector);
+      if (!one) throw RegistryErrors.versionNotFound(selector);
+      return this.check(subject, candidate, [one], 'single');
+    }
+    return this.check(subject, candidate, live, selector === 'latest' ? 'single' : undefined);
+  }
+
+  private async check(subject: string, candidate: Candidate, live: readonly VersionRow[], scope: 'single' | undefined, m?: EntityManager): Promise<CompatibilityResult> {
+    const level = await this.settings.effectiveCompatibility(subject, m);
+    const against = scope === 'single' ? live.slice(-1) : live;
+    const previous = await Promise.all(
+      against.map(async (v) => ({ version: v.version, type: await this.typeOf(v.schemaId), text: (await this.stored(v.schemaId)).schemaText })),
+    );
+    // A single named version is checked in the level's direction, never transitively.
+    const effective = scope === 'single' ? (level.replace('_TRANSITIVE', '') as typeof level) : level;
+    return checkCompatibility(effective, candidate.type, previous);
+  }
+
+  private async candidate(request: SchemaRequest): Promise<Candidate> {
+    if (request === null || typeof request !== 'object') throw RegistryErrors.badRequest('The request body must be a JSON object');
+    if (typeof request.schema !== 'string' || request.schema.trim() === '') throw RegistryErrors.invalidSchema('Invalid schema: the schema field is required');
+    if (request.schemaType !== undefined && request.schemaType !== null && request.schemaType !== 'AVRO') {
+      throw RegistryErrors.invalidSchema(`Invalid schema: schema type ${String(request.schemaType)} is not supported; this registry stores AVRO`);
+    }
+    const references = this.referenceList(request.references);
+    const resolved = await this.resolveReferences(references);
+    try {
+      const { type, canonical } = parseAvroSchema(request.schema, resolved);
+      const fingerprint = createHash('sha256').update(canonical).update('\u0000').update(JSON.stringify(references)).digest('hex');
+      return { text: normalizeSchemaText(request.schema), type, fingerprint, references };
+    } catch (e) {
+      if (e instanceof InvalidAvroSchemaError) throw RegistryErrors.invalidSchema(e.message);
+      throw RegistryErrors.invalidSchema(`Invalid schema: ${(e as Error).message}`);
+    }
+  }
+
+  private referenceList(raw: unknown): SchemaReferenceRecord[] {
+    if (raw === undefined || raw === null) return [];
+    if (!Array.isArray(raw)) throw RegistryErrors.invalidSchema('Invalid schema: references must be a list');
+    return raw.map((r: unknown) => {
+      const ref = r as { name?: unknown; subject?: unknown; version?: unknown };
+      if (typeof ref?.name !== 'string' || typeof ref.subject !== 'string' || typeof ref.version !== 'number' || !Number.isInteger(ref.version)) {
+        throw RegistryErrors.invalidSchema('Invalid schema: each reference needs a name, a subject and an integer version');
+      }
+      return { name: ref.name, subject: ref.subject, version: ref.version };
+    });
+  }
+
+  /** Full name -> schema text for every reference, transitively. */
+  private async resolveReferences(references: readonly SchemaReferenceRecord[], seen = new Set<string>()): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const ref of references) {
+      const key = `${ref.subject}@${ref.version}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const row = (await this.repo.versions(ref.subject, false)).find((v) => ref.version === -1 || v.version === ref.version);
+      if (!row) throw RegistryErrors.invalidSchema(`Invalid schema: reference ${ref.name} names ${ref.subject} version ${ref.version}, which does not exist`);
+      const stored = await this.stored(row.schemaId);
+      Object.assign(out, await this.resolveReferences(stored.references, seen));
+      out[ref.name] = stored.schemaText;
+    }
+    return out;
+  }
+
+  private async schemaIdFor(candidate: Candidate, existing: StoredSchema | null, explicitId: unknown, m: EntityManager): Promise<number> {
+    if (explicitId !== undefined) {
+      if (typeof explicitId !== 'number' || !Number.isInteger(explicitId) || explicitId < 1) throw RegistryErrors.badRequest('id must be a positive integer');
+      const atId = await this.repo.schemaById(explicitId, m);
+      if (atId && atId.fingerprint !== candidate.fingerprint) throw RegistryErrors.notPermitted(`Overwrite new schema with id ${explicitId} is not permitted.`);
+      if (atId) return explicitId;
+      if (existing) throw RegistryErrors.notPermitted(`This schema is already registered with id ${existing.id}`);
+      await this.repo.insertSchema({ id: explicitId, fingerprint: candidate.fingerprint, schemaText: candidate.text, references: candidate.references }, m);
+      return explicitId;
+    }
+    if (existing) return existing.id;
+    const id = await this.repo.nextSchemaId(m);
+    await this.repo.insertSchema({ id, fingerprint: candidate.fingerprint, schemaText: candidate.text, references: candidate.references }, m);
+    return id;
+  }
+
+  private importVersion(raw: unknown): number {
+    if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 1 || raw > MAX_VERSION) throw RegistryErrors.invalidVersion(String(raw));
+    return raw;
+  }
+
+  private async assertWritable(subject: string, m: EntityManager): Promise<void> {
+    if ((await this.settings.effectiveMode(subject, m)) === 'READONLY') throw RegistryErrors.notPermitted(`Subject ${subject} is in read-only mode`);
+  }
+
+  private async findVersion(subject: string, selector: VersionSelector, includeDeleted: boolean): Promise<VersionRow> {
+    const versions = await this.repo.versions(subject, includeDeleted);
+    if (versions.length === 0) throw RegistryErrors.subjectNotFound(subject);
+    const row = selector === 'latest' ? versions.at(-1) : versions.find((v) => v.version === selector);
+    if (!row) throw RegistryErrors.versionNotFound(selector);
+    return row;
+  }
+
+  private async stored(id: number): Promise<StoredSchema> {
+    const cached = this.byId.get(id);
+    if (cached) return cached.stored;
+    const stored = await this.repo.schemaById(id);
+    if (!stored) throw RegistryErrors.schemaNotFound(id);
+    this.byId.set(id, { stored });
+    return stored;
+  }
+
+  private async typeOf(id: number): Promise<avro.Type> {
+    const stored = await this.stored(id);
+    const entry = this.byId.get(id)!;
+    entry.type ??= parseAvroSchema(stored.schemaText, await this.resolveReferences(stored.references)).type;
+    return entry.type;
+  }
+
+  private view(row: VersionRow, stored: StoredSchema): SubjectVersionView {
+    return {
+      subject: row.subject,
+      version: row.version,
+      id: row.schemaId,
+      schema: stored.schemaText,
+      ...(stored.references.length ? { references: [...stored.references] } : {}),
+    };
+  }
+}

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { fragment } from '@rabt/config';
+
+export const DEVELOPMENT_PEPPER = 'rabt-local-development-pepper-not-for-production';
+
+export abstract class AuthConfig {
+  abstract readonly apiKeyPepper: string;
+  /** True while the pepper is the built-in development value: services warn at start. */
+  abstract readonly developmentPepper: boolean;
+}
+
+export const authFragment = () =>
+  fragment({
+    token: AuthConfig,
+    env: {
+      RABT_API_KEY_PEPPER: z.string().min(32, { message: 'must be at least 32 characters' }).default(DEVELOPMENT_PEPPER),
+    },
+    secrets: ['RABT_API_KEY_PEPPER'],
+    map: (e): AuthConfig => ({ apiKeyPepper: e.RABT_API_KEY_PEPPER, developmentPepper: e.RABT_API_KEY_PEPPER === DEVELOPMENT_PEPPER }),
+  });

@@ -1,0 +1,4 @@
+export * from './agency-keys.service';
+export * from './api-key';
+export * from './auth.config';
+export * from './auth.module';
