@@ -210,7 +210,7 @@ export class RegistryService {
     const level = await this.settings.effectiveCompatibility(subject, m);
     const against = scope === 'single' ? live.slice(-1) : live;
     const previous = await Promise.all(
-      against.map(async (v) => ({ version: v.version, type: await this.typeOf(v.schemaId), text: (await this.stored(v.schemaId)).schemaText })),
+      against.map(async (v) => ({ version: v.version, type: await this.typeOf(v.schemaId, m), text: (await this.stored(v.schemaId, m)).schemaText })),
     );
     // A single named version is checked in the level's direction, never transitively.
     const effective = scope === 'single' ? (level.replace('_TRANSITIVE', '') as typeof level) : level;
@@ -248,16 +248,16 @@ export class RegistryService {
   }
 
   /** Full name -> schema text for every reference, transitively. */
-  private async resolveReferences(references: readonly SchemaReferenceRecord[], seen = new Set<string>()): Promise<Record<string, string>> {
+  private async resolveReferences(references: readonly SchemaReferenceRecord[], m?: EntityManager, seen = new Set<string>()): Promise<Record<string, string>> {
     const out: Record<string, string> = {};
     for (const ref of references) {
       const key = `${ref.subject}@${ref.version}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const row = (await this.repo.versions(ref.subject, false)).find((v) => ref.version === -1 || v.version === ref.version);
+      const row = (await this.repo.versions(ref.subject, false, m)).find((v) => ref.version === -1 || v.version === ref.version);
       if (!row) throw RegistryErrors.invalidSchema(`Invalid schema: reference ${ref.name} names ${ref.subject} version ${ref.version}, which does not exist`);
-      const stored = await this.stored(row.schemaId);
-      Object.assign(out, await this.resolveReferences(stored.references, seen));
+      const stored = await this.stored(row.schemaId, m);
+      Object.assign(out, await this.resolveReferences(stored.references, m, seen));
       out[ref.name] = stored.schemaText;
     }
     return out;
@@ -296,19 +296,23 @@ export class RegistryService {
     return row;
   }
 
-  private async stored(id: number): Promise<StoredSchema> {
+  /**
+   * Inside a write transaction every read must go through its manager `m`: a second pool
+   * connection could be unobtainable while other writers hold connections waiting for the lock.
+   */
+  private async stored(id: number, m?: EntityManager): Promise<StoredSchema> {
     const cached = this.byId.get(id);
     if (cached) return cached.stored;
-    const stored = await this.repo.schemaById(id);
+    const stored = await this.repo.schemaById(id, m);
     if (!stored) throw RegistryErrors.schemaNotFound(id);
     this.byId.set(id, { stored });
     return stored;
   }
 
-  private async typeOf(id: number): Promise<avro.Type> {
-    const stored = await this.stored(id);
+  private async typeOf(id: number, m?: EntityManager): Promise<avro.Type> {
+    const stored = await this.stored(id, m);
     const entry = this.byId.get(id)!;
-    entry.type ??= parseAvroSchema(stored.schemaText, await this.resolveReferences(stored.references)).type;
+    entry.type ??= parseAvroSchema(stored.schemaText, await this.resolveReferences(stored.references, m)).type;
     return entry.type;
   }
 
