@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { isCompatibilityLevel, type CompatibilityLevel } from '../compatibility';
+import { isCompatibilityLevel, type CompatibilityLevel } from '@rabt/avro';
 import { RegistryErrors } from './registry.exception';
 import { GLOBAL, RegistryRepository } from './registry.repository';
 

@@ -3,7 +3,7 @@ import type * as avro from 'avsc';
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { SchemaReferenceRecord } from '@rabt/persistence';
-import { checkCompatibility, InvalidAvroSchemaError, normalizeSchemaText, parseAvroSchema, type CompatibilityResult } from '../compatibility';
+import { checkCompatibility, InvalidAvroSchemaError, normalizeSchemaText, parseAvroSchema, type CompatibilityResult } from '@rabt/avro';
 import { RegistryErrors } from './registry.exception';
 import { RegistryRepository, type StoredSchema, type VersionRow } from './registry.repository';
 import { RegistrySettingsService } from './registry-settings.service';
