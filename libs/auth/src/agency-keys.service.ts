@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, type Repository } from 'typeorm';
+import { IsNull, type EntityManager, type Repository } from 'typeorm';
 import { AgencyApiKeyEntity, AgencyEntity, type ApiKeyRole } from '@rabt/persistence';
 import { newApiKey, parseApiKey, secretMatches } from './api-key';
 import { AuthConfig } from './auth.config';
@@ -24,6 +24,24 @@ export class AgencyKeyError extends Error {
 const CACHE_MS = 5_000;
 
 /**
+ * Issues a key for an agency and returns the token — the only time it exists in clear. Plain
+ * function so that tools without a Nest container (the rabt CLI) issue keys the same way.
+ */
+export async function issueAgencyKey(
+  manager: EntityManager,
+  pepper: string,
+  agencyCode: string,
+  label: string,
+  roles: readonly ApiKeyRole[] = [],
+): Promise<{ keyId: string; token: string }> {
+  const agency = await manager.findOneBy(AgencyEntity, { code: agencyCode });
+  if (!agency) throw new AgencyKeyError('AGENCY_NOT_FOUND', `agency '${agencyCode}' does not exist`);
+  const key = newApiKey(pepper);
+  await manager.insert(AgencyApiKeyEntity, { id: key.keyId, agencyCode, label, secretHash: key.secretHash, roles: [...roles], revokedAt: null });
+  return { keyId: key.keyId, token: key.token };
+}
+
+/**
  * Issues, revokes and checks agency API keys. A successful check is cached for a few seconds
  * (keyed by the whole token) so that a busy publisher costs one HMAC, not one query, per call;
  * a revocation therefore takes effect within CACHE_MS.
@@ -43,12 +61,8 @@ export class AgencyKeysService implements OnModuleInit {
     if (this.config.developmentPepper) this.log.warn('RABT_API_KEY_PEPPER is the development default; set a secret one in production');
   }
 
-  async issue(agencyCode: string, label: string, roles: readonly ApiKeyRole[] = []): Promise<{ keyId: string; token: string }> {
-    const agency = await this.agencies.findOneBy({ code: agencyCode });
-    if (!agency) throw new AgencyKeyError('AGENCY_NOT_FOUND', `agency '${agencyCode}' does not exist`);
-    const key = newApiKey(this.config.apiKeyPepper);
-    await this.keys.insert({ id: key.keyId, agencyCode, label, secretHash: key.secretHash, roles: [...roles], revokedAt: null });
-    return { keyId: key.keyId, token: key.token };
+  issue(agencyCode: string, label: string, roles: readonly ApiKeyRole[] = []): Promise<{ keyId: string; token: string }> {
+    return issueAgencyKey(this.keys.manager, this.config.apiKeyPepper, agencyCode, label, roles);
   }
 
   async revoke(keyId: string): Promise<void> {
