@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
@@ -12,9 +12,11 @@ export interface TraceContext {
 /** Continues the caller's W3C trace if it sent a valid `traceparent`, otherwise starts one. */
 export function traceContextFrom(traceparent: string | undefined): TraceContext {
   const match = traceparent ? TRACEPARENT.exec(traceparent.trim()) : null;
-  const traceId = match && match[1] !== '0'.repeat(32) ? match[1]! : randomBytes(16).toString('hex');
+  // randomUUID draws from Node's buffered entropy pool; randomBytes would make a syscall per id.
+  const fresh = randomUUID().replace(/-/g, '');
+  const traceId = match && match[1] !== '0'.repeat(32) ? match[1]! : fresh;
   const flags = match?.[3] ?? '01';
-  const spanId = randomBytes(8).toString('hex');
+  const spanId = (match ? fresh : randomUUID().replace(/-/g, '')).slice(0, 16);
   return { traceId, spanId, traceparent: `00-${traceId}-${spanId}-${flags}` };
 }
 

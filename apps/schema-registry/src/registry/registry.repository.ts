@@ -61,6 +61,16 @@ export class RegistryRepository {
     return (await q.getRawMany<{ subject: string }>()).map((r) => r.subject);
   }
 
+  /** The id of a live version of `subject` whose schema has this fingerprint, if any. */
+  async liveSchemaIdIn(subject: string, fingerprint: string): Promise<number | undefined> {
+    const rows: { id: number }[] = await this.dataSource.query(
+      `SELECT s.id FROM sr_subject_version v JOIN sr_schema s ON s.id = v.schema_id
+        WHERE v.subject = $1 AND v.deleted = false AND s.fingerprint = $2 LIMIT 1`,
+      [subject, fingerprint],
+    );
+    return rows[0] ? Number(rows[0].id) : undefined;
+  }
+
   async schemaById(id: number, m?: EntityManager): Promise<StoredSchema | null> {
     return this.em(m).findOneBy(RegistrySchemaEntity, { id });
   }

@@ -71,6 +71,13 @@ export class RegistryService {
   async register(subject: string, request: SchemaRequest): Promise<{ id: number }> {
     assertValidSubject(subject);
     const candidate = await this.candidate(request);
+    // Fast path, no lock: producers re-register their schema on every start (and some clients on
+    // every send). A live version with this exact schema answers at once; only a real change
+    // takes the write lock. Mode still applies: READONLY refuses even a no-op registration.
+    if (request.id === undefined || request.id === null || request.id === -1) {
+      const existing = await this.repo.liveSchemaIdIn(subject, candidate.fingerprint);
+      if (existing !== undefined && (await this.settings.effectiveMode(subject)) !== 'READONLY') return { id: existing };
+    }
     return this.repo.inWriteTransaction(async (m) => {
       const mode = await this.settings.effectiveMode(subject, m);
       if (mode === 'READONLY') throw RegistryErrors.notPermitted(`Subject ${subject} is in read-only mode`);
@@ -217,7 +224,22 @@ export class RegistryService {
     return checkCompatibility(effective, candidate.type, previous);
   }
 
+  /** Parsing and fingerprinting are pure in (schema text, references): remember the last few hundred. */
+  private readonly candidates = new Map<string, Candidate>();
+
   private async candidate(request: SchemaRequest): Promise<Candidate> {
+    const key = typeof request?.schema === 'string' && !request.references ? request.schema : undefined;
+    const known = key === undefined ? undefined : this.candidates.get(key);
+    if (known) return known;
+    const parsed = await this.parseCandidate(request);
+    if (key !== undefined) {
+      if (this.candidates.size >= 512) this.candidates.delete(this.candidates.keys().next().value!);
+      this.candidates.set(key, parsed);
+    }
+    return parsed;
+  }
+
+  private async parseCandidate(request: SchemaRequest): Promise<Candidate> {
     if (request === null || typeof request !== 'object') throw RegistryErrors.badRequest('The request body must be a JSON object');
     if (typeof request.schema !== 'string' || request.schema.trim() === '') throw RegistryErrors.invalidSchema('Invalid schema: the schema field is required');
     if (request.schemaType !== undefined && request.schemaType !== null && request.schemaType !== 'AVRO') {
