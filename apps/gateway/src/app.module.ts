@@ -4,6 +4,7 @@ import { KafkaModule, KafkaReadinessIndicator } from '@rabt/kafka';
 import { ObservabilityModule } from '@rabt/observability';
 import { DatabaseReadinessIndicator, PersistenceModule } from '@rabt/persistence';
 import type { GatewayConfig } from './config/gateway.config';
+import { PublishModule } from './publish/publish.module';
 
 /** Composition root only: which modules make up the gateway. */
 @Module({})
@@ -16,6 +17,7 @@ export class AppModule {
         KafkaModule.forRoot(),
         PersistenceModule.forRoot(),
         ObservabilityModule.forRoot({ readiness: [KafkaReadinessIndicator, DatabaseReadinessIndicator] }),
+        PublishModule,
       ],
     };
   }

@@ -140,3 +140,29 @@ export const loggingFragment = (service: string) =>
   });
 
 export const configTypes = { bool, port, positiveInt };
+
+export abstract class SchemaRegistryClientConfig {
+  abstract readonly url: string;
+  abstract readonly username?: string;
+  abstract readonly password?: string;
+  /** How long a subject's latest schema id is reused before asking the registry again. */
+  abstract readonly latestCacheMs: number;
+}
+
+/** Where a service finds the schema registry (Rabt's own or any Confluent-compatible one). */
+export const schemaRegistryClientFragment = () =>
+  fragment({
+    token: SchemaRegistryClientConfig,
+    env: {
+      SCHEMA_REGISTRY_URL: z.string().url({ message: 'must be an http(s) URL' }).default('http://127.0.0.1:8081'),
+      SCHEMA_REGISTRY_USERNAME: z.string().optional(),
+      SCHEMA_REGISTRY_PASSWORD: z.string().optional(),
+      SCHEMA_REGISTRY_LATEST_CACHE_MS: z.coerce.number({ message: 'must be a number' }).int().min(0).default(30_000),
+    },
+    secrets: ['SCHEMA_REGISTRY_PASSWORD'],
+    map: (e): SchemaRegistryClientConfig => ({
+      url: e.SCHEMA_REGISTRY_URL.replace(/\/+$/, ''),
+      ...(e.SCHEMA_REGISTRY_USERNAME ? { username: e.SCHEMA_REGISTRY_USERNAME, password: e.SCHEMA_REGISTRY_PASSWORD ?? '' } : {}),
+      latestCacheMs: e.SCHEMA_REGISTRY_LATEST_CACHE_MS,
+    }),
+  });

@@ -18,6 +18,9 @@ export interface ProducerOptions {
 
 const PARTITION_CACHE_MS = 60_000;
 
+const partitionMetadata = (count: number) =>
+  Array.from({ length: count }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [0], isr: [0], partitionErrorCode: 0, offlineReplicas: [] }));
+
 /**
  * Idempotent producer with acks=all: a resolved send means every in-sync replica has the
  * record. One in-flight request per broker keeps per-partition order across retries.
@@ -56,29 +59,41 @@ export class EventProducer {
   }
 
   /** Produces CloudEvents (binary mode) to one topic; resolves once all are acknowledged. */
-  async publish(topic: string, events: readonly { attributes: RabtEventAttributes; value: Buffer }[]): Promise<ProducedRecord[]> {
+  publish(topic: string, events: readonly { attributes: RabtEventAttributes; value: Buffer }[]): Promise<ProducedRecord[]> {
+    return this.publishMany(events.map((e) => ({ topic, ...e })));
+  }
+
+  /**
+   * Produces CloudEvents to any number of topics in one request per broker; resolves (in input
+   * order) once all are acknowledged by every in-sync replica, or rejects as a whole.
+   */
+  async publishMany(events: readonly { topic: string; attributes: RabtEventAttributes; value: Buffer }[]): Promise<ProducedRecord[]> {
     if (events.length === 0) return [];
     await this.connect();
-    const partitions = await this.partitionCount(topic);
-    const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [0], isr: [0], partitionErrorCode: 0, offlineReplicas: [] }));
-    const messages = events.map((e) => {
+    const placed = [];
+    for (const e of events) {
+      const partitions = await this.partitionCount(e.topic);
       const m = toKafkaMessage(e.attributes, e.value);
-      const partition = this.partitioner({ topic, partitionMetadata, message: { key: m.key, value: m.value } });
-      return { ...m, partition };
-    });
+      const partition = this.partitioner({ topic: e.topic, partitionMetadata: partitionMetadata(partitions), message: { key: m.key, value: m.value } });
+      placed.push({ topic: e.topic, message: { ...m, partition } });
+    }
+    const byTopic = new Map<string, (typeof placed)[number]['message'][]>();
+    for (const p of placed) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.message]);
     let metadata;
     try {
-      metadata = await this.producer.send({ topic, acks: -1, messages });
+      metadata = await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
     } catch (e) {
-      this.partitionCounts.delete(topic);
+      for (const topic of byTopic.keys()) this.partitionCounts.delete(topic);
       throw e;
     }
-    const base = new Map(metadata.map((m) => [m.partition, BigInt(m.baseOffset ?? '-1')]));
-    const rank = new Map<number, bigint>();
-    return messages.map((m) => {
-      const r = rank.get(m.partition) ?? 0n;
-      rank.set(m.partition, r + 1n);
-      return { topic, partition: m.partition, offset: ((base.get(m.partition) ?? -1n) + r).toString() };
+    // Records of one request to one partition are consecutive, in request order, from the base offset.
+    const base = new Map(metadata.map((m) => [`${m.topicName}/${m.partition}`, BigInt(m.baseOffset ?? '-1')]));
+    const rank = new Map<string, bigint>();
+    return placed.map((p) => {
+      const key = `${p.topic}/${p.message.partition}`;
+      const r = rank.get(key) ?? 0n;
+      rank.set(key, r + 1n);
+      return { topic: p.topic, partition: p.message.partition, offset: ((base.get(key) ?? -1n) + r).toString() };
     });
   }
 

@@ -1,3 +1,4 @@
+export * from './avro.serde';
 export * from './cloudevents.binding';
 export * from './event.consumer';
 export * from './event.producer';
@@ -5,3 +6,4 @@ export * from './kafka.client';
 export * from './kafka.health';
 export * from './kafka.module';
 export * from './topic.admin';
+export * from './topic.reader';

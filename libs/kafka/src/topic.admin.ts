@@ -63,6 +63,13 @@ export class TopicAdmin {
     return { partitions: topics[0]?.partitions.length ?? 0, config };
   }
 
+  /** The next offset to be written, per partition (what a new record would get). */
+  async endOffsets(topic: string): Promise<Map<number, string>> {
+    await this.connect();
+    const offsets = await this.admin.fetchTopicOffsets(topic);
+    return new Map(offsets.map((o) => [o.partition, o.high]));
+  }
+
   async listTopics(): Promise<string[]> {
     await this.connect();
     return this.admin.listTopics();

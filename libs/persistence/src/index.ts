@@ -1,4 +1,5 @@
 export * from './agency/agency-api-key.entity';
+export * from './agency/agency-grant.entity';
 export * from './agency/agency.entity';
 export * from './agency/agency.seed';
 export * from './data-source.factory';
@@ -8,3 +9,4 @@ export * from './migration.runner';
 export * from './migrations';
 export * from './persistence.module';
 export * from './schema-registry/registry.entities';
+export * from './gateway/accepted-event.entity';

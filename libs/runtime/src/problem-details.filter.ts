@@ -42,12 +42,24 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return genericProblem(status, Array.isArray(message) ? message.join('; ') : String(message));
     }
     const fastifyStatus = fastifyErrorStatus(exception);
-    if (fastifyStatus) return genericProblem(fastifyStatus, (exception as Error).message);
+    if (fastifyStatus) {
+      const known = FASTIFY_PROBLEMS[(exception as { code: string }).code];
+      return known ? problem(known.code, fastifyStatus, known.title, (exception as Error).message) : genericProblem(fastifyStatus, (exception as Error).message);
+    }
     const doc = internalProblem();
     this.logger.error({ err: exception, errorId: doc.errorId }, 'unhandled error');
     return doc;
   }
 }
+
+/** Stable codes for Fastify's own request errors (they happen before any controller runs). */
+const FASTIFY_PROBLEMS: Readonly<Record<string, { code: string; title: string }>> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'INVALID_JSON', title: 'The body is not valid JSON' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'INVALID_JSON', title: 'The body is empty' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', title: 'The request body is too large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', title: 'Unsupported media type' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'BAD_REQUEST', title: 'Content-Length does not match the body' },
+};
 
 /** Fastify's own errors (body parsing, limits) carry a statusCode and an FST_ code. */
 export function fastifyErrorStatus(e: unknown): number | undefined {

@@ -1,6 +1,36 @@
-import { databaseFragment, httpFragment, kafkaFragment, loadConfig, loggingFragment } from '@rabt/config';
+import { z } from 'zod';
+import { authFragment } from '@rabt/auth';
+import { configTypes, databaseFragment, fragment, httpFragment, kafkaFragment, loadConfig, loggingFragment, schemaRegistryClientFragment } from '@rabt/config';
 
 export const GATEWAY_SERVICE = 'gateway';
+
+/** The publish pipeline's own settings. */
+export abstract class PublishConfig {
+  abstract readonly maxBatchEvents: number;
+  abstract readonly lingerMs: number;
+  abstract readonly ratePerSecond: number;
+  abstract readonly rateBurst: number;
+  abstract readonly ensureTopics: boolean;
+}
+
+const publishFragment = () =>
+  fragment({
+    token: PublishConfig,
+    env: {
+      GATEWAY_BATCH_MAX_EVENTS: configTypes.positiveInt.max(5000, { message: 'must be at most 5000' }).default(500),
+      GATEWAY_LINGER_MS: z.coerce.number({ message: 'must be a number' }).min(0).max(50, { message: 'must be at most 50' }).default(2),
+      GATEWAY_RATE_PER_SECOND: configTypes.positiveInt.default(1000),
+      GATEWAY_RATE_BURST: configTypes.positiveInt.default(2000),
+      GATEWAY_ENSURE_TOPICS: configTypes.bool.default(true),
+    },
+    map: (e): PublishConfig => ({
+      maxBatchEvents: e.GATEWAY_BATCH_MAX_EVENTS,
+      lingerMs: e.GATEWAY_LINGER_MS,
+      ratePerSecond: e.GATEWAY_RATE_PER_SECOND,
+      rateBurst: e.GATEWAY_RATE_BURST,
+      ensureTopics: e.GATEWAY_ENSURE_TOPICS,
+    }),
+  });
 
 /** Everything the gateway reads from its environment, validated once at start. */
 export const gatewayConfigFragments = () => ({
@@ -8,6 +38,9 @@ export const gatewayConfigFragments = () => ({
   logging: loggingFragment(GATEWAY_SERVICE),
   kafka: kafkaFragment(`rabt-${GATEWAY_SERVICE}`),
   database: databaseFragment(),
+  auth: authFragment(),
+  registry: schemaRegistryClientFragment(),
+  publish: publishFragment(),
 });
 
 export const loadGatewayConfig = (env?: Record<string, string | undefined>) => loadConfig(GATEWAY_SERVICE, gatewayConfigFragments(), env);

@@ -20,6 +20,13 @@ export class AgencyEntity {
   @Column({ type: 'varchar', length: 16, default: 'active' })
   status!: AgencyStatus;
 
+  /** Token bucket for publishing: events per second and burst; null = the gateway default. */
+  @Column({ name: 'rate_per_second', type: 'integer', nullable: true })
+  ratePerSecond!: number | null;
+
+  @Column({ name: 'rate_burst', type: 'integer', nullable: true })
+  rateBurst!: number | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -1,6 +1,12 @@
 import { CreateAgency1764480000000 } from './1764480000000-create-agency';
 import { CreateAgencyApiKey1764480100000 } from './1764480100000-create-agency-api-key';
 import { CreateSchemaRegistry1764480200000 } from './1764480200000-create-schema-registry';
+import { CreateGrantsAndGatewayEvents1764480300000 } from './1764480300000-create-grants-and-gateway-events';
 
 /** Every migration, oldest first. A new migration is added here and nowhere else. */
-export const MIGRATIONS = [CreateAgency1764480000000, CreateAgencyApiKey1764480100000, CreateSchemaRegistry1764480200000];
+export const MIGRATIONS = [
+  CreateAgency1764480000000,
+  CreateAgencyApiKey1764480100000,
+  CreateSchemaRegistry1764480200000,
+  CreateGrantsAndGatewayEvents1764480300000,
+];

@@ -1,0 +1,22 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ProblemDetailsFilter } from '@rabt/runtime';
+import { GATEWAY_PROBLEMS } from './publish/gateway.exception';
+
+/** CloudEvents media types parse as JSON; OpenAPI at /docs (and /docs-json). */
+export function configureGatewayHttp(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addContentTypeParser(['application/cloudevents+json', 'application/cloudevents-batch+json'], { parseAs: 'string' }, fastify.getDefaultJsonParser('error', 'error'));
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Rabt gateway')
+      .setDescription('Agencies publish CloudEvents to Rabt. Errors are RFC 9457 problem+json documents with a stable `code`.')
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'agency API key (rabt_…)' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+}
+
+export const gatewayExceptionFilter = () => new ProblemDetailsFilter([GATEWAY_PROBLEMS]);

@@ -1,0 +1,46 @@
+import { DomainException, type ProblemMapping } from '@rabt/runtime';
+
+export enum GatewayExceptionCode {
+  INVALID_JSON = 'INVALID_JSON',
+  INVALID_CLOUDEVENT = 'INVALID_CLOUDEVENT',
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  SOURCE_SPOOFED = 'SOURCE_SPOOFED',
+  NOT_GRANTED = 'NOT_GRANTED',
+  UNKNOWN_EVENT_TYPE = 'UNKNOWN_EVENT_TYPE',
+  EVENT_NOT_FOUND = 'EVENT_NOT_FOUND',
+  IDEMPOTENCY_CONFLICT = 'IDEMPOTENCY_CONFLICT',
+  IDEMPOTENCY_IN_PROGRESS = 'IDEMPOTENCY_IN_PROGRESS',
+  PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
+  BATCH_TOO_LARGE = 'BATCH_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
+  SCHEMA_VALIDATION_FAILED = 'SCHEMA_VALIDATION_FAILED',
+  UNKNOWN_SCHEMA_VERSION = 'UNKNOWN_SCHEMA_VERSION',
+  RATE_LIMITED = 'RATE_LIMITED',
+  KAFKA_UNAVAILABLE = 'KAFKA_UNAVAILABLE',
+  REGISTRY_UNAVAILABLE = 'REGISTRY_UNAVAILABLE',
+}
+
+export class GatewayException extends DomainException<GatewayExceptionCode> {}
+
+/** code -> HTTP meaning. Every gateway error is answered as problem+json with this `code`. */
+export const GATEWAY_PROBLEMS: ProblemMapping<GatewayExceptionCode> = {
+  [GatewayExceptionCode.INVALID_JSON]: { status: 400, title: 'The body is not valid JSON' },
+  [GatewayExceptionCode.INVALID_CLOUDEVENT]: { status: 400, title: 'The event is not a valid CloudEvent' },
+  [GatewayExceptionCode.UNAUTHENTICATED]: { status: 401, title: 'A valid agency API key is required' },
+  [GatewayExceptionCode.SOURCE_SPOOFED]: { status: 403, title: "The event's source is not the calling agency" },
+  [GatewayExceptionCode.NOT_GRANTED]: { status: 403, title: 'The agency may not publish this event type' },
+  [GatewayExceptionCode.UNKNOWN_EVENT_TYPE]: { status: 404, title: 'No such event type in the catalogue' },
+  [GatewayExceptionCode.EVENT_NOT_FOUND]: { status: 404, title: 'No such event from this agency' },
+  [GatewayExceptionCode.IDEMPOTENCY_CONFLICT]: { status: 409, title: 'This event id was already used for different content' },
+  [GatewayExceptionCode.IDEMPOTENCY_IN_PROGRESS]: { status: 409, title: 'An event with this id is being published right now', retryAfterSeconds: 1 },
+  [GatewayExceptionCode.PAYLOAD_TOO_LARGE]: { status: 413, title: 'The request body is too large' },
+  [GatewayExceptionCode.BATCH_TOO_LARGE]: { status: 413, title: 'Too many events in one batch' },
+  [GatewayExceptionCode.UNSUPPORTED_MEDIA_TYPE]: { status: 415, title: 'Unsupported media type' },
+  [GatewayExceptionCode.SCHEMA_VALIDATION_FAILED]: { status: 422, title: "The event's data does not match its registered schema" },
+  [GatewayExceptionCode.UNKNOWN_SCHEMA_VERSION]: { status: 422, title: 'The schema named by dataschema is not a version of this type' },
+  [GatewayExceptionCode.RATE_LIMITED]: { status: 429, title: "The agency's publish rate limit is exhausted" },
+  [GatewayExceptionCode.KAFKA_UNAVAILABLE]: { status: 503, title: 'The event could not be stored durably; nothing was accepted', retryAfterSeconds: 5 },
+  [GatewayExceptionCode.REGISTRY_UNAVAILABLE]: { status: 503, title: 'The schema registry could not be reached', retryAfterSeconds: 5 },
+};
+
+export const gatewayError = (code: GatewayExceptionCode, message: string, details?: Record<string, unknown>) => new GatewayException(code, message, details);

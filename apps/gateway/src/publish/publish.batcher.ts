@@ -1,0 +1,116 @@
+import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { EventProducer, type RabtEventAttributes } from '@rabt/kafka';
+import type { AcceptedEventEntity } from '@rabt/persistence';
+import { PublishConfig } from '../config/gateway.config';
+import { AcceptedEventsRepository, reservationKey, type Reservation } from './accepted-events.repository';
+import { GatewayExceptionCode, gatewayError } from './gateway.exception';
+
+export interface PublishItem extends Reservation {
+  readonly value: Buffer;
+  readonly kafkaAttributes: RabtEventAttributes;
+}
+
+export type PublishOutcome =
+  | { readonly kind: 'accepted'; readonly partition: number; readonly offset: string }
+  | { readonly kind: 'existing'; readonly row: AcceptedEventEntity };
+
+interface Waiting {
+  readonly item: PublishItem;
+  readonly resolve: (o: PublishOutcome) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+/**
+ * kafkajs sends what it is given, one request per call; the gateway batches itself. Events of
+ * concurrent requests gather for at most `lingerMs` (or until `maxBatchEvents`), then one
+ * pipeline runs for the batch: claim every (source, id) in one insert, produce all claimed
+ * events in one acks=all request, record every broker answer in one update. While a batch is in
+ * flight the next one gathers and goes as soon as it returns — a lone event waits only lingerMs.
+ */
+@Injectable()
+export class PublishBatcher implements BeforeApplicationShutdown {
+  private readonly log = new Logger('publish');
+  private queue: Waiting[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<void> | undefined;
+
+  constructor(
+    private readonly producer: EventProducer,
+    private readonly events: AcceptedEventsRepository,
+    private readonly config: PublishConfig,
+  ) {}
+
+  submit(item: PublishItem): Promise<PublishOutcome> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.inFlight) return;
+    if (this.queue.length >= this.config.maxBatchEvents) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.config.lingerMs);
+  }
+
+  private flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.inFlight || this.queue.length === 0) return;
+    const batch = this.queue.splice(0, this.config.maxBatchEvents);
+    this.inFlight = this.run(batch).finally(() => {
+      this.inFlight = undefined;
+      if (this.queue.length) this.flush(); // these already waited a whole flight
+    });
+  }
+
+  private async run(batch: Waiting[]): Promise<void> {
+    // One event id twice in one batch: the first claims it, the others see it in progress.
+    const seen = new Set<string>();
+    const unique: Waiting[] = [];
+    for (const w of batch) {
+      const k = reservationKey(w.item.source, w.item.eventId);
+      if (seen.has(k)) w.reject(gatewayError(GatewayExceptionCode.IDEMPOTENCY_IN_PROGRESS, `event ${w.item.eventId} is being published right now`));
+      else {
+        seen.add(k);
+        unique.push(w);
+      }
+    }
+    let claimed: Set<string>;
+    try {
+      const reserved = await this.events.reserve(unique.map((w) => w.item));
+      claimed = reserved.claimed;
+      for (const w of unique) {
+        const row = reserved.existing.get(reservationKey(w.item.source, w.item.eventId));
+        if (row) w.resolve({ kind: 'existing', row });
+      }
+    } catch (e) {
+      this.log.error({ err: e }, 'idempotency store unavailable');
+      for (const w of unique) w.reject(gatewayError(GatewayExceptionCode.KAFKA_UNAVAILABLE, 'the event store is unavailable; nothing was accepted'));
+      return;
+    }
+    const toSend = unique.filter((w) => claimed.has(reservationKey(w.item.source, w.item.eventId)));
+    if (toSend.length === 0) return;
+    let produced;
+    try {
+      produced = await this.producer.publishMany(toSend.map((w) => ({ topic: w.item.topic, attributes: w.item.kafkaAttributes, value: w.item.value })));
+    } catch (e) {
+      this.log.warn({ err: e, events: toSend.length }, 'produce failed; answering 503');
+      await this.events.release(toSend.map((w) => w.item)).catch((err: unknown) => this.log.error({ err }, 'could not release claims'));
+      for (const w of toSend) w.reject(gatewayError(GatewayExceptionCode.KAFKA_UNAVAILABLE, 'Kafka did not acknowledge the event; nothing was accepted'));
+      return;
+    }
+    // Durable now: the answer is 202 even if recording it fails (a later retry re-produces,
+    // and consumers deduplicate by source and id).
+    await this.events
+      .accept(toSend.map((w, i) => ({ source: w.item.source, eventId: w.item.eventId, partition: produced[i]!.partition, offset: produced[i]!.offset })))
+      .catch((err: unknown) => this.log.error({ err }, 'broker acknowledged but the idempotency record was not updated'));
+    toSend.forEach((w, i) => w.resolve({ kind: 'accepted', partition: produced[i]!.partition, offset: produced[i]!.offset }));
+  }
+
+  /** Before Kafka disconnects: send what is queued and wait for the batch in flight. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.flush();
+    await this.inFlight;
+  }
+}

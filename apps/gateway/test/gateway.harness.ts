@@ -1,0 +1,93 @@
+// The gateway under test, in process, on a fresh database, with the real schema registry (the
+// built service, as a process) holding every catalogue schema, and a real Kafka broker.
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import { DEVELOPMENT_PEPPER, issueAgencyKey } from '@rabt/auth';
+import { CATALOGUE } from '@rabt/contracts';
+import { createDataSource, migrateDatabase, seedAgencies } from '@rabt/persistence';
+import { createService } from '@rabt/runtime';
+import { createThrowawayDatabase, startBuiltService, testStack, type ServiceProcess, type ThrowawayDatabase } from '@rabt/testing';
+import { AppModule } from '../src/app.module';
+import { loadGatewayConfig } from '../src/config/gateway.config';
+import { configureGatewayHttp, gatewayExceptionFilter } from '../src/gateway.http';
+
+export type Agency = 'mom' | 'rop' | 'moci' | 'ita';
+
+export interface GatewayHarness {
+  readonly url: string;
+  readonly registryUrl: string;
+  readonly db: DataSource;
+  readonly keys: Record<Agency, string>;
+  app(): NestFastifyApplication;
+  /** Stops the gateway and starts it again (same database, same broker). */
+  restart(env?: Record<string, string>): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startGateway(options: { kafkaBrokers?: string; env?: Record<string, string> } = {}): Promise<GatewayHarness> {
+  const database: ThrowawayDatabase = await createThrowawayDatabase('rabt_gateway_test');
+  await migrateDatabase({ url: database.url, poolMax: 2, ssl: false }, 'gateway-test');
+  const db = createDataSource({ url: database.url, poolMax: 4, ssl: false }, 'gateway-test');
+  await db.initialize();
+  await seedAgencies(db);
+  const issue = async (agency: string, roles: ('admin' | 'integrator')[] = []) => (await issueAgencyKey(db.manager, DEVELOPMENT_PEPPER, agency, 'test', roles)).token;
+  const keys: Record<Agency, string> = { mom: await issue('mom'), rop: await issue('rop'), moci: await issue('moci'), ita: await issue('ita', ['admin']) };
+  const serviceKey = await issue('ita', ['integrator']);
+
+  let registry: ServiceProcess | undefined;
+  try {
+    registry = await startBuiltService('schema-registry', { DATABASE_URL: database.url }, 'SCHEMA_REGISTRY_PORT');
+    for (const entry of CATALOGUE) {
+      const res = await fetch(`${registry.url}/subjects/${entry.subject}/versions`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json', Authorization: `Basic ${Buffer.from(`ita:${serviceKey}`).toString('base64')}` },
+        body: JSON.stringify({ schema: JSON.stringify(entry.schema) }),
+      });
+      if (!res.ok) throw new Error(`pushing ${entry.subject}: ${res.status} ${await res.text()}`);
+    }
+  } catch (e) {
+    await registry?.stop();
+    await db.destroy();
+    await database.drop();
+    throw e;
+  }
+
+  const baseEnv = {
+    DATABASE_URL: database.url,
+    KAFKA_BROKERS: options.kafkaBrokers ?? testStack.kafkaBrokers,
+    SCHEMA_REGISTRY_URL: registry.url,
+    SCHEMA_REGISTRY_USERNAME: 'ita',
+    SCHEMA_REGISTRY_PASSWORD: serviceKey,
+    LOG_LEVEL: 'warn',
+    ...options.env,
+  };
+  let app: NestFastifyApplication | undefined;
+  let url = '';
+  const start = async (env: Record<string, string> = {}) => {
+    const config = loadGatewayConfig({ ...baseEnv, ...env });
+    app = await createService({ rootModule: AppModule.forRoot(config), config, exceptionFilter: gatewayExceptionFilter(), configure: configureGatewayHttp });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  };
+  await start();
+
+  return {
+    get url() {
+      return url;
+    },
+    registryUrl: registry.url,
+    db,
+    keys,
+    app: () => app!,
+    async restart(env) {
+      await app?.close();
+      await start(env);
+    },
+    async close() {
+      await app?.close();
+      await registry?.stop();
+      await db.destroy();
+      await database.drop();
+    },
+  };
+}

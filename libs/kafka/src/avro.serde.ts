@@ -1,0 +1,134 @@
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import type * as avro from 'avsc';
+import type { SchemaRegistryClientConfig } from '@rabt/config';
+
+/** One failing place in a payload: the field path and what the schema expected there. */
+export interface AvroValidationError {
+  readonly path: string;
+  readonly expected: string;
+  readonly got: string;
+}
+
+export class SchemaRegistryUnavailableError extends Error {
+  override readonly name = 'SchemaRegistryUnavailableError';
+}
+
+export class SchemaNotFoundError extends Error {
+  override readonly name = 'SchemaNotFoundError';
+}
+
+const MAGIC_BYTE = 0;
+
+/** Confluent wire format: magic byte 0, 4-byte big-endian schema id, Avro binary body. */
+export function confluentFrame(schemaId: number, body: Buffer): Buffer {
+  const header = Buffer.alloc(5);
+  header.writeUInt8(MAGIC_BYTE, 0);
+  header.writeUInt32BE(schemaId, 1);
+  return Buffer.concat([header, body]);
+}
+
+export function schemaIdOf(frame: Buffer): number {
+  if (frame.length < 5 || frame.readUInt8(0) !== MAGIC_BYTE) throw new Error('not in the Confluent wire format (magic byte 0 expected)');
+  return frame.readUInt32BE(1);
+}
+
+/**
+ * Avro with a Confluent-compatible registry, through @kafkajs/confluent-schema-registry (which
+ * caches schemas by id). Adds what Rabt needs on top: a cached "latest id per subject", and
+ * validation that reports every failing field path instead of the first.
+ */
+export class AvroSerde {
+  readonly registry: SchemaRegistry;
+  private readonly latest = new Map<string, { id: number; until: number }>();
+  private readonly versionsOf = new Map<number, Set<string>>();
+
+  constructor(private readonly config: SchemaRegistryClientConfig) {
+    this.registry = new SchemaRegistry({
+      host: config.url,
+      ...(config.username ? { auth: { username: config.username, password: config.password ?? '' } } : {}),
+      clientId: 'rabt',
+    });
+  }
+
+  /** The subject's latest schema id, reused for `latestCacheMs`. */
+  async latestId(subject: string): Promise<number> {
+    const cached = this.latest.get(subject);
+    if (cached && cached.until > Date.now()) return cached.id;
+    const id = await this.call(() => this.registry.getLatestSchemaId(subject), `subject ${subject}`);
+    this.latest.set(subject, { id, until: Date.now() + this.config.latestCacheMs });
+    return id;
+  }
+
+  /** Whether schema `id` is (or was) a version of `subject`. */
+  async isVersionOf(id: number, subject: string): Promise<boolean> {
+    let subjects = this.versionsOf.get(id);
+    if (!subjects) {
+      const res = await this.call(() => this.fetchJson(`/schemas/ids/${id}/versions`), `schema ${id}`);
+      subjects = new Set((res as { subject: string }[]).map((v) => v.subject));
+      this.versionsOf.set(id, subjects);
+    }
+    return subjects.has(subject);
+  }
+
+  /** The id of `subject` version `version`. */
+  async idOfVersion(subject: string, version: number): Promise<number> {
+    const res = await this.call(() => this.fetchJson(`/subjects/${encodeURIComponent(subject)}/versions/${version}`), `${subject} version ${version}`);
+    return (res as { id: number }).id;
+  }
+
+  async type(id: number): Promise<avro.Type> {
+    return (await this.call(() => this.registry.getSchema(id), `schema ${id}`)) as unknown as avro.Type;
+  }
+
+  /** Every path where `data` breaks schema `id` (unknown fields included); empty when valid. */
+  async validate(id: number, data: unknown): Promise<AvroValidationError[]> {
+    const type = await this.type(id);
+    const errors: AvroValidationError[] = [];
+    type.isValid(data, {
+      noUndeclaredFields: true,
+      errorHook: (path: string[], value: unknown, t: avro.Type) => {
+        errors.push({ path: path.length ? path.join('.') : '(root)', expected: describe(t), got: value === undefined ? 'nothing' : JSON.stringify(value)?.slice(0, 80) ?? String(value) });
+      },
+    });
+    return errors;
+  }
+
+  /** Encodes valid data in the Confluent wire format (validate first: this throws on invalid data). */
+  async encode(id: number, data: unknown): Promise<Buffer> {
+    return confluentFrame(id, (await this.type(id)).toBuffer(data));
+  }
+
+  async decode(frame: Buffer): Promise<unknown> {
+    return this.call(() => this.registry.decode(frame), `schema ${schemaIdOf(frame)}`);
+  }
+
+  private async fetchJson(path: string): Promise<unknown> {
+    const headers: Record<string, string> = { Accept: 'application/vnd.schemaregistry.v1+json' };
+    if (this.config.username) headers['Authorization'] = `Basic ${Buffer.from(`${this.config.username}:${this.config.password ?? ''}`).toString('base64')}`;
+    const res = await fetch(this.config.url + path, { headers, signal: AbortSignal.timeout(5000) });
+    const body = (await res.json().catch(() => ({}))) as { error_code?: number; message?: string };
+    if (!res.ok) throw Object.assign(new Error(body.message ?? `HTTP ${res.status}`), { status: res.status, errorCode: body.error_code });
+    return body;
+  }
+
+  /** Registry 404s mean "no such schema"; anything else (refused, 5xx, timeout) means unavailable. */
+  private async call<T>(fn: () => Promise<T>, what: string): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      const err = e as { status?: number; message?: string };
+      if (err.status === 404 || /not found/i.test(err.message ?? '')) throw new SchemaNotFoundError(`${what} not found in the schema registry`);
+      throw new SchemaRegistryUnavailableError(`schema registry unavailable (${what}): ${err.message ?? String(e)}`);
+    }
+  }
+}
+
+function describe(t: avro.Type): string {
+  const name = t.name ?? t.typeName;
+  if (t.typeName === 'enum') return `one of ${(t as avro.types.EnumType).symbols.join(', ')}`;
+  if (t.typeName === 'union:unwrapped' || t.typeName === 'union:wrapped') return (t as unknown as { types: avro.Type[] }).types.map(describe).join(' or ');
+  if (t.typeName === 'record') return `a ${name} object`;
+  if (t.typeName === 'array') return 'an array';
+  if (t.typeName === 'map') return 'an object (map)';
+  return String(name);
+}

@@ -1,0 +1,68 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { eventually, WORKSPACE_ROOT } from './stack';
+
+/** A free TCP port on 127.0.0.1 (bind to 0, read it, release it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface ServiceProcess {
+  readonly url: string;
+  readonly child: ChildProcess;
+  output(): string;
+  /** SIGTERM and wait for the exit; SIGKILL after 15 s. */
+  stop(): Promise<void>;
+  /** SIGKILL at once: a crash. */
+  kill(): Promise<void>;
+}
+
+/** Starts a built service (`dist/apps/<app>/main.js`) and waits until /health/ready answers 200. */
+export async function startBuiltService(app: string, env: Record<string, string>, portVariable: string): Promise<ServiceProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(WORKSPACE_ROOT, 'dist/apps', app, 'main.js')], {
+    cwd: WORKSPACE_ROOT,
+    env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'warn', ...env, [portVariable]: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const exited = () => child.exitCode !== null || child.signalCode !== null;
+  const waitExit = () => new Promise<void>((resolve) => (exited() ? resolve() : child.once('exit', () => resolve())));
+  try {
+    await eventually(async () => {
+      if (exited()) throw new Error(`${app} exited during start-up:\n${output}`);
+      return (await fetch(`${url}/health/ready`).catch(() => null))?.status === 200;
+    }, 60_000);
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw new Error(`${app} did not become ready: ${(e as Error).message}\n${output.slice(-3000)}`);
+  }
+  return {
+    url,
+    child,
+    output: () => output,
+    stop: async () => {
+      if (exited()) return;
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      child.kill('SIGTERM');
+      await waitExit();
+      clearTimeout(timer);
+    },
+    kill: async () => {
+      if (exited()) return;
+      child.kill('SIGKILL');
+      await waitExit();
+    },
+  };
+}
