@@ -95,7 +95,7 @@ describe('idempotency', () => {
     const event = cloudEvent('mom', REPORTED, fixture(REPORTED, 'ok'));
     expect((await post(events(), gw.keys.mom, event)).status).toBe(202);
     const before = await admin.endOffsets(REPORTED);
-    const changed = { ...event, data: { ...event.data, occupationTitle: 'Carpenter' } };
+    const changed = { ...event, data: { ...(event.data as Record<string, unknown>), occupationTitle: 'Carpenter' } };
     const res = await post(events(), gw.keys.mom, changed);
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('IDEMPOTENCY_CONFLICT');

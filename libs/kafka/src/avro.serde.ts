@@ -83,9 +83,8 @@ export class AvroSerde {
   /** Every path where `data` breaks schema `id` (unknown fields included); empty when valid. */
   async validate(id: number, data: unknown): Promise<AvroValidationError[]> {
     const type = await this.type(id);
-    const errors: AvroValidationError[] = [];
+    const errors: AvroValidationError[] = undeclaredFields(type, data);
     type.isValid(data, {
-      noUndeclaredFields: true,
       errorHook: (path: string[], value: unknown, t: avro.Type) => {
         errors.push({ path: path.length ? path.join('.') : '(root)', expected: describe(t), got: value === undefined ? 'nothing' : JSON.stringify(value)?.slice(0, 80) ?? String(value) });
       },
@@ -131,4 +130,37 @@ function describe(t: avro.Type): string {
   if (t.typeName === 'array') return 'an array';
   if (t.typeName === 'map') return 'an object (map)';
   return String(name);
+}
+
+/**
+ * Fields the schema does not declare, with their paths. avsc's `noUndeclaredFields` reports
+ * only that a record is invalid, not which field is extra, so this walks the value alongside
+ * the schema (records, nested records, arrays, maps and unwrapped unions).
+ */
+export function undeclaredFields(type: avro.Type, value: unknown, path: string[] = []): AvroValidationError[] {
+  if (value === null || typeof value !== 'object') return [];
+  switch (type.typeName) {
+    case 'record':
+    case 'error': {
+      const record = type as avro.types.RecordType;
+      const names = new Set(record.fields.map((f) => f.name));
+      const out: AvroValidationError[] = [];
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        const field = record.fields.find((f) => f.name === k);
+        if (!names.has(k)) out.push({ path: [...path, k].join('.'), expected: `no such field in ${record.name ?? 'record'}`, got: JSON.stringify(v)?.slice(0, 80) ?? 'undefined' });
+        else if (field) out.push(...undeclaredFields(field.type, v, [...path, k]));
+      }
+      return out;
+    }
+    case 'array':
+      return Array.isArray(value) ? value.flatMap((v, i) => undeclaredFields((type as avro.types.ArrayType).itemsType, v, [...path, String(i)])) : [];
+    case 'map':
+      return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => undeclaredFields((type as avro.types.MapType).valuesType, v, [...path, k]));
+    case 'union:unwrapped': {
+      const branch = (type as unknown as { types: avro.Type[] }).types.find((t) => t.typeName === 'record');
+      return branch ? undeclaredFields(branch, value, path) : [];
+    }
+    default:
+      return [];
+  }
 }

@@ -39,7 +39,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const response = exception.getResponse();
       const message = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);
-      return genericProblem(status, Array.isArray(message) ? message.join('; ') : String(message));
+      const detail = Array.isArray(message) ? message.join('; ') : String(message);
+      // Nest re-throws Fastify's body-parser errors as plain HttpExceptions (losing their FST_ code).
+      if (status === 400 && /^Body (is not valid JSON|cannot be empty)/.test(detail)) return problem('INVALID_JSON', 400, 'The body is not valid JSON', detail);
+      return genericProblem(status, detail);
     }
     const fastifyStatus = fastifyErrorStatus(exception);
     if (fastifyStatus) {

@@ -1,0 +1,57 @@
+/** How `rabt` exits: scripts and CI switch on these. */
+export enum ExitCode {
+  OK = 0,
+  /** A check failed: a schema is invalid or incompatible, a fixture misbehaves, a file is stale. */
+  FAILED = 1,
+  /** The command could not run as asked: bad flags or configuration, missing credentials, a broken catalogue. */
+  USAGE = 2,
+  /** The schema registry could not be reached (or answered with a server error). */
+  REGISTRY_UNREACHABLE = 3,
+  /** A bug in rabt itself (EX_SOFTWARE): reported with its stack trace. */
+  INTERNAL = 70,
+}
+
+export enum CliExceptionCode {
+  CONFIG_INVALID = 'CONFIG_INVALID',
+  CATALOGUE_INVALID = 'CATALOGUE_INVALID',
+  CREDENTIALS_MISSING = 'CREDENTIALS_MISSING',
+  REGISTRY_UNREACHABLE = 'REGISTRY_UNREACHABLE',
+  REGISTRY_REJECTED_CREDENTIALS = 'REGISTRY_REJECTED_CREDENTIALS',
+  REGISTRY_UNEXPECTED_ANSWER = 'REGISTRY_UNEXPECTED_ANSWER',
+}
+
+const EXIT_CODES: Readonly<Record<CliExceptionCode, ExitCode>> = {
+  [CliExceptionCode.CONFIG_INVALID]: ExitCode.USAGE,
+  [CliExceptionCode.CATALOGUE_INVALID]: ExitCode.USAGE,
+  [CliExceptionCode.CREDENTIALS_MISSING]: ExitCode.USAGE,
+  [CliExceptionCode.REGISTRY_UNREACHABLE]: ExitCode.REGISTRY_UNREACHABLE,
+  [CliExceptionCode.REGISTRY_REJECTED_CREDENTIALS]: ExitCode.USAGE,
+  [CliExceptionCode.REGISTRY_UNEXPECTED_ANSWER]: ExitCode.REGISTRY_UNREACHABLE,
+};
+
+/** A failure the user can act on: printed as its message alone, never with a stack trace. */
+export class CliException extends Error {
+  override readonly name = 'CliException';
+
+  constructor(
+    readonly code: CliExceptionCode,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  get exitCode(): ExitCode {
+    return EXIT_CODES[this.code];
+  }
+}
+
+/** Where commands write: stdout for results, stderr for diagnostics. */
+export interface CliOutput {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+export const consoleOutput: CliOutput = {
+  out: (line) => void process.stdout.write(`${line}\n`),
+  err: (line) => void process.stderr.write(`${line}\n`),
+};

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigValidationError } from '@rabt/config';
+import { DEFAULT_REGISTRY_URL, loadCliConfig } from './cli.config';
+
+describe('CLI configuration', () => {
+  it('defaults to the local registry, without credentials', () => {
+    expect(loadCliConfig({}, {})).toEqual({ registryUrl: DEFAULT_REGISTRY_URL, agency: undefined, apiKey: undefined });
+  });
+
+  it('reads RABT_REGISTRY_URL, RABT_AGENCY and RABT_API_KEY', () => {
+    expect(loadCliConfig({}, { RABT_REGISTRY_URL: 'https://registry.example.om/', RABT_AGENCY: 'ita', RABT_API_KEY: 'k1' })).toEqual({
+      registryUrl: 'https://registry.example.om',
+      agency: 'ita',
+      apiKey: 'k1',
+    });
+  });
+
+  it('lets flags override the environment', () => {
+    const env = { RABT_REGISTRY_URL: 'http://a:1', RABT_AGENCY: 'ita', RABT_API_KEY: 'k1' };
+    expect(loadCliConfig({ registry: 'http://b:2', agency: 'mom', apiKey: 'k2' }, env)).toEqual({ registryUrl: 'http://b:2', agency: 'mom', apiKey: 'k2' });
+  });
+
+  it('lists every bad value, and never echoes the key', () => {
+    expect(() => loadCliConfig({}, { RABT_REGISTRY_URL: 'registry', RABT_AGENCY: 'MoM' })).toThrow(ConfigValidationError);
+    try {
+      loadCliConfig({ registry: 'ftp://x', agency: 'Ita', apiKey: '' }, {});
+      expect.unreachable();
+    } catch (e) {
+      const problems = (e as ConfigValidationError).problems;
+      expect(problems).toEqual([
+        '--registry: must be an http:// or https:// URL (got "ftp://x")',
+        '--agency: must be a lower-case agency code such as mom or ita (got "Ita")',
+        '--api-key: must not be empty (got (secret, not shown))',
+      ]);
+    }
+  });
+});
