@@ -9,9 +9,9 @@ export interface ProducedRecord {
 
 export interface ProducerOptions {
   /**
-   * Retries per send before giving up. kafkajs' idempotent default is "forever"; Rabt bounds it
-   * so callers can answer "unavailable" instead of hanging. Broker-side sequence numbers still
-   * keep retried batches free of duplicates.
+   * Retries per send before giving up (about 3 s in all by default). kafkajs' idempotent default
+   * is "forever"; Rabt bounds it so callers can answer "unavailable" instead of hanging.
+   * Broker-side sequence numbers still keep retried batches free of duplicates.
    */
   readonly retries?: number;
 }
@@ -43,7 +43,7 @@ export class EventProducer {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
-      retry: { retries: options.retries ?? 10, initialRetryTime: 100, maxRetryTime: 3000 },
+      retry: { retries: options.retries ?? 5, initialRetryTime: 100, maxRetryTime: 1000 },
     });
     this.admin = kafka.admin();
   }

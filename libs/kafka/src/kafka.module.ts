@@ -66,9 +66,10 @@ export class KafkaModule {
           inject: [KafkaConfig],
           useFactory: (config: KafkaConfig) =>
             createKafka(config, {
-              error: (o, m) => logger.error({ ...o, msg: m }),
+              // kafkajs logs every failed attempt as an error; the caller decides what failed for good.
+              error: (o, m) => logger.warn({ ...o, msg: m }),
               warn: (o, m) => logger.warn({ ...o, msg: m }),
-              info: (o, m) => logger.log({ ...o, msg: m }),
+              info: (o, m) => logger.debug({ ...o, msg: m }),
               debug: (o, m) => logger.debug({ ...o, msg: m }),
             }),
         },

@@ -14,6 +14,9 @@ export type PublishOutcome =
   | { readonly kind: 'accepted'; readonly partition: number; readonly offset: string }
   | { readonly kind: 'existing'; readonly row: AcceptedEventEntity };
 
+/** How long to refuse at once after a failed produce; then one batch probes the broker again. */
+const KAFKA_DOWN_BACKOFF_MS = 2_000;
+
 interface Waiting {
   readonly item: PublishItem;
   readonly resolve: (o: PublishOutcome) => void;
@@ -33,6 +36,8 @@ export class PublishBatcher implements BeforeApplicationShutdown {
   private queue: Waiting[] = [];
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
+  /** After a failed produce, fail fast until then instead of making every caller wait out retries. */
+  private kafkaDownUntil = 0;
 
   constructor(
     private readonly producer: EventProducer,
@@ -41,6 +46,9 @@ export class PublishBatcher implements BeforeApplicationShutdown {
   ) {}
 
   submit(item: PublishItem): Promise<PublishOutcome> {
+    if (Date.now() < this.kafkaDownUntil) {
+      return Promise.reject(gatewayError(GatewayExceptionCode.KAFKA_UNAVAILABLE, 'Kafka is unavailable; nothing was accepted'));
+    }
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       this.schedule();
@@ -95,11 +103,13 @@ export class PublishBatcher implements BeforeApplicationShutdown {
     try {
       produced = await this.producer.publishMany(toSend.map((w) => ({ topic: w.item.topic, attributes: w.item.kafkaAttributes, value: w.item.value })));
     } catch (e) {
-      this.log.warn({ err: e, events: toSend.length }, 'produce failed; answering 503');
+      this.log.warn({ err: e, events: toSend.length }, 'produce failed; answering 503 and failing fast for a while');
+      this.kafkaDownUntil = Date.now() + KAFKA_DOWN_BACKOFF_MS;
       await this.events.release(toSend.map((w) => w.item)).catch((err: unknown) => this.log.error({ err }, 'could not release claims'));
       for (const w of toSend) w.reject(gatewayError(GatewayExceptionCode.KAFKA_UNAVAILABLE, 'Kafka did not acknowledge the event; nothing was accepted'));
       return;
     }
+    this.kafkaDownUntil = 0;
     // Durable now: the answer is 202 even if recording it fails (a later retry re-produces,
     // and consumers deduplicate by source and id).
     await this.events

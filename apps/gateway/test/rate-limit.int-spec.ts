@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cloudEvent, fixture, post, REPORTED } from './fixtures';
+import { startGateway, type GatewayHarness } from './gateway.harness';
+
+// Token bucket per agency: default 2 events/s with a burst of 3 here; rop gets its own limits.
+let gw: GatewayHarness;
+beforeAll(async () => {
+  gw = await startGateway({ env: { GATEWAY_RATE_PER_SECOND: '2', GATEWAY_RATE_BURST: '3' } });
+});
+afterAll(async () => {
+  await gw?.close();
+});
+
+const publish = (key: string, agency = 'mom') => post(`${gw.url}/v1/events`, key, cloudEvent(agency, REPORTED, fixture(REPORTED, 'ok')));
+
+describe('per-agency rate limit', () => {
+  it('lets a burst through, then answers 429 RATE_LIMITED with Retry-After, and refills over time', async () => {
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push(await publish(gw.keys.mom));
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 429, 429]);
+    const limited = answers[3]!;
+    expect(limited.body).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(limited.body.retryAfterSeconds).toBeUndefined(); // a header, not a body member
+
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await publish(gw.keys.mom)).status).toBe(202);
+  });
+
+  it('a batch costs one token per event: more than the burst is refused whole', async () => {
+    await new Promise((r) => setTimeout(r, 1600)); // refill
+    const batch = Array.from({ length: 4 }, () => cloudEvent('mom', REPORTED, fixture(REPORTED, 'ok')));
+    const res = await post(`${gw.url}/v1/events/batch`, gw.keys.mom, batch, { 'Content-Type': 'application/json' });
+    expect(res.status).toBe(429);
+    expect(res.body.code).toBe('RATE_LIMITED');
+  });
+
+  it('limits are per agency and configurable per agency', async () => {
+    await gw.db.query(`UPDATE agency SET rate_per_second = 100, rate_burst = 10 WHERE code = 'rop'`);
+    await gw.db.query(`INSERT INTO agency_grant (agency_code, event_type, permission, granted_by) VALUES ('rop', $1, 'publish', 'mom')`, [REPORTED]);
+    await gw.restart({ GATEWAY_RATE_PER_SECOND: '2', GATEWAY_RATE_BURST: '3' });
+    const statuses = [];
+    for (let i = 0; i < 8; i++) statuses.push((await publish(gw.keys.rop, 'rop')).status);
+    expect(statuses).toEqual(Array(8).fill(202));
+    // mom's bucket is its own, and small
+    const mom = [];
+    for (let i = 0; i < 4; i++) mom.push((await publish(gw.keys.mom)).status);
+    expect(mom).toEqual([202, 202, 202, 429]);
+  });
+});
