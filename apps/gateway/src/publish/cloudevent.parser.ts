@@ -17,6 +17,7 @@ export interface IncomingEvent {
 const KNOWN = new Set(['specversion', 'id', 'source', 'type', 'subject', 'time', 'datacontenttype', 'dataschema', 'transactionid', 'traceparent', 'partitionkey', 'data']);
 const TRANSACTION_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const EVENT_ID = /^[\x21-\x7e]{1,200}$/;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /** Structured mode: the body is the whole event (application/cloudevents+json). */
 export function fromStructured(body: unknown): IncomingEvent {
@@ -55,7 +56,10 @@ function validate(raw: Record<string, unknown>): IncomingEvent {
     if (typeof raw[name] !== 'string' || raw[name] === '') problems.push(`${name} is required and must be a non-empty string`);
   }
   for (const name of ['subject', 'time', 'dataschema', 'transactionid', 'traceparent', 'datacontenttype'] as const) {
-    if (raw[name] !== undefined && typeof raw[name] !== 'string') problems.push(`${name} must be a string`);
+    if (raw[name] !== undefined && (typeof raw[name] !== 'string' || raw[name] === '')) problems.push(`${name}, when present, must be a non-empty string`);
+  }
+  if (typeof raw['time'] === 'string' && raw['time'] !== '' && !(RFC3339.test(raw['time']) && !Number.isNaN(Date.parse(raw['time'])))) {
+    problems.push(`time must be an RFC 3339 timestamp such as 2026-11-30T08:00:00Z (got ${JSON.stringify(raw['time'])})`);
   }
   if (typeof raw['id'] === 'string' && raw['id'] !== '' && !EVENT_ID.test(raw['id'])) problems.push('id must be 1-200 printable ASCII characters');
   if (typeof raw['transactionid'] === 'string' && !TRANSACTION_ID.test(raw['transactionid'])) {
