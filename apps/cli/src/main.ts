@@ -1,6 +1,8 @@
 // `rabt`: wires commander to the command functions; no logic lives here.
 import { Command, Option } from 'commander';
 import { CATALOGUE_GENERATED_FILE } from '@rabt/contracts/codegen';
+import { openAgencyRegistry } from './agencies/agency-registry';
+import { addAgencyRegistryCommands } from './agencies/agency-registry.commands';
 import { runAsyncApi } from './asyncapi/asyncapi.command';
 import { ASYNCAPI_FILE } from './asyncapi/asyncapi.document';
 import { consoleOutput } from './cli/cli.exception';
@@ -37,7 +39,9 @@ const registryClient = (o: RegistryOptions) =>
   registryClientFrom(loadCliConfig({ registry: typeof o.registry === 'string' ? o.registry : undefined, agency: o.agency, apiKey: o.apiKey }));
 
 const program = new Command('rabt')
-  .description('Rabt tooling: generate the contracts, check and register the event schemas, write the AsyncAPI document.')
+  .description(
+    'Rabt tooling: generate the contracts, check and register the event schemas, write the AsyncAPI document, and manage the agency registry (agencies, API keys, grants).',
+  )
   .exitOverride()
   .showHelpAfterError();
 
@@ -100,6 +104,8 @@ program
       output,
     ),
   );
+
+addAgencyRegistryCommands(program, { output, open: () => openAgencyRegistry() });
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.exitCode = reportFailure(e, output);

@@ -3,6 +3,7 @@ import { RabtConfigModule } from '@rabt/config';
 import { KafkaModule, KafkaReadinessIndicator } from '@rabt/kafka';
 import { ObservabilityModule } from '@rabt/observability';
 import { DatabaseReadinessIndicator, PersistenceModule } from '@rabt/persistence';
+import { AdminModule } from './admin/admin.module';
 import type { GatewayConfig } from './config/gateway.config';
 import { PublishModule } from './publish/publish.module';
 
@@ -18,6 +19,7 @@ export class AppModule {
         PersistenceModule.forRoot(),
         ObservabilityModule.forRoot({ readiness: [KafkaReadinessIndicator, DatabaseReadinessIndicator] }),
         PublishModule,
+        AdminModule,
       ],
     };
   }

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AGENCY_ADMIN_PROBLEMS } from '@rabt/auth';
 import { ProblemDetailsFilter } from '@rabt/runtime';
 import { GATEWAY_PROBLEMS } from './publish/gateway.exception';
 
@@ -11,7 +12,7 @@ export function configureGatewayHttp(app: NestFastifyApplication): void {
     app,
     new DocumentBuilder()
       .setTitle('Rabt gateway')
-      .setDescription('Agencies publish CloudEvents to Rabt. Errors are RFC 9457 problem+json documents with a stable `code`.')
+      .setDescription('Agencies publish CloudEvents to Rabt; owners grant who may publish and receive their types; admins manage the agency registry. Errors are RFC 9457 problem+json documents with a stable `code`.')
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'agency API key (rabt_…)' })
       .build(),
@@ -19,4 +20,4 @@ export function configureGatewayHttp(app: NestFastifyApplication): void {
   SwaggerModule.setup('docs', app, document);
 }
 
-export const gatewayExceptionFilter = () => new ProblemDetailsFilter([GATEWAY_PROBLEMS]);
+export const gatewayExceptionFilter = () => new ProblemDetailsFilter([AGENCY_ADMIN_PROBLEMS, GATEWAY_PROBLEMS]);

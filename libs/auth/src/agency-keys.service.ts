@@ -1,8 +1,9 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, type EntityManager, type Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import { AgencyApiKeyEntity, AgencyEntity, type ApiKeyRole } from '@rabt/persistence';
-import { newApiKey, parseApiKey, secretMatches } from './api-key';
+import { issueKey, revokeKey, type RevokedKeyView } from './agency-admin';
+import { parseApiKey, secretMatches } from './api-key';
 import { AuthConfig } from './auth.config';
 
 /** Who is calling: an agency, through one of its keys, with that key's roles. */
@@ -12,20 +13,11 @@ export interface Principal {
   readonly roles: readonly ApiKeyRole[];
 }
 
-export class AgencyKeyError extends Error {
-  constructor(
-    readonly code: 'AGENCY_NOT_FOUND' | 'AGENCY_SUSPENDED' | 'KEY_NOT_FOUND',
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 const CACHE_MS = 5_000;
 
 /**
- * Issues a key for an agency and returns the token — the only time it exists in clear. Plain
- * function so that tools without a Nest container (the rabt CLI) issue keys the same way.
+ * Issues a key for an agency and returns the token — the only time it exists in clear. The
+ * positional form of issueKey (agency-admin.ts), for tests and tools that seed keys.
  */
 export async function issueAgencyKey(
   manager: EntityManager,
@@ -34,17 +26,15 @@ export async function issueAgencyKey(
   label: string,
   roles: readonly ApiKeyRole[] = [],
 ): Promise<{ keyId: string; token: string }> {
-  const agency = await manager.findOneBy(AgencyEntity, { code: agencyCode });
-  if (!agency) throw new AgencyKeyError('AGENCY_NOT_FOUND', `agency '${agencyCode}' does not exist`);
-  const key = newApiKey(pepper);
-  await manager.insert(AgencyApiKeyEntity, { id: key.keyId, agencyCode, label, secretHash: key.secretHash, roles: [...roles], revokedAt: null });
-  return { keyId: key.keyId, token: key.token };
+  const { keyId, token } = await issueKey(manager, pepper, agencyCode, { label, roles });
+  return { keyId, token };
 }
 
 /**
  * Issues, revokes and checks agency API keys. A successful check is cached for a few seconds
  * (keyed by the whole token) so that a busy publisher costs one HMAC, not one query, per call;
- * a revocation therefore takes effect within CACHE_MS.
+ * a revocation or suspension made elsewhere (another instance, the rabt CLI) therefore takes
+ * effect within CACHE_MS; one made through this service, at once.
  */
 @Injectable()
 export class AgencyKeysService implements OnModuleInit {
@@ -65,10 +55,20 @@ export class AgencyKeysService implements OnModuleInit {
     return issueAgencyKey(this.keys.manager, this.config.apiKeyPepper, agencyCode, label, roles);
   }
 
-  async revoke(keyId: string): Promise<void> {
-    const result = await this.keys.update({ id: keyId, revokedAt: IsNull() }, { revokedAt: new Date() });
-    if (!result.affected) throw new AgencyKeyError('KEY_NOT_FOUND', `no active key ${keyId}`);
-    for (const [token, entry] of this.cache) if (entry.principal.keyId === keyId) this.cache.delete(token);
+  /** Revokes a key (see revokeKey); in this process it stops authenticating at once. */
+  async revoke(keyId: string): Promise<RevokedKeyView> {
+    const revoked = await revokeKey(this.keys.manager, keyId);
+    this.forget((p) => p.keyId === revoked.id);
+    return revoked;
+  }
+
+  /** Drops cached checks of an agency's keys, e.g. after it was suspended. */
+  forgetAgency(agency: string): void {
+    this.forget((p) => p.agency === agency);
+  }
+
+  private forget(matches: (principal: Principal) => boolean): void {
+    for (const [token, entry] of this.cache) if (matches(entry.principal)) this.cache.delete(token);
   }
 
   /** The principal behind a token, or undefined for a malformed, unknown, revoked or suspended one. */

@@ -2,13 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { AgencyGrantEntity, type GrantPermission } from '@rabt/persistence';
+import { addGrant, hasGrant, listGrants, removeGrant, type GrantView } from './agency-grants';
+import type { GrantFilter, GrantInput } from './agency-admin.validation';
 
 const CACHE_MS = 5_000;
 
 /**
- * Who may publish or receive which event type. The owner of a type (its catalogue entry)
- * publishes it without a grant; everything else needs a grant row. Answers are cached for a
- * few seconds, so a revoked grant stops working within CACHE_MS.
+ * Who may publish or receive which event type, for services: the rules are the plain functions
+ * of agency-grants.ts; this adds a short cache of answers. The owner of a type publishes it
+ * without a grant. A grant changed through this service takes effect here at once; one changed
+ * elsewhere (another instance, the rabt CLI) within CACHE_MS.
  */
 @Injectable()
 export class GrantsService {
@@ -21,28 +24,27 @@ export class GrantsService {
     const key = `${agency}\u0000${eventType}\u0000${permission}`;
     const cached = this.cache.get(key);
     if (cached && cached.until > Date.now()) return cached.allowed;
-    const allowed = (await this.grants.countBy({ agencyCode: agency, eventType, permission })) > 0;
+    const allowed = await hasGrant(this.grants.manager, agency, eventType, permission);
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(key, { allowed, until: Date.now() + CACHE_MS });
     return allowed;
   }
 
-  async grant(agency: string, eventType: string, permission: GrantPermission, grantedBy: string): Promise<AgencyGrantEntity> {
-    await this.grants.createQueryBuilder().insert().values({ agencyCode: agency, eventType, permission, grantedBy }).orIgnore().execute();
+  async grant(grant: GrantInput, grantedBy: string): Promise<{ grant: GrantView; created: boolean }> {
+    const result = await addGrant(this.grants.manager, grant, grantedBy);
     this.cache.clear();
-    return this.grants.findOneByOrFail({ agencyCode: agency, eventType, permission });
+    return result;
   }
 
-  async revoke(agency: string, eventType: string, permission: GrantPermission): Promise<boolean> {
-    const result = await this.grants.delete({ agencyCode: agency, eventType, permission });
-    this.cache.clear();
-    return (result.affected ?? 0) > 0;
+  async revoke(grant: GrantInput): Promise<GrantView> {
+    try {
+      return await removeGrant(this.grants.manager, grant);
+    } finally {
+      this.cache.clear();
+    }
   }
 
-  list(filter: { agency?: string; eventType?: string } = {}): Promise<AgencyGrantEntity[]> {
-    return this.grants.find({
-      where: { ...(filter.agency ? { agencyCode: filter.agency } : {}), ...(filter.eventType ? { eventType: filter.eventType } : {}) },
-      order: { eventType: 'ASC', agencyCode: 'ASC', permission: 'ASC' },
-    });
+  list(filter: GrantFilter = {}, options: { visibleTo?: string } = {}): Promise<GrantView[]> {
+    return listGrants(this.grants.manager, filter, options);
   }
 }

@@ -1,3 +1,7 @@
+export * from './agency-admin';
+export * from './agency-admin.exception';
+export * from './agency-admin.validation';
+export * from './agency-grants';
 export * from './agency-keys.service';
 export * from './api-key';
 export * from './auth.config';

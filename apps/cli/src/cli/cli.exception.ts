@@ -7,6 +7,9 @@ export enum ExitCode {
   USAGE = 2,
   /** The schema registry could not be reached (or answered with a server error). */
   REGISTRY_UNREACHABLE = 3,
+  /** The same status for the database (DATABASE_URL) of the agency registry commands. */
+  // eslint-disable-next-line @typescript-eslint/no-duplicate-enum-values
+  DATABASE_UNREACHABLE = 3,
   /** A bug in rabt itself (EX_SOFTWARE): reported with its stack trace. */
   INTERNAL = 70,
 }
@@ -18,6 +21,8 @@ export enum CliExceptionCode {
   REGISTRY_UNREACHABLE = 'REGISTRY_UNREACHABLE',
   REGISTRY_REJECTED_CREDENTIALS = 'REGISTRY_REJECTED_CREDENTIALS',
   REGISTRY_UNEXPECTED_ANSWER = 'REGISTRY_UNEXPECTED_ANSWER',
+  DATABASE_UNREACHABLE = 'DATABASE_UNREACHABLE',
+  DATABASE_NOT_MIGRATED = 'DATABASE_NOT_MIGRATED',
 }
 
 const EXIT_CODES: Readonly<Record<CliExceptionCode, ExitCode>> = {
@@ -27,6 +32,8 @@ const EXIT_CODES: Readonly<Record<CliExceptionCode, ExitCode>> = {
   [CliExceptionCode.REGISTRY_UNREACHABLE]: ExitCode.REGISTRY_UNREACHABLE,
   [CliExceptionCode.REGISTRY_REJECTED_CREDENTIALS]: ExitCode.USAGE,
   [CliExceptionCode.REGISTRY_UNEXPECTED_ANSWER]: ExitCode.REGISTRY_UNREACHABLE,
+  [CliExceptionCode.DATABASE_UNREACHABLE]: ExitCode.DATABASE_UNREACHABLE,
+  [CliExceptionCode.DATABASE_NOT_MIGRATED]: ExitCode.USAGE,
 };
 
 /** A failure the user can act on: printed as its message alone, never with a stack trace. */

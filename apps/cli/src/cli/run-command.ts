@@ -1,6 +1,19 @@
 import { CommanderError } from 'commander';
+import { AgencyAdminException, AgencyAdminExceptionCode } from '@rabt/auth';
 import { ConfigValidationError } from '@rabt/config';
 import { CliException, ExitCode, type CliOutput } from './cli.exception';
+
+/** Agency registry refusals: a malformed argument is bad usage (2); a refused change fails (1). */
+const AGENCY_ADMIN_EXIT_CODES: Readonly<Record<AgencyAdminExceptionCode, ExitCode>> = {
+  [AgencyAdminExceptionCode.INVALID_AGENCY]: ExitCode.USAGE,
+  [AgencyAdminExceptionCode.INVALID_KEY]: ExitCode.USAGE,
+  [AgencyAdminExceptionCode.INVALID_GRANT]: ExitCode.USAGE,
+  [AgencyAdminExceptionCode.UNKNOWN_EVENT_TYPE]: ExitCode.USAGE,
+  [AgencyAdminExceptionCode.AGENCY_EXISTS]: ExitCode.FAILED,
+  [AgencyAdminExceptionCode.AGENCY_NOT_FOUND]: ExitCode.FAILED,
+  [AgencyAdminExceptionCode.KEY_NOT_FOUND]: ExitCode.FAILED,
+  [AgencyAdminExceptionCode.GRANT_NOT_FOUND]: ExitCode.FAILED,
+};
 
 /**
  * Runs a command's action and sets the exit code. User errors print their message alone;
@@ -19,6 +32,10 @@ export function reportFailure(e: unknown, output: CliOutput): ExitCode {
   if (e instanceof CliException) {
     output.err(`rabt: ${e.message}`);
     return e.exitCode;
+  }
+  if (e instanceof AgencyAdminException) {
+    output.err(`rabt: ${e.message}`);
+    return AGENCY_ADMIN_EXIT_CODES[e.code];
   }
   if (e instanceof ConfigValidationError) {
     output.err(`rabt: ${e.message}`);

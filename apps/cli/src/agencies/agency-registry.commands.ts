@@ -1,0 +1,91 @@
+// Wires `rabt agencies|keys|grants` to commander. Each command opens the registry's database
+// (DATABASE_URL), runs, and closes it; errors map to exit codes in run-command.ts.
+import { Argument, InvalidArgumentError, Option, type Command } from 'commander';
+import { API_KEY_ROLES, GRANT_PERMISSIONS, type ApiKeyRole, type GrantPermission } from '@rabt/persistence';
+import type { CliOutput, ExitCode } from '../cli/cli.exception';
+import { runCommand } from '../cli/run-command';
+import { withAgencyRegistry, type AgencyRegistry, type AgencyRegistrySession } from './agency-registry';
+import { runAgenciesAdd, runAgenciesList, runAgenciesSeed, runAgenciesSetStatus } from './agencies.command';
+import { DEFAULT_GRANTED_BY, runGrantsAdd, runGrantsList, runGrantsRemove } from './grants.command';
+import { runKeysIssue, runKeysList, runKeysRevoke } from './keys.command';
+
+export interface AgencyRegistryCommandDeps {
+  readonly output: CliOutput;
+  readonly open: () => Promise<AgencyRegistrySession>;
+}
+
+interface Json {
+  json?: boolean;
+}
+
+function collectRole(value: string, previous: ApiKeyRole[]): ApiKeyRole[] {
+  if (!(API_KEY_ROLES as readonly string[]).includes(value)) throw new InvalidArgumentError(`a role is ${API_KEY_ROLES.join(' or ')}.`);
+  return [...new Set([...previous, value as ApiKeyRole])];
+}
+
+export function addAgencyRegistryCommands(program: Command, deps: AgencyRegistryCommandDeps): void {
+  const { output } = deps;
+  const run = (action: (registry: AgencyRegistry) => Promise<ExitCode>) => runCommand(() => withAgencyRegistry(deps.open, action), output);
+  const withJson = (command: Command) => command.option('--json', 'print the result as JSON');
+  const code = (name: string) => new Argument(`<${name}>`, 'agency code: a lower-case letter, then 1 to 15 lower-case letters or digits (mom, moci, …)');
+
+  const agencies = program.command('agencies').description('the agencies of Rabt (direct database access through DATABASE_URL)');
+  withJson(
+    agencies
+      .command('add')
+      .description('register an agency, active, with the default rate limits')
+      .addArgument(code('code'))
+      .requiredOption('--name-en <name>', 'name in English')
+      .requiredOption('--name-ar <name>', 'name in Arabic'),
+  ).action((agency: string, o: Json & { nameEn: string; nameAr: string }) => run((r) => runAgenciesAdd(r, { code: agency, nameEn: o.nameEn, nameAr: o.nameAr, json: o.json === true }, output)));
+  withJson(agencies.command('list').description('every agency, with its status and rate limit')).action((o: Json) => run((r) => runAgenciesList(r, { json: o.json === true }, output)));
+  for (const [verb, status, what] of [
+    ['suspend', 'suspended', "suspend an agency: its keys stop authenticating (within 5 s)"],
+    ['activate', 'active', 'activate a suspended agency again'],
+  ] as const) {
+    withJson(agencies.command(verb).description(what).addArgument(code('code'))).action((agency: string, o: Json) =>
+      run((r) => runAgenciesSetStatus(r, { code: agency, status, json: o.json === true }, output)),
+    );
+  }
+  withJson(agencies.command('seed').description('add the demo agencies that are missing (mom, rop, moci, moh, mm, epay, ita)')).action((o: Json) =>
+    run((r) => runAgenciesSeed(r, { json: o.json === true }, output)),
+  );
+
+  const keys = program.command('keys').description("agencies' API keys: issue (the token is shown once), list, revoke");
+  withJson(
+    keys
+      .command('issue')
+      .description('issue an API key and print its token, once (pepper: RABT_API_KEY_PEPPER)')
+      .addArgument(code('agency'))
+      .option('--label <label>', 'what the key is for, e.g. "back office 2026" (default: the date)')
+      .addOption(new Option('--role <role>', 'integrator (may register schemas) or admin (manages the registry); repeat for both').argParser(collectRole).default([], 'none')),
+  ).action((agency: string, o: Json & { label?: string; role: ApiKeyRole[] }) => run((r) => runKeysIssue(r, { agency, label: o.label, roles: o.role, json: o.json === true }, output)));
+  withJson(keys.command('list').description("an agency's keys, revoked ones included (never secrets)").addArgument(code('agency'))).action((agency: string, o: Json) =>
+    run((r) => runKeysList(r, { agency, json: o.json === true }, output)),
+  );
+  withJson(keys.command('revoke').description('revoke a key for good (services stop accepting it within 5 s)').argument('<keyId>', 'the key id, as listed')).action((keyId: string, o: Json) =>
+    run((r) => runKeysRevoke(r, { keyId, json: o.json === true }, output)),
+  );
+
+  const grants = program.command('grants').description('who may publish or subscribe to which event type (owners publish their own types without a grant)');
+  const grantArguments = (command: Command) =>
+    command
+      .addArgument(code('agency'))
+      .argument('<eventType>', 'an event type of the catalogue, e.g. mom.employee.left-work-reported')
+      .addArgument(new Argument('<permission>', 'publish or subscribe').choices(GRANT_PERMISSIONS));
+  withJson(
+    grantArguments(grants.command('add').description('let an agency publish or subscribe to an event type')).option(
+      '--granted-by <agency>',
+      'who granted it, recorded with the grant (normally the type owner)',
+      DEFAULT_GRANTED_BY,
+    ),
+  ).action((agency: string, eventType: string, permission: GrantPermission, o: Json & { grantedBy: string }) =>
+    run((r) => runGrantsAdd(r, { agency, eventType, permission, grantedBy: o.grantedBy, json: o.json === true }, output)),
+  );
+  withJson(grantArguments(grants.command('remove').description('take a grant away'))).action((agency: string, eventType: string, permission: GrantPermission, o: Json) =>
+    run((r) => runGrantsRemove(r, { agency, eventType, permission, json: o.json === true }, output)),
+  );
+  withJson(grants.command('list').description('grants, optionally of one agency or one event type').option('--agency <code>', 'only grants held by this agency').option('--type <eventType>', 'only grants on this event type')).action(
+    (o: Json & { agency?: string; type?: string }) => run((r) => runGrantsList(r, { agency: o.agency, eventType: o.type, json: o.json === true }, output)),
+  );
+}

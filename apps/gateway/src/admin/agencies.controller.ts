@@ -1,0 +1,89 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { AgencyChanges, NewAgency, NewKey } from '@rabt/auth';
+import { AdminOnlyGuard } from './admin-only.guard';
+import { AGENCY, AGENCY_CHANGES, ISSUED_KEY, KEY, listOf, NEW_AGENCY, NEW_KEY, PROBLEM } from './admin.openapi';
+import { RegistryAdminService } from './registry-admin.service';
+
+const AGENCY_PARAM = { name: 'code', description: 'agency code, e.g. mom' };
+
+/**
+ * The agency registry: agencies and their API keys. Admin keys only (403 ADMIN_ONLY otherwise).
+ * Bodies are validated by @rabt/auth (400 INVALID_AGENCY / INVALID_KEY naming each bad field).
+ */
+@ApiTags('admin')
+@ApiBearerAuth()
+@ApiResponse({ status: 401, ...PROBLEM })
+@ApiResponse({ status: 403, description: 'ADMIN_ONLY: the key lacks the admin role' })
+@UseGuards(AdminOnlyGuard)
+@Controller('v1/admin')
+export class AgenciesController {
+  constructor(private readonly registry: RegistryAdminService) {}
+
+  @Post('agencies')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Register an agency', description: 'The agency starts active, with the gateway default rate limits, and without keys.' })
+  @ApiBody({ schema: NEW_AGENCY })
+  @ApiResponse({ status: 201, description: 'the agency', schema: AGENCY })
+  @ApiResponse({ status: 400, ...PROBLEM })
+  @ApiResponse({ status: 409, description: 'AGENCY_EXISTS' })
+  create(@Body() body: NewAgency) {
+    return this.registry.createAgency(body);
+  }
+
+  @Get('agencies')
+  @ApiOperation({ summary: 'Every agency, by code' })
+  @ApiResponse({ status: 200, schema: listOf('agencies', AGENCY) })
+  async list() {
+    return { agencies: await this.registry.listAgencies() };
+  }
+
+  @Patch('agencies/:code')
+  @ApiOperation({
+    summary: 'Rename, suspend or re-activate an agency, or set its publish rate limits',
+    description: "A suspended agency's keys stop authenticating (at once on this instance, within 5 s on others). Rate limits apply within 30 s; null returns to the gateway default.",
+  })
+  @ApiParam(AGENCY_PARAM)
+  @ApiBody({ schema: AGENCY_CHANGES })
+  @ApiResponse({ status: 200, description: 'the agency as changed', schema: AGENCY })
+  @ApiResponse({ status: 400, ...PROBLEM })
+  @ApiResponse({ status: 404, description: 'AGENCY_NOT_FOUND' })
+  update(@Param('code') code: string, @Body() body: AgencyChanges) {
+    return this.registry.updateAgency(code, body);
+  }
+
+  @Post('agencies/:code/keys')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Issue an API key for an agency',
+    description: 'Answers the token once; Rabt keeps only a peppered HMAC of its secret. An agency may hold several active keys, so a key is rotated by issuing a new one and revoking the old one.',
+  })
+  @ApiParam(AGENCY_PARAM)
+  @ApiBody({ schema: NEW_KEY })
+  @ApiResponse({ status: 201, schema: ISSUED_KEY })
+  @ApiResponse({ status: 400, ...PROBLEM })
+  @ApiResponse({ status: 404, description: 'AGENCY_NOT_FOUND' })
+  issueKey(@Param('code') code: string, @Body() body: NewKey) {
+    return this.registry.issueKey(code, body);
+  }
+
+  @Get('agencies/:code/keys')
+  @ApiOperation({ summary: "An agency's keys, revoked ones included (never secrets or hashes)" })
+  @ApiParam(AGENCY_PARAM)
+  @ApiResponse({ status: 200, schema: listOf('keys', KEY) })
+  @ApiResponse({ status: 404, description: 'AGENCY_NOT_FOUND' })
+  async listKeys(@Param('code') code: string) {
+    return { keys: await this.registry.listKeys(code) };
+  }
+
+  @Delete('keys/:keyId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke a key for good', description: 'Revoking a revoked key changes nothing (204). The key stays listed, with revokedAt.' })
+  @ApiParam({ name: 'keyId', description: 'the key id (UUID) as issued or listed' })
+  @ApiResponse({ status: 204, description: 'revoked' })
+  @ApiResponse({ status: 400, description: 'INVALID_KEY: not a key id' })
+  @ApiResponse({ status: 404, description: 'KEY_NOT_FOUND' })
+  async revokeKey(@Param('keyId') keyId: string): Promise<void> {
+    await this.registry.revokeKey(keyId);
+  }
+}

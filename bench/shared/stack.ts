@@ -1,0 +1,57 @@
+// Shared set-up for benchmarks: a fresh migrated database with the demo agencies, keys, and
+// built Rabt services started as their own processes (as in production).
+import 'reflect-metadata';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEVELOPMENT_PEPPER, issueAgencyKey } from '@rabt/auth';
+import type { ApiKeyRole } from '@rabt/persistence';
+import { createDataSource, migrateDatabase, seedAgencies } from '@rabt/persistence';
+import { createThrowawayDatabase, eventually, freePort, WORKSPACE_ROOT, type ThrowawayDatabase } from '@rabt/testing';
+
+export interface BenchStack {
+  readonly db: ThrowawayDatabase;
+  issue(agency: string, roles?: ApiKeyRole[]): Promise<string>;
+  start(name: string, cmd: string, args: string[], env: Record<string, string>, readyUrl: string): Promise<ChildProcess>;
+  close(): Promise<void>;
+}
+
+export async function benchStack(): Promise<BenchStack> {
+  const db = await createThrowawayDatabase('rabt_bench');
+  const database = { url: db.url, poolMax: 4, ssl: false };
+  await migrateDatabase(database, 'bench');
+  const ds = createDataSource(database, 'bench');
+  await ds.initialize();
+  await seedAgencies(ds);
+  const children: ChildProcess[] = [];
+  return {
+    db,
+    issue: async (agency, roles = []) => (await issueAgencyKey(ds.manager, DEVELOPMENT_PEPPER, agency, 'bench', roles)).token,
+    async start(name, cmd, args, env, readyUrl) {
+      const child = spawn(cmd, args, { cwd: WORKSPACE_ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+      child.stdout!.resume();
+      children.push(child);
+      await eventually(async () => {
+        if (child.exitCode !== null) throw new Error(`${name} exited`);
+        return (await fetch(readyUrl).catch(() => null))?.ok === true;
+      }, 60_000);
+      return child;
+    },
+    async close() {
+      for (const c of children) c.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 1500));
+      await ds.destroy();
+      await db.drop();
+    },
+  };
+}
+
+export const nodeService = (app: string) => ['node', [join(WORKSPACE_ROOT, 'dist/apps', app, 'main.js')]] as const;
+export const tsx = join(WORKSPACE_ROOT, 'node_modules/.bin/tsx');
+export { freePort };
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}

@@ -1,0 +1,31 @@
+import { DomainException, type ProblemMapping } from '@rabt/runtime';
+
+/** Why a change to the agency registry (agencies, keys, grants) was refused. Closed set. */
+export enum AgencyAdminExceptionCode {
+  INVALID_AGENCY = 'INVALID_AGENCY',
+  AGENCY_EXISTS = 'AGENCY_EXISTS',
+  AGENCY_NOT_FOUND = 'AGENCY_NOT_FOUND',
+  INVALID_KEY = 'INVALID_KEY',
+  KEY_NOT_FOUND = 'KEY_NOT_FOUND',
+  INVALID_GRANT = 'INVALID_GRANT',
+  UNKNOWN_EVENT_TYPE = 'UNKNOWN_EVENT_TYPE',
+  GRANT_NOT_FOUND = 'GRANT_NOT_FOUND',
+}
+
+/** Thrown by the registry functions of agency-admin.ts; `details.errors` lists each bad field. */
+export class AgencyAdminException extends DomainException<AgencyAdminExceptionCode> {}
+
+/** code -> HTTP meaning, for services that expose the registry (the gateway's admin API). */
+export const AGENCY_ADMIN_PROBLEMS: ProblemMapping<AgencyAdminExceptionCode> = {
+  [AgencyAdminExceptionCode.INVALID_AGENCY]: { status: 400, title: 'The agency is not valid' },
+  [AgencyAdminExceptionCode.AGENCY_EXISTS]: { status: 409, title: 'An agency with this code already exists' },
+  [AgencyAdminExceptionCode.AGENCY_NOT_FOUND]: { status: 404, title: 'No such agency' },
+  [AgencyAdminExceptionCode.INVALID_KEY]: { status: 400, title: 'The API key request is not valid' },
+  [AgencyAdminExceptionCode.KEY_NOT_FOUND]: { status: 404, title: 'No such API key' },
+  [AgencyAdminExceptionCode.INVALID_GRANT]: { status: 400, title: 'The grant is not valid' },
+  // Same meaning and status as the gateway's publish code of the same name.
+  [AgencyAdminExceptionCode.UNKNOWN_EVENT_TYPE]: { status: 404, title: 'No such event type in the catalogue' },
+  [AgencyAdminExceptionCode.GRANT_NOT_FOUND]: { status: 404, title: 'No such grant' },
+};
+
+export const agencyAdminError = (code: AgencyAdminExceptionCode, message: string, details?: Record<string, unknown>) => new AgencyAdminException(code, message, details);

@@ -1,0 +1,138 @@
+// The agency registry's operations on agencies and their API keys, as plain functions over a
+// TypeORM EntityManager: the gateway's admin API and the rabt CLI both call these, so there is
+// one implementation of every rule. Grants are in agency-grants.ts.
+import { IsNull, type EntityManager } from 'typeorm';
+import { AgencyApiKeyEntity, AgencyEntity, DEMO_AGENCIES, seedAgencies, type AgencyStatus, type ApiKeyRole } from '@rabt/persistence';
+import { AgencyAdminExceptionCode as Code, agencyAdminError } from './agency-admin.exception';
+import { normalizeKeyId, validateAgencyChanges, validateAgencyCode, validateNewAgency, validateNewKey, type AgencyChanges, type NewAgency, type NewKey } from './agency-admin.validation';
+import { newApiKey } from './api-key';
+
+export interface AgencyView {
+  readonly code: string;
+  readonly nameEn: string;
+  readonly nameAr: string;
+  readonly status: AgencyStatus;
+  /** Publish token bucket; null = the gateway's configured default. */
+  readonly ratePerSecond: number | null;
+  readonly rateBurst: number | null;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** A key as listed: never its secret, never its hash. */
+export interface KeyView {
+  readonly id: string;
+  readonly agency: string;
+  readonly label: string;
+  readonly roles: readonly ApiKeyRole[];
+  readonly createdAt: Date;
+  readonly revokedAt: Date | null;
+}
+
+/** A key just issued: the only time its token exists in clear. */
+export interface IssuedKeyView {
+  readonly keyId: string;
+  readonly token: string;
+  readonly agency: string;
+  readonly label: string;
+  readonly roles: readonly ApiKeyRole[];
+  readonly createdAt: Date;
+}
+
+export interface RevokedKeyView extends KeyView {
+  readonly revokedAt: Date;
+  /** True when the key had been revoked before: nothing changed. */
+  readonly alreadyRevoked: boolean;
+}
+
+const KEY_COLUMNS = { id: true, agencyCode: true, label: true, roles: true, createdAt: true, revokedAt: true } as const;
+
+const agencyView = (a: AgencyEntity): AgencyView => ({
+  code: a.code,
+  nameEn: a.nameEn,
+  nameAr: a.nameAr,
+  status: a.status,
+  ratePerSecond: a.ratePerSecond,
+  rateBurst: a.rateBurst,
+  createdAt: a.createdAt,
+  updatedAt: a.updatedAt,
+});
+
+const keyView = (k: AgencyApiKeyEntity): KeyView => ({ id: k.id, agency: k.agencyCode, label: k.label, roles: k.roles, createdAt: k.createdAt, revokedAt: k.revokedAt });
+
+/** Throws AGENCY_NOT_FOUND unless `code` (already validated) is a registered agency. */
+export async function requireAgency(manager: EntityManager, code: string): Promise<AgencyEntity> {
+  const agency = await manager.findOneBy(AgencyEntity, { code });
+  if (!agency) throw agencyAdminError(Code.AGENCY_NOT_FOUND, `agency '${code}' does not exist`);
+  return agency;
+}
+
+/** Registers an agency, active, with the gateway's default rate limits. */
+export async function createAgency(manager: EntityManager, input: NewAgency): Promise<AgencyView> {
+  const agency = validateNewAgency(input);
+  const result = await manager.createQueryBuilder().insert().into(AgencyEntity).values({ ...agency, status: 'active' }).orIgnore().returning(['code']).execute();
+  if ((result.raw as unknown[]).length === 0) throw agencyAdminError(Code.AGENCY_EXISTS, `agency '${agency.code}' already exists`);
+  return agencyView(await manager.findOneByOrFail(AgencyEntity, { code: agency.code }));
+}
+
+export async function listAgencies(manager: EntityManager): Promise<AgencyView[]> {
+  return (await manager.find(AgencyEntity, { order: { code: 'ASC' } })).map(agencyView);
+}
+
+export async function getAgency(manager: EntityManager, code: string): Promise<AgencyView> {
+  return agencyView(await requireAgency(manager, validateAgencyCode(code)));
+}
+
+/**
+ * Renames, suspends or re-activates an agency, or sets its publish rate limits. A suspended
+ * agency's keys stop authenticating (services cache a check for a few seconds).
+ */
+export async function updateAgency(manager: EntityManager, code: string, changes: AgencyChanges): Promise<AgencyView> {
+  const agencyCode = validateAgencyCode(code);
+  const valid = validateAgencyChanges(changes);
+  const result = await manager.update(AgencyEntity, { code: agencyCode }, valid);
+  if (!result.affected) throw agencyAdminError(Code.AGENCY_NOT_FOUND, `agency '${agencyCode}' does not exist`);
+  return agencyView(await manager.findOneByOrFail(AgencyEntity, { code: agencyCode }));
+}
+
+/** Inserts the demo agencies that are missing (never changes existing ones). */
+export async function seedDemoAgencies(manager: EntityManager): Promise<{ added: string[]; existing: string[] }> {
+  const added = await seedAgencies(manager.dataSource);
+  return { added, existing: DEMO_AGENCIES.map((a) => a.code).filter((c) => !added.includes(c)) };
+}
+
+/**
+ * Issues a key for an agency and returns its token, the only time it exists in clear: only a
+ * peppered HMAC of the secret is stored. An agency may hold several active keys (rotation).
+ */
+export async function issueKey(manager: EntityManager, pepper: string, agencyCode: string, input: NewKey): Promise<IssuedKeyView> {
+  const code = validateAgencyCode(agencyCode);
+  const { label, roles } = validateNewKey(input);
+  await requireAgency(manager, code);
+  const key = newApiKey(pepper);
+  const result = await manager.insert(AgencyApiKeyEntity, { id: key.keyId, agencyCode: code, label, secretHash: key.secretHash, roles, revokedAt: null });
+  const createdAt = (result.generatedMaps[0] as { createdAt?: Date } | undefined)?.createdAt ?? new Date();
+  return { keyId: key.keyId, token: key.token, agency: code, label, roles, createdAt };
+}
+
+/** The agency's keys, revoked ones included, oldest first. */
+export async function listKeys(manager: EntityManager, agencyCode: string): Promise<KeyView[]> {
+  const code = validateAgencyCode(agencyCode);
+  await requireAgency(manager, code);
+  const keys = await manager.find(AgencyApiKeyEntity, { where: { agencyCode: code }, select: KEY_COLUMNS, order: { createdAt: 'ASC', id: 'ASC' } });
+  return keys.map(keyView);
+}
+
+/** Revokes a key for good (it stays listed, for the audit trail). Revoking twice changes nothing. */
+export async function revokeKey(manager: EntityManager, keyId: string): Promise<RevokedKeyView> {
+  const id = normalizeKeyId(keyId);
+  const find = () => manager.findOne(AgencyApiKeyEntity, { where: { id }, select: KEY_COLUMNS });
+  const key = await find();
+  if (!key) throw agencyAdminError(Code.KEY_NOT_FOUND, `no API key ${id}`);
+  if (!key.revokedAt) {
+    const result = await manager.update(AgencyApiKeyEntity, { id, revokedAt: IsNull() }, { revokedAt: new Date() });
+    const now = (await find())!;
+    return { ...keyView(now), revokedAt: now.revokedAt!, alreadyRevoked: !result.affected };
+  }
+  return { ...keyView(key), revokedAt: key.revokedAt, alreadyRevoked: true };
+}
