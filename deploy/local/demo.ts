@@ -1,0 +1,139 @@
+/**
+ * `npm run demo`: Rabt on one machine, as far as it is built. After `stack.sh up` and the
+ * service builds (scripts/demo.sh), this provisions the demo agencies and their keys, starts the
+ * schema registry and the gateway, registers every contract, publishes one employee-left-work
+ * report as MoM would, and keeps everything running until Ctrl-C.
+ */
+import 'reflect-metadata';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { authFragment, issueAgencyKey, parseApiKey, secretMatches } from '@rabt/auth';
+import { databaseFragment, loadConfig } from '@rabt/config';
+import { CATALOGUE } from '@rabt/contracts';
+import { AgencyApiKeyEntity, createDataSource, seedAgencies } from '@rabt/persistence';
+
+const ROOT = join(__dirname, '..', '..');
+const RUN = join(ROOT, 'deploy/local/.run');
+const KEYS_FILE = join(RUN, 'demo-keys.json');
+const EXAMPLE_FILE = join(RUN, 'example-event.json');
+const REGISTRY_PORT = Number(process.env['SCHEMA_REGISTRY_PORT'] ?? 8081);
+const GATEWAY_PORT = Number(process.env['GATEWAY_PORT'] ?? 8080);
+const say = (m: string) => process.stdout.write(`[demo] ${m}\n`);
+
+type DemoKeys = Record<'mom' | 'rop' | 'moci' | 'integrator', { agency: string; token: string }>;
+
+async function provision(): Promise<DemoKeys> {
+  const { database, auth } = loadConfig('demo', { database: databaseFragment(), auth: authFragment() }).values;
+  const ds = createDataSource(database, 'demo');
+  await ds.initialize();
+  try {
+    const added = await seedAgencies(ds);
+    if (added.length) say(`agencies added: ${added.join(', ')}`);
+    // Keys are shown once; the demo keeps its own in a git-ignored file and re-issues any that no
+    // longer work (another database, a revoked key).
+    const stored: Partial<DemoKeys> = existsSync(KEYS_FILE) ? (JSON.parse(readFileSync(KEYS_FILE, 'utf8')) as Partial<DemoKeys>) : {};
+    const wanted = { mom: ['mom', []], rop: ['rop', []], moci: ['moci', []], integrator: ['ita', ['integrator']] } as const;
+    const keys = {} as DemoKeys;
+    for (const [name, [agency, roles]] of Object.entries(wanted) as [keyof DemoKeys, (typeof wanted)[keyof DemoKeys]][]) {
+      const have = stored[name];
+      const parsed = have ? parseApiKey(have.token) : undefined;
+      const row = parsed ? await ds.manager.findOneBy(AgencyApiKeyEntity, { id: parsed.keyId }) : null;
+      if (have && parsed && row && !row.revokedAt && secretMatches(parsed.secret, row.secretHash, auth.apiKeyPepper)) keys[name] = have;
+      else keys[name] = { agency, token: (await issueAgencyKey(ds.manager, auth.apiKeyPepper, agency, `demo ${name}`, [...roles])).token };
+    }
+    mkdirSync(RUN, { recursive: true });
+    writeFileSync(KEYS_FILE, JSON.stringify(keys, null, 2));
+    chmodSync(KEYS_FILE, 0o600);
+    return keys;
+  } finally {
+    await ds.destroy();
+  }
+}
+
+const children: ChildProcess[] = [];
+
+async function startService(app: string, env: Record<string, string>, port: number): Promise<void> {
+  const log = join(RUN, 'logs', `${app}.log`);
+  mkdirSync(join(RUN, 'logs'), { recursive: true });
+  const out = (await import('node:fs')).openSync(log, 'a');
+  const child = spawn(process.execPath, [join(ROOT, 'dist/apps', app, 'main.js')], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
+  children.push(child);
+  for (let i = 0; i < 150; i++) {
+    if (child.exitCode !== null) throw new Error(`${app} exited (code ${child.exitCode}); see ${log}`);
+    if ((await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => null))?.ok) {
+      say(`${app} ready on http://127.0.0.1:${port} (log: ${log.replace(`${ROOT}/`, '')})`);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${app} did not become ready; see ${log}`);
+}
+
+async function main(): Promise<void> {
+  const keys = await provision();
+  const registry = `http://127.0.0.1:${REGISTRY_PORT}`;
+  const gateway = `http://127.0.0.1:${GATEWAY_PORT}`;
+  await startService('schema-registry', { SCHEMA_REGISTRY_PORT: String(REGISTRY_PORT) }, REGISTRY_PORT);
+  const basic = `Basic ${Buffer.from(`ita:${keys.integrator.token}`).toString('base64')}`;
+  for (const entry of CATALOGUE) {
+    const res = await fetch(`${registry}/subjects/${entry.subject}/versions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', authorization: basic },
+      body: JSON.stringify({ schema: JSON.stringify(entry.schema) }),
+    });
+    if (!res.ok) throw new Error(`registering ${entry.subject}: ${res.status} ${await res.text()}`);
+  }
+  say(`${CATALOGUE.length} contracts registered in the schema registry`);
+  await startService('gateway', { GATEWAY_PORT: String(GATEWAY_PORT), SCHEMA_REGISTRY_URL: registry, SCHEMA_REGISTRY_USERNAME: 'ita', SCHEMA_REGISTRY_PASSWORD: keys.integrator.token }, GATEWAY_PORT);
+
+  const data = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/mom.employee.left-work-reported/ok/absconded-seeb.json'), 'utf8')) as unknown;
+  const event = { specversion: '1.0', id: `demo-${Date.now()}`, source: 'urn:rabt:agency:mom', type: 'mom.employee.left-work-reported', data };
+  const res = await fetch(`${gateway}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/cloudevents+json', authorization: `Bearer ${keys.mom.token}` }, body: JSON.stringify(event) });
+  const answer = (await res.json()) as Record<string, unknown>;
+  writeFileSync(EXAMPLE_FILE, JSON.stringify({ ...event, id: 'my-report-1' }, null, 2));
+  say(`MoM reported that a worker left work: HTTP ${res.status} ${JSON.stringify(answer)}`);
+
+  process.stdout.write(`
+[demo] Running: Kafka on 127.0.0.1:9092, PostgreSQL, the schema registry (${registry}) and the
+       gateway (${gateway}, OpenAPI at ${gateway}/docs).
+[demo] API keys of the demo agencies (shown here and kept in ${KEYS_FILE.replace(`${ROOT}/`, '')}):
+         mom: ${keys.mom.token}
+         rop: ${keys.rop.token}
+         ita (integrator): ${keys.integrator.token}
+[demo] Try it as MoM would (an example event is in ${EXAMPLE_FILE.replace(`${ROOT}/`, '')}; change its id to publish again):
+         curl -i ${gateway}/v1/events -H 'Authorization: Bearer ${keys.mom.token}' \\
+              -H 'Content-Type: application/cloudevents+json' -d @${EXAMPLE_FILE.replace(`${ROOT}/`, '')}
+         curl -s ${gateway}/v1/events/${event.id} -H 'Authorization: Bearer ${keys.mom.token}'
+[demo] Not built yet: routing and delivery to ROP and MOCI, the employee-left-work workflow and
+       its timeline, the agency simulators and the operator console.
+[demo] Ctrl-C stops the services (the stack keeps running; npm run stack:down stops it).
+`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+async function stopAll(): Promise<void> {
+  say('stopping services');
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          if (c.exitCode !== null) return resolve();
+          c.once('exit', () => resolve());
+          c.kill('SIGTERM');
+        }),
+    ),
+  );
+  say('services stopped');
+}
+
+main()
+  .then(stopAll)
+  .catch(async (e: unknown) => {
+    process.stderr.write(`[demo] failed: ${e instanceof Error ? e.message : String(e)}\n`);
+    await stopAll();
+    process.exit(1);
+  });
