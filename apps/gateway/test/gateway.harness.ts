@@ -58,7 +58,8 @@ export async function startGateway(options: { kafkaBrokers?: string; env?: Recor
     SCHEMA_REGISTRY_URL: registry.url,
     SCHEMA_REGISTRY_USERNAME: 'ita',
     SCHEMA_REGISTRY_PASSWORD: serviceKey,
-    LOG_LEVEL: 'warn',
+    // Tests provoke failures on purpose (broker outages, bad input): only real errors are shown.
+    LOG_LEVEL: 'error',
     ...options.env,
   };
   let app: NestFastifyApplication | undefined;

@@ -29,7 +29,10 @@ describe('POST /v1/events (structured mode)', () => {
     expect(res.body).toMatchObject({ id: event.id, topic: REPORTED, partition: expect.any(Number), offset: expect.stringMatching(/^\d+$/) });
     expect(res.body.transactionid).toMatch(/^[0-9a-f-]{36}$/); // a workflow trigger gets a transaction id
 
-    const [record] = await readMatching(kafka, REPORTED, (r) => r.headers['ce_id'] === event.id, { expected: 1 });
+    const [record] = await readMatching(kafka, REPORTED, (r) => r.headers['ce_id'] === event.id, {
+      expected: 1,
+      from: new Map([[res.body.partition as number, res.body.offset as string]]),
+    });
     expect(record).toBeDefined();
     expect(record!.partition).toBe(res.body.partition);
     expect(record!.offset).toBe(res.body.offset);

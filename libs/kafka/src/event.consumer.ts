@@ -140,6 +140,11 @@ export class EventConsumer {
     ]);
   }
 
+  /** Moves the group's position on one partition (after start); the next fetch reads from there. */
+  seek(topic: string, partition: number, offset: string): void {
+    this.consumer.seek({ topic, partition, offset });
+  }
+
   async stop(): Promise<void> {
     if (!this.running) return;
     this.stopping = true;

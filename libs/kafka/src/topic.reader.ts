@@ -11,7 +11,13 @@ export async function readMatching(
   kafka: Kafka,
   topic: string,
   match: (r: ConsumedRecord) => boolean,
-  options: { expected?: number; timeoutMs?: number; idleMs?: number } = {},
+  options: {
+    expected?: number;
+    timeoutMs?: number;
+    idleMs?: number;
+    /** Start here instead of the beginning: partition -> offset; other partitions start at their end. */
+    from?: ReadonlyMap<number, string>;
+  } = {},
 ): Promise<ConsumedRecord[]> {
   const found: ConsumedRecord[] = [];
   let lastMatch = Date.now();
@@ -27,6 +33,15 @@ export async function readMatching(
     },
   });
   await consumer.start();
+  if (options.from) {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      for (const { partition, high } of await admin.fetchTopicOffsets(topic)) consumer.seek(topic, partition, options.from.get(partition) ?? high);
+    } finally {
+      await admin.disconnect();
+    }
+  }
   const deadline = Date.now() + (options.timeoutMs ?? 20_000);
   try {
     while (Date.now() < deadline) {
