@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags }
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '@rabt/auth';
 import { requestContextFor } from '@rabt/observability';
+import { problem } from '@rabt/runtime';
 import { Caller } from '../auth/bearer-auth.guard';
 import { PublishConfig } from '../config/gateway.config';
 import { fromBinary, fromStructured } from './cloudevent.parser';
@@ -74,7 +75,7 @@ export class EventsController {
         } catch (e) {
           if (!(e instanceof GatewayException)) throw e;
           const type = GATEWAY_PROBLEMS[e.code];
-          return { index, status: type.status, problem: { code: e.code, title: type.title, detail: e.message, ...(e.details ?? {}) } };
+          return { index, status: type.status, problem: problem(e.code, type.status, type.title, e.message, { ...(e.details ?? {}) }) };
         }
       }),
     );
