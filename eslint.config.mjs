@@ -28,7 +28,7 @@ export default tseslint.config(
             { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:infra', 'type:contracts', 'type:testing'] },
+            { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:infra', 'type:contracts', 'type:sdk', 'type:testing'] },
             // Where code runs: browser code never pulls in Node-only libraries.
             { sourceTag: 'scope:node', onlyDependOnLibsWithTags: ['scope:node', 'scope:shared'] },
             { sourceTag: 'scope:browser', onlyDependOnLibsWithTags: ['scope:browser', 'scope:shared'] },

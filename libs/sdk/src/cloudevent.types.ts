@@ -1,0 +1,77 @@
+// CloudEvents 1.0 as Rabt carries them, typed by the generated catalogue. Type-only and browser-safe.
+import type { EventData, EventType } from '@rabt/contracts';
+
+/** The CloudEvents attributes Rabt uses: the spec's own plus the `transactionid`, `traceparent` and `partitionkey` extensions. */
+export interface CloudEventAttributes {
+  readonly specversion: '1.0';
+  readonly id: string;
+  /** `urn:rabt:agency:<code>` of the publishing agency. */
+  readonly source: string;
+  readonly type: string;
+  readonly subject?: string;
+  /** RFC 3339; the gateway sets it when the publisher did not. */
+  readonly time?: string;
+  readonly datacontenttype?: string;
+  /** Registry URL of the schema the data was encoded with (`…/schemas/ids/<id>`). */
+  readonly dataschema?: string;
+  /** The cross-agency transaction the event belongs to. */
+  readonly transactionid?: string;
+  readonly traceparent?: string;
+  /** The value of the type's partition key field; the Kafka record key. */
+  readonly partitionkey?: string;
+}
+
+/**
+ * A structured CloudEvent of a catalogued type, as a union over the types: checking `event.type`
+ * narrows `event.data` to that type's generated interface.
+ *
+ * The data type is the full event. A subscription with a field projection delivers only the
+ * projected fields, so a receiver with a projection must treat the others as absent.
+ */
+export type RabtCloudEvent<T extends EventType = EventType> = {
+  readonly [K in T]: Omit<CloudEventAttributes, 'type'> & { readonly type: K; readonly data: EventData<K> };
+}[T];
+
+/** The attributes a publisher may choose; `source` and `type` come from the client and the call. */
+export interface PublishOptions {
+  /** Default: a random UUID. Reuse the same id to publish the same event again safely (idempotency). */
+  readonly id?: string;
+  readonly subject?: string;
+  readonly transactionid?: string;
+  /** RFC 3339 string or a Date. Left out, the gateway stamps the time it received the event. */
+  readonly time?: string | Date;
+  /** `<registry>/schemas/ids/<id>` or `<registry>/subjects/<subject>/versions/<n>`; default: the latest. */
+  readonly dataschema?: string;
+}
+
+/** One event of `publishBatch`: its type, its data (checked against the type) and its options. */
+export type BatchEvent = {
+  readonly [K in EventType]: PublishOptions & { readonly type: K; readonly data: EventData<K> };
+}[EventType];
+
+/** The gateway's 202 answer: where the event now durably is. */
+export interface PublishAccepted {
+  readonly id: string;
+  readonly transactionid: string | null;
+  readonly topic: string;
+  readonly partition: number;
+  /** Kafka offset as a decimal string (offsets can exceed 2^53). */
+  readonly offset: string;
+}
+
+/** `GET /v1/events/{id}`: an event this agency published, and where it went. */
+export interface PublishedEvent {
+  readonly id: string;
+  readonly source: string;
+  readonly type: string;
+  readonly state: 'pending' | 'accepted';
+  readonly transactionid: string | null;
+  readonly receivedAt: string;
+  readonly acceptedAt: string | null;
+  readonly schemaId: number;
+  readonly topic: string;
+  readonly partition: number | null;
+  readonly offset: string | null;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly data: unknown;
+}
