@@ -14,6 +14,8 @@ import { gitReader } from './schemas/git-baseline';
 import { registryClientFrom } from './schemas/registry.client';
 import { runSchemasCheck } from './schemas/schemas-check.command';
 import { runSchemasPush } from './schemas/schemas-push.command';
+import { openSubscriptionStore } from './subscriptions/subscription-store';
+import { addSubscriptionCommands } from './subscriptions/subscriptions.commands';
 
 interface DirOptions {
   schemasDir?: string;
@@ -40,7 +42,7 @@ const registryClient = (o: RegistryOptions) =>
 
 const program = new Command('rabt')
   .description(
-    'Rabt tooling: generate the contracts, check and register the event schemas, write the AsyncAPI document, and manage the agency registry (agencies, API keys, grants).',
+    'Rabt tooling: generate the contracts, check and register the event schemas, write the AsyncAPI document, manage the agency registry (agencies, API keys, grants) and subscriptions.',
   )
   .exitOverride()
   .showHelpAfterError();
@@ -106,6 +108,7 @@ program
   );
 
 addAgencyRegistryCommands(program, { output, open: () => openAgencyRegistry() });
+addSubscriptionCommands(program, { output, open: () => openSubscriptionStore() });
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.exitCode = reportFailure(e, output);

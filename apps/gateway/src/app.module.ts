@@ -5,7 +5,9 @@ import { ObservabilityModule } from '@rabt/observability';
 import { DatabaseReadinessIndicator, PersistenceModule } from '@rabt/persistence';
 import { AdminModule } from './admin/admin.module';
 import type { GatewayConfig } from './config/gateway.config';
+import { DeliveriesModule } from './deliveries/deliveries.module';
 import { PublishModule } from './publish/publish.module';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 
 /** Composition root only: which modules make up the gateway. */
 @Module({})
@@ -20,6 +22,8 @@ export class AppModule {
         ObservabilityModule.forRoot({ readiness: [KafkaReadinessIndicator, DatabaseReadinessIndicator] }),
         PublishModule,
         AdminModule,
+        SubscriptionsModule,
+        DeliveriesModule,
       ],
     };
   }

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AGENCY_ADMIN_PROBLEMS } from '@rabt/auth';
+import { SUBSCRIPTION_PROBLEMS } from '@rabt/routing';
 import { ProblemDetailsFilter } from '@rabt/runtime';
 import { GATEWAY_PROBLEMS } from './publish/gateway.exception';
 
@@ -20,4 +21,4 @@ export function configureGatewayHttp(app: NestFastifyApplication): void {
   SwaggerModule.setup('docs', app, document);
 }
 
-export const gatewayExceptionFilter = () => new ProblemDetailsFilter([AGENCY_ADMIN_PROBLEMS, GATEWAY_PROBLEMS]);
+export const gatewayExceptionFilter = () => new ProblemDetailsFilter([AGENCY_ADMIN_PROBLEMS, SUBSCRIPTION_PROBLEMS, GATEWAY_PROBLEMS]);

@@ -7,3 +7,5 @@ export * from './api-key';
 export * from './auth.config';
 export * from './auth.module';
 export * from './grants.service';
+export * from './secret-box';
+export * from './secret-box.config';

@@ -47,6 +47,8 @@ export interface ConsumerOptions {
   readonly partitionsConsumedConcurrently?: number;
   readonly maxBackoffMs?: number;
   readonly onError?: (error: unknown, record: ConsumedRecord, policy: FailurePolicy) => void;
+  /** How long the group waits for a silent member (a killed process) before reassigning its partitions. */
+  readonly sessionTimeoutMs?: number;
 }
 
 const defaultClassify = (e: unknown): FailurePolicy => (e instanceof PermanentError ? 'dead-letter' : 'retry');
@@ -69,8 +71,8 @@ export class EventConsumer {
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: Math.min(3_000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 3)),
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
   }

@@ -1,5 +1,6 @@
 export * from './avro.serde';
 export * from './cloudevents.binding';
+export * from './consumer-group.admin';
 export * from './event.consumer';
 export * from './event.producer';
 export * from './kafka.client';

@@ -11,6 +11,9 @@ import { TopicAdmin } from './topic.admin';
 /** Injection token for the shared kafkajs client (only code inside libs/kafka should use it). */
 export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');
 
+/** The kafkajs client type, for code outside libs/kafka that receives it by injection. */
+export type KafkaClient = Kafka;
+
 @Injectable()
 export class KafkaReadinessIndicator extends ReadinessIndicator implements OnApplicationShutdown {
   readonly key = 'kafka';

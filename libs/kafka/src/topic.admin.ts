@@ -40,7 +40,7 @@ export class TopicAdmin {
     const missing = specs.filter((s) => !existing.has(s.name));
     if (missing.length === 0) return [];
     await this.admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false, // kafkajs gives up on UNKNOWN_TOPIC_OR_PARTITION while a new topic spreads; we poll below
       topics: missing.map((s) => ({
         topic: s.name,
         numPartitions: s.partitions ?? this.defaults.partitions,
@@ -51,7 +51,18 @@ export class TopicAdmin {
         ],
       })),
     });
-    return missing.map((s) => s.name);
+    // createTopics answers before every broker serves the new partitions: wait until metadata does.
+    const names = missing.map((s) => s.name);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const { topics } = await this.admin.fetchTopicMetadata({ topics: names });
+        if (topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) break;
+      } catch (e) {
+        if (attempt >= 50) throw e;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return names;
   }
 
   async describeTopic(name: string): Promise<{ partitions: number; config: Record<string, string> }> {

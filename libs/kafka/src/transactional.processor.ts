@@ -23,6 +23,8 @@ export interface TransactionalProcessorOptions {
   /** Largest number of consumed records per transaction. */
   readonly maxRecordsPerTransaction?: number;
   readonly onError?: (error: unknown) => void;
+  /** How long the group waits for a silent member (a killed process) before reassigning its partitions. */
+  readonly sessionTimeoutMs?: number;
 }
 
 /**
@@ -41,7 +43,13 @@ export class TransactionalProcessor {
     kafka: Kafka,
     private readonly options: TransactionalProcessorOptions,
   ) {
-    this.consumer = kafka.consumer({ groupId: options.groupId, readUncommitted: false, allowAutoTopicCreation: false, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      readUncommitted: false,
+      allowAutoTopicCreation: false,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: Math.min(3_000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 3)),
+    });
     this.producer = kafka.producer({
       transactionalId: options.transactionalId,
       idempotent: true,

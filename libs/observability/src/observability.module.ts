@@ -54,6 +54,8 @@ export class ObservabilityModule {
   static forRoot(options: ObservabilityOptions): DynamicModule {
     return {
       module: ObservabilityModule,
+      // Global: any module may register its own metrics on the service's MetricsService.
+      global: true,
       imports: [
         TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' }),
         LoggerModule.forRootAsync({

@@ -1,7 +1,11 @@
 import { AgencyApiKeyEntity } from './agency/agency-api-key.entity';
 import { AgencyGrantEntity } from './agency/agency-grant.entity';
 import { AgencyEntity } from './agency/agency.entity';
+import { DeadLetterEntity } from './delivery/dead-letter.entity';
+import { DeliveryAttemptEntity } from './delivery/delivery-attempt.entity';
+import { DeliveryEntity } from './delivery/delivery.entity';
 import { AcceptedEventEntity } from './gateway/accepted-event.entity';
+import { SubscriptionEntity } from './subscription/subscription.entity';
 import { RegistrySchemaEntity, RegistrySettingEntity, RegistrySubjectVersionEntity } from './schema-registry/registry.entities';
 
 /** Every entity the shared schema maps. */
@@ -13,4 +17,8 @@ export const ENTITIES = [
   RegistrySchemaEntity,
   RegistrySubjectVersionEntity,
   RegistrySettingEntity,
+  SubscriptionEntity,
+  DeliveryEntity,
+  DeliveryAttemptEntity,
+  DeadLetterEntity,
 ];

@@ -10,3 +10,7 @@ export * from './migrations';
 export * from './persistence.module';
 export * from './schema-registry/registry.entities';
 export * from './gateway/accepted-event.entity';
+export * from './subscription/subscription.entity';
+export * from './delivery/dead-letter.entity';
+export * from './delivery/delivery-attempt.entity';
+export * from './delivery/delivery.entity';

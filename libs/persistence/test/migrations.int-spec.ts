@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '@rabt/testing';
-import { AgencyEntity, createDataSource, MIGRATIONS, migrateDatabase } from '../src';
+import { randomUUID } from 'node:crypto';
+import { AgencyEntity, createDataSource, DeadLetterEntity, DeliveryAttemptEntity, DeliveryEntity, MIGRATIONS, migrateDatabase, SubscriptionEntity } from '../src';
 
 let db: ThrowawayDatabase;
 let dataSource: DataSource;
@@ -42,6 +43,50 @@ describe('migrations', () => {
     const agencies = dataSource.getRepository(AgencyEntity);
     await expect(agencies.insert({ code: 'Bad Code', nameEn: 'x', nameAr: 'x' })).rejects.toThrow(/CHK_agency_code/);
     await expect(agencies.insert({ code: 'rop', nameEn: 'x', nameAr: 'x', status: 'closed' as never })).rejects.toThrow(/CHK_agency_status/);
+  });
+
+  it('a subscription must deliver somewhere, keep a sealed secret exactly when it has a webhook, and not duplicate a target', async () => {
+    const subscriptions = dataSource.getRepository(SubscriptionEntity);
+    const base = { agencyCode: 'mom', eventType: 'rop.residence.absconding-registered' };
+    const webhook = { webhookUrl: 'https://mom.example/hook', webhookSecretCiphertext: 'v1:a:b:c' };
+    await expect(subscriptions.insert({ id: randomUUID(), ...base, inbox: false })).rejects.toThrow(/CHK_subscription_delivery/);
+    await expect(subscriptions.insert({ id: randomUUID(), ...base, webhookUrl: 'https://mom.example/hook' })).rejects.toThrow(/CHK_subscription_webhook_secret/);
+    await expect(subscriptions.insert({ id: randomUUID(), ...base, inbox: true, projection: [] })).rejects.toThrow(/CHK_subscription_projection/);
+    await expect(subscriptions.insert({ id: randomUUID(), ...base, inbox: true, state: 'paused' as never })).rejects.toThrow(/CHK_subscription_state/);
+    await subscriptions.insert({ id: randomUUID(), ...base, ...webhook, inbox: true, projection: ['workerCivilNumber'] });
+    await expect(subscriptions.insert({ id: randomUUID(), ...base, ...webhook })).rejects.toThrow(/UQ_subscription_webhook/);
+    await expect(subscriptions.insert({ id: randomUUID(), ...base, inbox: true })).rejects.toThrow(/UQ_subscription_inbox/);
+    await subscriptions.insert({ id: randomUUID(), ...base, ...webhook, webhookUrl: 'https://mom.example/other' });
+    expect(await subscriptions.countBy({ agencyCode: 'mom' })).toBe(2);
+  });
+
+  it('deliveries: one per webhook-id, ordered by seq, a known state, attempts and one dead letter each, removed with their delivery', async () => {
+    const deliveries = dataSource.getRepository(DeliveryEntity);
+    const base = {
+      subscriptionId: randomUUID(),
+      agencyCode: 'rop',
+      eventSource: 'urn:rabt:agency:mom',
+      eventType: 'mom.employee.left-work-reported',
+      orderingKey: '118364205',
+      payload: { specversion: '1.0' },
+      inboxTopic: 'rabt.inbox.rop',
+      inboxPartition: 0,
+    };
+    await deliveries.insert({ ...base, id: 'msg_a', eventId: 'e1', inboxOffset: '1' });
+    await deliveries.insert({ ...base, id: 'msg_b', eventId: 'e2', inboxOffset: '2' });
+    await expect(deliveries.insert({ ...base, id: 'msg_a', eventId: 'e1', inboxOffset: '3' })).rejects.toThrow(/PK_delivery/);
+    await expect(deliveries.insert({ ...base, id: 'msg_c', eventId: 'e3', inboxOffset: '4', state: 'lost' as never })).rejects.toThrow(/CHK_delivery_state/);
+    const [a, b] = await deliveries.find({ order: { seq: 'ASC' } });
+    expect(BigInt(b!.seq)).toBeGreaterThan(BigInt(a!.seq));
+    expect(a).toMatchObject({ state: 'pending', attempts: 0, leaseUntil: null, lastStatus: null });
+    await dataSource.getRepository(DeliveryAttemptEntity).insert({ deliveryId: 'msg_a', attemptNo: 1, startedAt: new Date(), status: 500, latencyMs: 12, error: 'HTTP 500' });
+    const deadLetters = dataSource.getRepository(DeadLetterEntity);
+    const letter = { deliveryId: 'msg_a', subscriptionId: base.subscriptionId, agencyCode: 'rop', eventType: base.eventType, eventSource: base.eventSource, eventId: 'e1', payload: {}, lastError: 'HTTP 500', attempts: 1 };
+    await deadLetters.insert({ ...letter });
+    await expect(deadLetters.insert({ ...letter })).rejects.toThrow(/UQ_dead_letter_delivery/);
+    await deliveries.delete({ id: 'msg_a' });
+    expect(await dataSource.getRepository(DeliveryAttemptEntity).count()).toBe(0);
+    expect(await deadLetters.count()).toBe(0);
   });
 
   it('every migration can be reverted in order', async () => {

@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { AgencyAdminException, AgencyAdminExceptionCode } from '@rabt/auth';
 import { ConfigValidationError } from '@rabt/config';
+import { SubscriptionException, SubscriptionExceptionCode } from '@rabt/routing';
 import { CliException, ExitCode, type CliOutput } from './cli.exception';
 
 /** Agency registry refusals: a malformed argument is bad usage (2); a refused change fails (1). */
@@ -13,6 +14,19 @@ const AGENCY_ADMIN_EXIT_CODES: Readonly<Record<AgencyAdminExceptionCode, ExitCod
   [AgencyAdminExceptionCode.AGENCY_NOT_FOUND]: ExitCode.FAILED,
   [AgencyAdminExceptionCode.KEY_NOT_FOUND]: ExitCode.FAILED,
   [AgencyAdminExceptionCode.GRANT_NOT_FOUND]: ExitCode.FAILED,
+};
+
+/** Subscription refusals: a malformed argument is bad usage (2); a refusal by policy or state fails (1). */
+const SUBSCRIPTION_EXIT_CODES: Readonly<Record<SubscriptionExceptionCode, ExitCode>> = {
+  [SubscriptionExceptionCode.INVALID_SUBSCRIPTION]: ExitCode.USAGE,
+  [SubscriptionExceptionCode.INVALID_FILTER]: ExitCode.USAGE,
+  [SubscriptionExceptionCode.INVALID_PROJECTION]: ExitCode.USAGE,
+  [SubscriptionExceptionCode.UNKNOWN_EVENT_TYPE]: ExitCode.USAGE,
+  [SubscriptionExceptionCode.WEBHOOK_URL_REFUSED]: ExitCode.FAILED,
+  [SubscriptionExceptionCode.NOT_SUBSCRIBE_GRANTED]: ExitCode.FAILED,
+  [SubscriptionExceptionCode.SUBSCRIPTION_NOT_FOUND]: ExitCode.FAILED,
+  [SubscriptionExceptionCode.SUBSCRIPTION_EXISTS]: ExitCode.FAILED,
+  [SubscriptionExceptionCode.NO_WEBHOOK]: ExitCode.FAILED,
 };
 
 /**
@@ -36,6 +50,10 @@ export function reportFailure(e: unknown, output: CliOutput): ExitCode {
   if (e instanceof AgencyAdminException) {
     output.err(`rabt: ${e.message}`);
     return AGENCY_ADMIN_EXIT_CODES[e.code];
+  }
+  if (e instanceof SubscriptionException) {
+    output.err(`rabt: ${e.message}`);
+    return SUBSCRIPTION_EXIT_CODES[e.code];
   }
   if (e instanceof ConfigValidationError) {
     output.err(`rabt: ${e.message}`);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { authFragment } from '@rabt/auth';
+import { authFragment, secretKeyFragment } from '@rabt/auth';
 import { configTypes, databaseFragment, fragment, httpFragment, kafkaFragment, loadConfig, loggingFragment, schemaRegistryClientFragment } from '@rabt/config';
+import { webhookPolicyFragment } from '@rabt/routing';
 
 export const GATEWAY_SERVICE = 'gateway';
 
@@ -41,6 +42,8 @@ export const gatewayConfigFragments = () => ({
   auth: authFragment(),
   registry: schemaRegistryClientFragment(),
   publish: publishFragment(),
+  secrets: secretKeyFragment(),
+  webhooks: webhookPolicyFragment(),
 });
 
 export const loadGatewayConfig = (env?: Record<string, string | undefined>) => loadConfig(GATEWAY_SERVICE, gatewayConfigFragments(), env);

@@ -2,6 +2,8 @@ import { CreateAgency1764480000000 } from './1764480000000-create-agency';
 import { CreateAgencyApiKey1764480100000 } from './1764480100000-create-agency-api-key';
 import { CreateSchemaRegistry1764480200000 } from './1764480200000-create-schema-registry';
 import { CreateGrantsAndGatewayEvents1764480300000 } from './1764480300000-create-grants-and-gateway-events';
+import { CreateSubscriptions1764480400000 } from './1764480400000-create-subscriptions';
+import { CreateDeliveries1764480500000 } from './1764480500000-create-deliveries';
 
 /** Every migration, oldest first. A new migration is added here and nowhere else. */
 export const MIGRATIONS = [
@@ -9,4 +11,6 @@ export const MIGRATIONS = [
   CreateAgencyApiKey1764480100000,
   CreateSchemaRegistry1764480200000,
   CreateGrantsAndGatewayEvents1764480300000,
+  CreateSubscriptions1764480400000,
+  CreateDeliveries1764480500000,
 ];

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { secretKeyFragment } from '@rabt/auth';
+import { configTypes, databaseFragment, fragment, httpFragment, kafkaFragment, loadConfig, loggingFragment, schemaRegistryClientFragment } from '@rabt/config';
+import { webhookPolicyFragment } from '@rabt/routing';
+import { parseDuration, parseSchedule } from '../delivery/retry.schedule';
+
+export const DISPATCHER_SERVICE = 'dispatcher';
+export const DEFAULT_RETRY_SCHEDULE = '5s,30s,2m,10m,30m,1h,3h,6h,12h';
+
+/** How deliveries are taken in, attempted, retried and given up. */
+export abstract class DispatcherConfig {
+  /** Kafka consumer group of the inbox intake. */
+  abstract readonly groupId: string;
+  /** Delays before the 2nd, 3rd, … attempt (ms); one more attempt than entries. */
+  abstract readonly retrySchedule: readonly number[];
+  /** ± share of each delay randomised (0.2 = ±20 %). */
+  abstract readonly retryJitter: number;
+  /** A delivery older than this is dead-lettered instead of retried (ms). */
+  abstract readonly maxAgeMs: number;
+  /** One attempt: connect, send, and the whole answer (ms). */
+  abstract readonly timeoutMs: number;
+  /** Attempts in flight per endpoint (URL origin). */
+  abstract readonly endpointConcurrency: number;
+  /** Attempts in flight in all. */
+  abstract readonly maxInFlight: number;
+  /** Deliveries claimed per query. */
+  abstract readonly claimBatch: number;
+  /** How often due deliveries are looked for when nothing woke the worker (ms). */
+  abstract readonly pollMs: number;
+  /** A claim's lease: timeout + this grace; a crashed dispatcher's claims are retried after it (ms). */
+  abstract readonly leaseGraceMs: number;
+  abstract readonly breakerFailures: number;
+  abstract readonly breakerWindowMs: number;
+  abstract readonly breakerCooldownMs: number;
+  /** How long a subscription read from Postgres is reused (ms). */
+  abstract readonly subscriptionCacheMs: number;
+  /** How often new agencies' inbox topics are looked for (ms). */
+  abstract readonly topicRefreshMs: number;
+  /** Inbox partitions taken in concurrently. */
+  abstract readonly intakeConcurrency: number;
+  /** How long the intake group waits for a silent member (a killed dispatcher) before reassigning its partitions (ms). */
+  abstract readonly sessionTimeoutMs: number;
+}
+
+const duration = (name: string) =>
+  z.string().superRefine((value, ctx) => {
+    try {
+      parseDuration(value);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: `${name}: ${(e as Error).message}` });
+    }
+  });
+
+const dispatcherFragment = () =>
+  fragment({
+    token: DispatcherConfig,
+    env: {
+      DISPATCHER_GROUP_ID: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, { message: 'must be 1-200 characters of A-Z a-z 0-9 . _ -' }).default('rabt-dispatcher'),
+      DISPATCHER_RETRY_SCHEDULE: z
+        .string()
+        .default(DEFAULT_RETRY_SCHEDULE)
+        .superRefine((value, ctx) => {
+          try {
+            parseSchedule(value);
+          } catch (e) {
+            ctx.addIssue({ code: 'custom', message: (e as Error).message });
+          }
+        }),
+      DISPATCHER_RETRY_JITTER: z.coerce.number({ message: 'must be a number' }).min(0, { message: 'must be between 0 and 1' }).max(1, { message: 'must be between 0 and 1' }).default(0.2),
+      DISPATCHER_MAX_AGE: duration('a duration').default('24h'),
+      DISPATCHER_TIMEOUT_MS: configTypes.positiveInt.max(300_000, { message: 'must be at most 300000' }).default(10_000),
+      DISPATCHER_ENDPOINT_CONCURRENCY: configTypes.positiveInt.max(1000).default(8),
+      DISPATCHER_MAX_IN_FLIGHT: configTypes.positiveInt.max(10_000).default(256),
+      DISPATCHER_CLAIM_BATCH: configTypes.positiveInt.max(1000).default(100),
+      DISPATCHER_POLL_MS: configTypes.positiveInt.default(500),
+      DISPATCHER_LEASE_GRACE_MS: configTypes.positiveInt.default(30_000),
+      DISPATCHER_BREAKER_FAILURES: configTypes.positiveInt.default(5),
+      DISPATCHER_BREAKER_WINDOW_MS: configTypes.positiveInt.default(60_000),
+      DISPATCHER_BREAKER_COOLDOWN_MS: configTypes.positiveInt.default(30_000),
+      DISPATCHER_SUBSCRIPTION_CACHE_MS: z.coerce.number({ message: 'must be a number' }).int().min(0).default(2_000),
+      DISPATCHER_TOPIC_REFRESH_MS: configTypes.positiveInt.default(60_000),
+      DISPATCHER_INTAKE_CONCURRENCY: configTypes.positiveInt.max(64).default(4),
+      DISPATCHER_SESSION_TIMEOUT_MS: configTypes.positiveInt.min(6_000, { message: 'must be at least 6000 (the broker minimum)' }).max(300_000).default(30_000),
+    },
+    map: (e): DispatcherConfig => ({
+      groupId: e.DISPATCHER_GROUP_ID,
+      retrySchedule: parseSchedule(e.DISPATCHER_RETRY_SCHEDULE),
+      retryJitter: e.DISPATCHER_RETRY_JITTER,
+      maxAgeMs: parseDuration(e.DISPATCHER_MAX_AGE),
+      timeoutMs: e.DISPATCHER_TIMEOUT_MS,
+      endpointConcurrency: e.DISPATCHER_ENDPOINT_CONCURRENCY,
+      maxInFlight: e.DISPATCHER_MAX_IN_FLIGHT,
+      claimBatch: e.DISPATCHER_CLAIM_BATCH,
+      pollMs: e.DISPATCHER_POLL_MS,
+      leaseGraceMs: e.DISPATCHER_LEASE_GRACE_MS,
+      breakerFailures: e.DISPATCHER_BREAKER_FAILURES,
+      breakerWindowMs: e.DISPATCHER_BREAKER_WINDOW_MS,
+      breakerCooldownMs: e.DISPATCHER_BREAKER_COOLDOWN_MS,
+      subscriptionCacheMs: e.DISPATCHER_SUBSCRIPTION_CACHE_MS,
+      topicRefreshMs: e.DISPATCHER_TOPIC_REFRESH_MS,
+      intakeConcurrency: e.DISPATCHER_INTAKE_CONCURRENCY,
+      sessionTimeoutMs: e.DISPATCHER_SESSION_TIMEOUT_MS,
+    }),
+  });
+
+/** Everything the dispatcher reads from its environment, validated once at start. */
+export const dispatcherConfigFragments = () => ({
+  http: httpFragment('DISPATCHER_PORT', 8084),
+  logging: loggingFragment(DISPATCHER_SERVICE),
+  kafka: kafkaFragment(`rabt-${DISPATCHER_SERVICE}`),
+  database: databaseFragment(),
+  registry: schemaRegistryClientFragment(),
+  secrets: secretKeyFragment(),
+  webhooks: webhookPolicyFragment(),
+  dispatcher: dispatcherFragment(),
+});
+
+export const loadDispatcherConfig = (env?: Record<string, string | undefined>) => loadConfig(DISPATCHER_SERVICE, dispatcherConfigFragments(), env);
+export type DispatcherAppConfig = ReturnType<typeof loadDispatcherConfig>;

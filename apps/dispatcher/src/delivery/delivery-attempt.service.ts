@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import type { SubscriptionEntity } from '@rabt/persistence';
+import { DispatcherConfig } from '../config/dispatcher.config';
+import { endpointOf, SubscriptionsCache } from '../subscriptions/subscriptions.cache';
+import { DeliveryClaimsRepository, type ClaimedDelivery } from './delivery-claims.repository';
+import { DeliveryMetrics } from './delivery.metrics';
+import { DeliveryOutcomesRepository, type AttemptRecord } from './delivery-outcomes.repository';
+import { EndpointGuard, verdictOf, type EndpointVerdict } from './endpoint.guard';
+import { decide, describeFailure, formatMs, isExpired, isSuccess, parseRetryAfter, type RetryPolicy } from './retry.schedule';
+import { WebhookClient } from './webhook.client';
+
+/**
+ * Takes one claimed delivery to its next state: checks the subscription and the maximum age,
+ * asks the endpoint for a slot and a closed circuit (else gives the claim back untouched),
+ * attempts it, and records the attempt with what follows (delivered, retry at, dead, gone).
+ */
+@Injectable()
+export class DeliveryAttemptService {
+  private readonly policy: RetryPolicy;
+
+  constructor(
+    private readonly subscriptions: SubscriptionsCache,
+    private readonly claims: DeliveryClaimsRepository,
+    private readonly outcomes: DeliveryOutcomesRepository,
+    private readonly endpoints: EndpointGuard,
+    private readonly client: WebhookClient,
+    private readonly metrics: DeliveryMetrics,
+    private readonly config: DispatcherConfig,
+  ) {
+    this.policy = { schedule: config.retrySchedule, jitter: config.retryJitter, maxAgeMs: config.maxAgeMs };
+  }
+
+  async run(d: ClaimedDelivery): Promise<void> {
+    const subscription = await this.subscriptions.get(d.subscriptionId);
+    const url = subscription?.state === 'active' ? subscription.webhookUrl : null;
+    if (!subscription || !url) {
+      this.metrics.ended.inc({ state: 'gone' });
+      return this.outcomes.gone(d, null, whyNotAttempted(subscription));
+    }
+    if (isExpired(d.createdAt, Date.now(), this.config.maxAgeMs)) {
+      this.metrics.ended.inc({ state: 'dead' });
+      return this.outcomes.dead(d, null, `maximum age ${formatMs(this.config.maxAgeMs)} reached before another attempt; last error: ${d.lastError ?? 'none (never attempted)'}`);
+    }
+
+    const endpoint = endpointOf(url);
+    const entry = this.endpoints.enter(endpoint, Date.now());
+    if (!entry.entered) {
+      this.metrics.deferred.inc({ reason: entry.reason });
+      return this.claims.release(d, new Date(entry.retryAt));
+    }
+    let verdict: EndpointVerdict = 'neutral';
+    try {
+      const startedAt = new Date();
+      const result = await this.client.send(d, subscription, url);
+      if (result.kind === 'refused') {
+        this.metrics.attempts.inc({ outcome: 'refused' });
+        await this.outcomes.dead(d, { startedAt, status: null, latencyMs: 0, error: result.reason }, `refused by the SSRF guard: ${result.reason}`);
+        return;
+      }
+      verdict = verdictOf(result.status, result.local);
+      const now = Date.now();
+      const outcome = { status: result.status, error: result.error, ...withRetryAfter(parseRetryAfter(result.retryAfter, now)) };
+      const attempt: AttemptRecord = { startedAt, status: result.status, latencyMs: result.latencyMs, error: isSuccess(result.status) ? null : describeFailure(outcome) };
+      const decision = decide(outcome, d.attempts + 1, d.createdAt, now, this.policy);
+      this.metrics.attempts.inc({ outcome: decision.kind });
+      this.metrics.attemptSeconds.observe({ outcome: decision.kind }, result.latencyMs / 1000);
+      switch (decision.kind) {
+        case 'delivered':
+          return await this.outcomes.delivered(d, attempt);
+        case 'gone':
+          await this.outcomes.gone(d, attempt, decision.reason);
+          this.subscriptions.invalidate(d.subscriptionId);
+          return;
+        case 'retry':
+          return await this.outcomes.retry(d, attempt, decision.at, decision.error);
+        case 'dead':
+          return await this.outcomes.dead(d, attempt, decision.error);
+      }
+    } finally {
+      this.endpoints.leave(endpoint, entry.probe, verdict, Date.now());
+    }
+  }
+}
+
+function whyNotAttempted(subscription: SubscriptionEntity | null): string {
+  if (!subscription) return 'not attempted: the subscription was removed';
+  if (subscription.state !== 'active') return `not attempted: the subscription is disabled${subscription.disabledReason ? ` (${subscription.disabledReason})` : ''}`;
+  return 'not attempted: the subscription has no webhook any more';
+}
+
+const withRetryAfter = (ms: number | undefined) => (ms === undefined ? {} : { retryAfterMs: ms });

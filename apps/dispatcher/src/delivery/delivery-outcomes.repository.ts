@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { disableSubscription, SubscriptionException, SubscriptionExceptionCode } from '@rabt/routing';
+import type { ClaimedDelivery } from './delivery-claims.repository';
+
+/** One attempt as recorded in delivery_attempt. */
+export interface AttemptRecord {
+  readonly startedAt: Date;
+  readonly status: number | null;
+  readonly latencyMs: number;
+  readonly error: string | null;
+}
+
+type Ending = 'delivered' | 'retrying' | 'dead' | 'gone';
+
+/**
+ * The end of a claim, in one transaction each: the delivery's new state, the attempt (when one
+ * was made), and what follows from it (a dead letter; for 410, the subscription disabled). Every
+ * write is fenced by the claim's lease token; if the lease was lost meanwhile, the attempt is
+ * still recorded but the delivery is left to its new owner.
+ */
+@Injectable()
+export class DeliveryOutcomesRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async delivered(d: ClaimedDelivery, attempt: AttemptRecord): Promise<void> {
+    await this.finish(d, 'delivered', attempt, { lastStatus: attempt.status, lastError: null });
+  }
+
+  async retry(d: ClaimedDelivery, attempt: AttemptRecord, at: Date, error: string): Promise<void> {
+    await this.finish(d, 'retrying', attempt, { lastStatus: attempt.status, lastError: error, nextAttemptAt: at });
+  }
+
+  /** Dead, with a dead letter; `attempt` is null when it died without one (maximum age passed). */
+  async dead(d: ClaimedDelivery, attempt: AttemptRecord | null, error: string): Promise<void> {
+    const lastStatus = attempt ? attempt.status : d.lastStatus;
+    await this.finish(d, 'dead', attempt, { lastStatus, lastError: error }, async (m, attempts) => {
+      await m.query(
+        `INSERT INTO dead_letter (delivery_id, subscription_id, agency_code, event_type, event_source, event_id, payload, last_status, last_error, attempts)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10)
+         ON CONFLICT (delivery_id) DO NOTHING`,
+        [d.id, d.subscriptionId, d.agencyCode, d.eventType, d.eventSource, d.eventId, JSON.stringify(d.payload), lastStatus, error, attempts],
+      );
+    });
+  }
+
+  /**
+   * Gone: the receiver answered 410 (`attempt` set: the subscription is disabled with `reason`
+   * and its other open deliveries end as gone too), or the subscription was removed or disabled
+   * before this attempt (`attempt` null).
+   */
+  async gone(d: ClaimedDelivery, attempt: AttemptRecord | null, reason: string): Promise<void> {
+    await this.finish(d, 'gone', attempt, { lastStatus: attempt ? attempt.status : d.lastStatus, lastError: reason }, async (m) => {
+      if (!attempt) return;
+      try {
+        await disableSubscription(m, d.subscriptionId, reason);
+      } catch (e) {
+        if (!(e instanceof SubscriptionException && e.code === SubscriptionExceptionCode.SUBSCRIPTION_NOT_FOUND)) throw e; // removed meanwhile
+      }
+      await m.query(
+        `UPDATE delivery SET state = 'gone', last_error = $2, lease_until = NULL, lease_token = NULL, next_attempt_at = now()
+          WHERE subscription_id = $1 AND state IN ('pending', 'retrying')`,
+        [d.subscriptionId, `not attempted: the subscription was disabled (${reason})`],
+      );
+    });
+  }
+
+  private async finish(
+    d: ClaimedDelivery,
+    state: Ending,
+    attempt: AttemptRecord | null,
+    fields: { lastStatus: number | null; lastError: string | null; nextAttemptAt?: Date },
+    then?: (m: EntityManager, attempts: number) => Promise<void>,
+  ): Promise<void> {
+    const params = [d.id, d.leaseToken, state, attempt ? 1 : 0, fields.lastStatus, fields.lastError?.slice(0, 4000) ?? null, fields.nextAttemptAt ?? null];
+    if (attempt && !then) {
+      // The common case (delivered, retry) in one statement, which is atomic by itself.
+      await this.dataSource.query(`WITH finished AS (${FINISH}) ${RECORD_ATTEMPT.replace(/\$(\d)/g, (_, n: string) => `$${Number(n) + 7}`)}`, [...params, ...attemptParams(d, attempt)]);
+      return;
+    }
+    await this.dataSource.transaction(async (m) => {
+      const [rows] = (await m.query(FINISH, params)) as [{ attempts: number }[], number];
+      if (attempt) await m.query(RECORD_ATTEMPT, attemptParams(d, attempt));
+      const owned = rows[0];
+      if (owned && then) await then(m, owned.attempts);
+    });
+  }
+}
+
+/** The claim's end, only while the lease is still this claim's ($1 id, $2 token). */
+const FINISH = `UPDATE delivery
+    SET state = $3::varchar, attempts = attempts + $4::integer, last_status = $5::integer, last_error = $6::text,
+        next_attempt_at = COALESCE($7::timestamptz, next_attempt_at),
+        delivered_at = CASE WHEN $3::varchar = 'delivered' THEN now() ELSE delivered_at END,
+        lease_until = NULL, lease_token = NULL
+  WHERE id = $1 AND lease_token = $2
+  RETURNING attempts`;
+
+/** The attempt, recorded even when the lease was lost meanwhile: it happened. */
+const RECORD_ATTEMPT = `INSERT INTO delivery_attempt (delivery_id, attempt_no, started_at, status, latency_ms, error) VALUES ($1, $2, $3, $4, $5, $6)`;
+
+const attemptParams = (d: ClaimedDelivery, a: AttemptRecord) => [d.id, d.attempts + 1, a.startedAt, a.status, a.latencyMs, a.error?.slice(0, 4000) ?? null];

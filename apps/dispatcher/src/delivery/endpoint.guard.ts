@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { DispatcherConfig } from '../config/dispatcher.config';
+import { CircuitBreakers } from './circuit.breaker';
+import { DeliveryMetrics } from './delivery.metrics';
+import { EndpointLimiter } from './endpoint.limiter';
+
+/** How an attempt's answer counts for its endpoint's circuit. */
+export type EndpointVerdict = 'success' | 'failure' | 'neutral';
+
+export type Entry = { readonly entered: true; readonly probe: boolean } | { readonly entered: false; readonly reason: 'circuit-open' | 'endpoint-busy'; readonly retryAt: number };
+
+/** Before an attempt, per endpoint: a free slot (concurrency limit) and a closed (or probing) circuit. */
+@Injectable()
+export class EndpointGuard {
+  private readonly limiter: EndpointLimiter;
+  private readonly breakers: CircuitBreakers;
+
+  constructor(config: DispatcherConfig, metrics: DeliveryMetrics) {
+    this.limiter = new EndpointLimiter(config.endpointConcurrency);
+    this.breakers = new CircuitBreakers(
+      { failures: config.breakerFailures, windowMs: config.breakerWindowMs, cooldownMs: config.breakerCooldownMs },
+      (endpoint, state) => metrics.breakerChanged(endpoint, state),
+    );
+  }
+
+  enter(endpoint: string, now: number): Entry {
+    if (!this.limiter.tryAcquire(endpoint)) return { entered: false, reason: 'endpoint-busy', retryAt: now };
+    const permit = this.breakers.for(endpoint).permit(now);
+    if (!permit.allowed) {
+      this.limiter.release(endpoint);
+      return { entered: false, reason: 'circuit-open', retryAt: permit.retryAt };
+    }
+    return { entered: true, probe: permit.probe };
+  }
+
+  leave(endpoint: string, probe: boolean, verdict: EndpointVerdict, now: number): void {
+    this.limiter.release(endpoint);
+    const breaker = this.breakers.for(endpoint);
+    switch (verdict) {
+      case 'success':
+        breaker.succeeded();
+        break;
+      case 'failure':
+        breaker.failed(now);
+        break;
+      case 'neutral':
+        breaker.released(probe);
+        break;
+    }
+  }
+
+  /** Endpoints that would not take an attempt now: their deliveries are left unclaimed. */
+  blocked(now: number): Set<string> {
+    return new Set([...this.limiter.saturated(), ...this.breakers.blocked(now)]);
+  }
+}
+
+/** Timeouts, connection errors, 5xx and 429 count against an endpoint; any other answer shows it is up. */
+export function verdictOf(status: number | null, local: boolean): EndpointVerdict {
+  if (local) return 'neutral';
+  if (status === null || status >= 500 || status === 429) return 'failure';
+  return 'success';
+}

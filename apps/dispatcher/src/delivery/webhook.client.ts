@@ -1,0 +1,68 @@
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { SecretKeyConfig } from '@rabt/auth';
+import { WebhookPolicyConfig, webhookSecretsOf } from '@rabt/routing';
+import type { SubscriptionEntity } from '@rabt/persistence';
+import { signWebhook } from '@rabt/sdk';
+import { DispatcherConfig } from '../config/dispatcher.config';
+import { webhookBody } from '../intake/inbox-record';
+import type { ClaimedDelivery } from './delivery-claims.repository';
+import { WebhookSender } from './webhook.sender';
+import { resolveWebhookTarget, WebhookDnsError, WebhookUrlRefusedError } from './webhook.target';
+
+export type SendResult =
+  | { readonly kind: 'refused'; readonly reason: string }
+  | {
+      readonly kind: 'answer';
+      readonly status: number | null;
+      readonly error: string | null;
+      readonly retryAfter: string | null;
+      readonly latencyMs: number;
+      /** The failure was Rabt's own (e.g. a secret it cannot open), not the endpoint's. */
+      readonly local: boolean;
+    };
+
+export const CLOUDEVENTS_JSON = 'application/cloudevents+json';
+
+/**
+ * One webhook attempt: the SSRF guard (resolve, check, pin), Standard Webhooks signatures with
+ * every valid secret of the subscription (webhook-id = delivery id, a fresh timestamp), and the
+ * POST of the structured CloudEvent.
+ */
+@Injectable()
+export class WebhookClient implements OnApplicationShutdown {
+  private readonly sender: WebhookSender;
+
+  constructor(
+    private readonly config: DispatcherConfig,
+    private readonly policy: WebhookPolicyConfig,
+    private readonly secrets: SecretKeyConfig,
+  ) {
+    this.sender = new WebhookSender(config.endpointConcurrency);
+  }
+
+  async send(d: ClaimedDelivery, subscription: SubscriptionEntity, url: string): Promise<SendResult> {
+    const started = performance.now();
+    const failed = (error: string, local: boolean): SendResult => ({ kind: 'answer', status: null, error, retryAfter: null, latencyMs: Math.round(performance.now() - started), local });
+    let target;
+    try {
+      target = await resolveWebhookTarget(url, this.policy.allowHosts);
+    } catch (e) {
+      if (e instanceof WebhookUrlRefusedError) return { kind: 'refused', reason: e.message };
+      if (e instanceof WebhookDnsError) return failed(e.message, false);
+      throw e;
+    }
+    const body = webhookBody(d.payload);
+    let signature;
+    try {
+      signature = signWebhook(webhookSecretsOf(subscription, this.secrets.box), { id: d.id, timestamp: new Date(), body });
+    } catch (e) {
+      return failed(`cannot sign the webhook: ${(e as Error).message}`, true);
+    }
+    const answer = await this.sender.post(target, { 'content-type': CLOUDEVENTS_JSON, 'user-agent': 'rabt-dispatcher/1', ...signature }, body, this.config.timeoutMs);
+    return { kind: 'answer', ...answer, local: false };
+  }
+
+  onApplicationShutdown(): void {
+    this.sender.close();
+  }
+}

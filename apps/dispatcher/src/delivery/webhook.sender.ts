@@ -1,0 +1,91 @@
+// One HTTP POST to a pinned address: node:http(s) with a `lookup` that answers only the address
+// the SSRF guard checked (and `servername` for TLS), a hard timeout over the whole exchange, and
+// no redirects (a 3xx is just an answer). Keep-alive agents reuse connections per endpoint.
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
+import type { PinnedTarget } from './webhook.target';
+
+export interface WebhookAnswer {
+  /** null when no status line arrived (timeout, connection error). */
+  readonly status: number | null;
+  /** Why there was no answer, or the start of the body of an unsuccessful one. */
+  readonly error: string | null;
+  readonly retryAfter: string | null;
+  readonly latencyMs: number;
+}
+
+/** How much of an unsuccessful answer's body is kept as its error. */
+const ERROR_BODY_CHARS = 200;
+const MAX_READ_BYTES = 64 * 1024;
+
+export class WebhookSender {
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
+
+  constructor(endpointConcurrency: number) {
+    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: endpointConcurrency, scheduling: 'lifo' });
+    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: endpointConcurrency, scheduling: 'lifo' });
+  }
+
+  post(target: PinnedTarget, headers: Record<string, string>, body: string, timeoutMs: number): Promise<WebhookAnswer> {
+    const started = performance.now();
+    const payload = Buffer.from(body, 'utf8');
+    const secure = target.url.protocol === 'https:';
+    const pinned: LookupFunction = (_hostname, options, callback) => {
+      if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: target.address, family: target.family }]);
+      else callback(null, target.address, target.family);
+    };
+    const options: https.RequestOptions = {
+      method: 'POST',
+      host: target.hostname,
+      port: target.port,
+      path: `${target.url.pathname}${target.url.search}`,
+      headers: { ...headers, 'content-length': String(payload.length) },
+      agent: secure ? this.httpsAgent : this.httpAgent,
+      lookup: pinned,
+      family: target.family,
+      ...(secure && !isIP(target.hostname) ? { servername: target.hostname } : {}),
+    };
+    return new Promise<WebhookAnswer>((resolve) => {
+      let settled = false;
+      let status: number | null = null;
+      let retryAfter: string | null = null;
+      const chunks: Buffer[] = [];
+      let read = 0;
+      const finish = (error: string | null) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        const latencyMs = Math.round(performance.now() - started);
+        const text = status !== null && (status < 200 || status >= 300) ? Buffer.concat(chunks).toString('utf8').replace(/\s+/g, ' ').trim().slice(0, ERROR_BODY_CHARS) : '';
+        resolve({ status, error: status === null ? error : text || null, retryAfter, latencyMs });
+      };
+      const request = (secure ? https : http).request(options, (response) => {
+        status = response.statusCode ?? null;
+        const header = response.headers['retry-after'];
+        retryAfter = typeof header === 'string' ? header : null;
+        response.on('data', (chunk: Buffer) => {
+          if (read < MAX_READ_BYTES) chunks.push(chunk);
+          read += chunk.length;
+        });
+        response.on('end', () => finish(null));
+        response.on('error', () => finish(null)); // the status line arrived: it counts
+        response.on('aborted', () => finish(null));
+      });
+      const timer = setTimeout(() => {
+        request.destroy(new Error(`timed out after ${timeoutMs} ms`));
+      }, timeoutMs);
+      request.on('error', (e: NodeJS.ErrnoException) => {
+        if (status !== null) finish(null);
+        else finish(e.code && !e.message.includes(e.code) ? `${e.message} (${e.code})` : e.message);
+      });
+      request.end(payload);
+    });
+  }
+
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+}

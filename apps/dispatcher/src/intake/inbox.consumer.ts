@@ -1,0 +1,143 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Counter } from 'prom-client';
+import {
+  AvroSerde,
+  CloudEventsBindingError,
+  DEAD_LETTER_TOPIC,
+  EventConsumer,
+  EventProducer,
+  fromKafkaMessage,
+  KAFKA_CLIENT,
+  PermanentError,
+  SchemaRegistryUnavailableError,
+  TopicAdmin,
+  type ConsumedRecord,
+  type KafkaClient,
+} from '@rabt/kafka';
+import { MetricsService } from '@rabt/observability';
+import { inboxTopic } from '@rabt/routing';
+import { DispatcherConfig } from '../config/dispatcher.config';
+import { DeliveryWorker } from '../delivery/delivery.worker';
+import { SubscriptionsCache } from '../subscriptions/subscriptions.cache';
+import { SUBSCRIPTION_HEADER } from '@rabt/routing';
+import { newDelivery } from './inbox-record';
+import { InboxRepository } from './inbox.repository';
+
+export const INBOX_TOPICS = /^rabt\.inbox\..+/;
+
+/**
+ * Takes inbox records in as deliveries. kafkajs subscribes to the topics matching the pattern
+ * when the consumer starts, so every agency's inbox topic is created first; every
+ * DISPATCHER_TOPIC_REFRESH_MS the agencies are read again and, when the set of inbox topics
+ * changed, the consumer is restarted to pick the new ones up. Offsets are committed only after
+ * the delivery row is written (or the record was skipped or dead-lettered).
+ */
+@Injectable()
+export class InboxConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly log = new Logger('intake');
+  private consumer: EventConsumer | undefined;
+  private topics = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private refreshing: Promise<void> | undefined;
+  private stopped = false;
+  private readonly records: Counter<'result'>;
+
+  constructor(
+    @Inject(KAFKA_CLIENT) private readonly kafka: KafkaClient,
+    private readonly producer: EventProducer,
+    private readonly admin: TopicAdmin,
+    private readonly serde: AvroSerde,
+    private readonly repository: InboxRepository,
+    private readonly subscriptions: SubscriptionsCache,
+    private readonly worker: DeliveryWorker,
+    private readonly config: DispatcherConfig,
+    metrics: MetricsService,
+  ) {
+    this.records = new Counter({ name: 'rabt_dispatcher_inbox_records_total', help: 'Inbox records taken in, by result', labelNames: ['result'], registers: [metrics.registry] });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.ensureTopics();
+    await this.start();
+    this.timer = setInterval(() => void this.refresh(), this.config.topicRefreshMs);
+    this.timer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.refreshing;
+    await this.consumer?.stop();
+  }
+
+  /** One inbox record → at most one new delivery row. */
+  async handle(record: ConsumedRecord): Promise<void> {
+    const subscriptionId = record.headers[SUBSCRIPTION_HEADER];
+    if (!subscriptionId || !SubscriptionsCache.isId(subscriptionId)) throw new PermanentError('NO_SUBSCRIPTION', `inbox record without a valid ${SUBSCRIPTION_HEADER} header`);
+    let subscription = await this.subscriptions.get(subscriptionId);
+    // Only a skip is re-checked against Postgres: a subscription enabled a moment ago must not lose events.
+    if (subscription && (subscription.state !== 'active' || !subscription.webhookUrl)) subscription = await this.subscriptions.get(subscriptionId, { fresh: true });
+    if (!subscription || subscription.state !== 'active' || !subscription.webhookUrl) {
+      this.records.inc({ result: !subscription ? 'no-subscription' : subscription.webhookUrl ? 'disabled' : 'no-webhook' });
+      return;
+    }
+    let attributes;
+    try {
+      attributes = fromKafkaMessage({ key: record.key === null ? null : Buffer.from(record.key), value: record.value, headers: record.headers, timestamp: record.timestamp }).attributes;
+    } catch (e) {
+      if (e instanceof CloudEventsBindingError) throw new PermanentError('NOT_A_CLOUDEVENT', e.message);
+      throw e;
+    }
+    let data: unknown;
+    try {
+      data = await this.serde.decode(record.value);
+    } catch (e) {
+      if (e instanceof SchemaRegistryUnavailableError) throw e; // passing: retried in place
+      throw new PermanentError('UNDECODABLE', (e as Error).message);
+    }
+    const inserted = await this.repository.insert(newDelivery(record, subscription, attributes, data));
+    this.records.inc({ result: inserted ? 'delivery' : 'duplicate' });
+    if (inserted) this.worker.wake();
+  }
+
+  private async ensureTopics(): Promise<void> {
+    const codes = await this.repository.agencyCodes();
+    await this.admin.ensureTopics([{ name: DEAD_LETTER_TOPIC }, ...codes.map((code) => ({ name: inboxTopic(code) }))]);
+  }
+
+  private async inboxTopics(): Promise<Set<string>> {
+    return new Set((await this.admin.listTopics()).filter((t) => INBOX_TOPICS.test(t)));
+  }
+
+  private async start(): Promise<void> {
+    this.topics = await this.inboxTopics();
+    this.consumer = new EventConsumer(this.kafka, {
+      groupId: this.config.groupId,
+      topics: [INBOX_TOPICS],
+      producer: this.producer,
+      partitionsConsumedConcurrently: this.config.intakeConcurrency,
+      sessionTimeoutMs: this.config.sessionTimeoutMs,
+      handle: (record) => this.handle(record),
+      onError: (error, record, policy) =>
+        this.log.warn({ err: error, topic: record.topic, partition: record.partition, offset: record.offset }, policy === 'dead-letter' ? 'inbox record dead-lettered' : 'inbox record failed; retrying'),
+    });
+    await this.consumer.start();
+    this.log.log(`taking in ${this.topics.size} inbox topics as group ${this.config.groupId}`);
+  }
+
+  private refresh(): Promise<void> {
+    this.refreshing ??= (async () => {
+      try {
+        await this.ensureTopics();
+        const now = await this.inboxTopics();
+        if (this.stopped || (now.size === this.topics.size && [...now].every((t) => this.topics.has(t)))) return;
+        this.log.log(`inbox topics changed (${this.topics.size} → ${now.size}): restarting the intake consumer`);
+        await this.consumer?.stop();
+        if (!this.stopped) await this.start();
+      } catch (e) {
+        this.log.warn({ err: e }, 'could not refresh the inbox topics; trying again later');
+      }
+    })().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+}

@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { SubscriptionEntity } from '@rabt/persistence';
+import { DispatcherConfig } from '../config/dispatcher.config';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The endpoint a webhook URL belongs to: its origin (scheme, host, port). */
+export function endpointOf(url: string): string {
+  return new URL(url).origin;
+}
+
+/**
+ * Subscriptions by id, reused for DISPATCHER_SUBSCRIPTION_CACHE_MS. A removed subscription is
+ * remembered as removed (ids are never reused). Also knows which subscriptions deliver to which
+ * endpoint, so the worker can leave the deliveries of a blocked endpoint unclaimed.
+ */
+@Injectable()
+export class SubscriptionsCache {
+  private readonly rows = new Map<string, { row: SubscriptionEntity | null; endpoint: string | null; until: number }>();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: DispatcherConfig,
+  ) {}
+
+  static isId(id: string): boolean {
+    return UUID.test(id);
+  }
+
+  /** The subscription, or null when it does not exist (any more). `fresh` reads Postgres again. */
+  async get(id: string, options: { fresh?: boolean } = {}): Promise<SubscriptionEntity | null> {
+    const cached = this.rows.get(id);
+    if (cached && (cached.row === null || (!options.fresh && cached.until > Date.now()))) return cached.row;
+    const row = await this.dataSource.manager.findOneBy(SubscriptionEntity, { id });
+    this.rows.set(id, { row, endpoint: row?.webhookUrl ? endpointOf(row.webhookUrl) : null, until: Date.now() + this.config.subscriptionCacheMs });
+    return row;
+  }
+
+  invalidate(id: string): void {
+    this.rows.delete(id);
+  }
+
+  /** Ids of known subscriptions whose webhook is at one of `endpoints`. */
+  idsAt(endpoints: ReadonlySet<string>): string[] {
+    if (endpoints.size === 0) return [];
+    const ids: string[] = [];
+    for (const [id, { endpoint }] of this.rows) {
+      if (endpoint !== null && endpoints.has(endpoint)) ids.push(id);
+    }
+    return ids;
+  }
+}

@@ -1,0 +1,135 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { SchemaType } from '@kafkajs/confluent-schema-registry';
+import { Counter } from 'prom-client';
+import { SchemaRegistryClientConfig } from '@rabt/config';
+import { findCatalogueEntry } from '@rabt/contracts';
+import {
+  AvroSerde,
+  confluentFrame,
+  DEAD_LETTER_TOPIC,
+  fromKafkaMessage,
+  SchemaRegistryUnavailableError,
+  schemaIdOf,
+  TopicAdmin,
+  type ConsumedRecord,
+  type OutgoingRecord,
+} from '@rabt/kafka';
+import { MetricsService } from '@rabt/observability';
+import { evaluateFilter, inboxTopic, SUBSCRIPTION_HEADER } from '@rabt/routing';
+import { SubscriptionsCache, type RoutableSubscription } from './subscriptions.cache';
+
+
+/**
+ * One accepted event in, one inbox record out per subscription that is granted, active and whose
+ * filter matches — with only the projected fields, re-encoded under the projected schema. The
+ * partition key stays the record key, so each agency's inbox keeps per-key order.
+ */
+@Injectable()
+export class EventRouter {
+  private readonly log = new Logger('router');
+  private readonly inboxTopics = new Set<string>();
+  private readonly projectedIds = new Map<string, number>();
+  private readonly routed: Counter<'agency' | 'type'>;
+  private readonly skipped: Counter<'reason' | 'type'>;
+
+  constructor(
+    private readonly subscriptions: SubscriptionsCache,
+    private readonly serde: AvroSerde,
+    private readonly registry: SchemaRegistryClientConfig,
+    private readonly topics: TopicAdmin,
+    metrics: MetricsService,
+  ) {
+    this.routed = new Counter({ name: 'rabt_routed_total', help: 'Inbox records written, by subscriber agency and type', labelNames: ['agency', 'type'], registers: [metrics.registry] });
+    this.skipped = new Counter({ name: 'rabt_route_skipped_total', help: 'Subscriptions not routed to, by reason', labelNames: ['reason', 'type'], registers: [metrics.registry] });
+  }
+
+  async route(record: ConsumedRecord): Promise<OutgoingRecord[]> {
+    if (!record.headers['ce_specversion']) return [deadLetter(record, 'NOT_A_CLOUDEVENT', 'record has no CloudEvents headers')];
+    const { attributes } = fromKafkaMessage({ key: record.key === null ? null : Buffer.from(record.key), value: record.value, headers: record.headers, timestamp: record.timestamp });
+    if (!findCatalogueEntry(attributes.type)) return [];
+    const subscriptions = await this.subscriptions.forType(attributes.type);
+    if (subscriptions.length === 0) return [];
+
+    let data: Record<string, unknown>;
+    try {
+      data = plain(await this.serde.decode(record.value)) as Record<string, unknown>;
+    } catch (e) {
+      if (e instanceof SchemaRegistryUnavailableError) throw e; // passing: retry the batch
+      return [deadLetter(record, 'UNDECODABLE', (e as Error).message)];
+    }
+
+    const out: OutgoingRecord[] = [];
+    for (const sub of subscriptions) {
+      if (!(await this.subscriptions.isGranted(sub.agency, attributes.type))) {
+        this.skipped.inc({ reason: 'not-granted', type: attributes.type });
+        continue;
+      }
+      if (sub.filter) {
+        const verdict = evaluateFilter(sub.filter, { event: attributes as unknown as Record<string, unknown>, data });
+        if (!verdict.matches) {
+          if ('error' in verdict && verdict.error) this.log.debug({ subscription: sub.id, error: verdict.error }, 'filter error: no match');
+          this.skipped.inc({ reason: 'filtered', type: attributes.type });
+          continue;
+        }
+      }
+      out.push(await this.inboxRecord(record, sub, data));
+      this.routed.inc({ agency: sub.agency, type: attributes.type });
+    }
+    return out;
+  }
+
+  private async inboxRecord(record: ConsumedRecord, sub: RoutableSubscription, data: Record<string, unknown>): Promise<OutgoingRecord> {
+    const topic = inboxTopic(sub.agency);
+    await this.ensureTopic(topic);
+    let value = record.value;
+    let schemaId = schemaIdOf(record.value);
+    if (sub.projection && sub.projectedSubject) {
+      schemaId = await this.projectedSchemaId(sub);
+      value = confluentFrame(schemaId, (await this.serde.type(schemaId)).toBuffer(sub.projection.project(data)));
+    }
+    return {
+      topic,
+      key: record.key,
+      value,
+      headers: { ...record.headers, ce_dataschema: `${this.registry.url}/schemas/ids/${schemaId}`, [SUBSCRIPTION_HEADER]: sub.id },
+    };
+  }
+
+  private async projectedSchemaId(sub: RoutableSubscription): Promise<number> {
+    const key = `${sub.projectedSubject}\u0000${sub.projection!.fields.join(',')}`;
+    let id = this.projectedIds.get(key);
+    if (id === undefined) {
+      try {
+        ({ id } = await this.serde.registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(sub.projection!.schema) }, { subject: sub.projectedSubject! }));
+      } catch (e) {
+        throw new SchemaRegistryUnavailableError(`registering the projected schema ${sub.projectedSubject}: ${(e as Error).message}`);
+      }
+      this.projectedIds.set(key, id);
+    }
+    return id;
+  }
+
+  private async ensureTopic(topic: string): Promise<void> {
+    if (this.inboxTopics.has(topic)) return;
+    await this.topics.ensureTopics([{ name: topic }]);
+    this.inboxTopics.add(topic);
+  }
+}
+
+/** avsc decodes records into instances of generated classes; filters and projections want plain JSON. */
+function plain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plain);
+  if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+  }
+  return value;
+}
+
+function deadLetter(record: ConsumedRecord, code: string, message: string): OutgoingRecord {
+  return {
+    topic: DEAD_LETTER_TOPIC,
+    key: record.key,
+    value: record.value,
+    headers: { ...record.headers, rabt_dlq_topic: record.topic, rabt_dlq_partition: String(record.partition), rabt_dlq_offset: record.offset, rabt_dlq_group: 'rabt-router', rabt_dlq_error_code: code, rabt_dlq_error: message },
+  };
+}

@@ -1,0 +1,135 @@
+// The router under test on its own broker (fresh topics), a fresh database with agencies,
+// grants and subscriptions, and the real schema registry (built service) holding every
+// catalogue schema. Events are produced straight onto the catalogue topics, as the gateway does.
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import { DEVELOPMENT_PEPPER, DEVELOPMENT_SECRET_KEY, issueAgencyKey, SecretBox } from '@rabt/auth';
+import { kafkaFragment, loadConfig } from '@rabt/config';
+import { CATALOGUE, catalogueEntry } from '@rabt/contracts';
+import { AvroSerde, createKafka, EventProducer, readMatching, TopicAdmin, type ConsumedRecord, type KafkaClient } from '@rabt/kafka';
+import { createDataSource, migrateDatabase, seedAgencies } from '@rabt/persistence';
+import { createSubscription, inboxTopic, parseAllowList } from '@rabt/routing';
+import { createService } from '@rabt/runtime';
+import { createThrowawayDatabase, ephemeralBroker, startBuiltService, uniqueName, type EphemeralBroker, type ServiceProcess, type ThrowawayDatabase } from '@rabt/testing';
+import { AppModule } from '../src/app.module';
+import { loadRouterConfig } from '../src/config/router.config';
+
+export interface RouterHarness {
+  readonly broker: EphemeralBroker;
+  readonly db: DataSource;
+  readonly kafka: KafkaClient;
+  readonly serde: AvroSerde;
+  readonly routerEnv: Record<string, string>;
+  /** Subscribes `agency` (granting it first unless told not to) and returns the subscription id. */
+  subscribe(agency: string, type: string, options?: { filter?: string; projection?: string[]; grant?: boolean }): Promise<string>;
+  /** Produces events of `type` (data objects) as the gateway would: Avro, CloudEvents headers, keyed. */
+  publish(type: string, events: { id: string; data: Record<string, unknown> }[]): Promise<void>;
+  /** Inbox records of `agency`, read committed, once `expected` arrived or `idleMs` passed. */
+  inbox(agency: string, options?: { expected?: number; idleMs?: number; timeoutMs?: number; topicWaitMs?: number }): Promise<ConsumedRecord[]>;
+  startInProcess(): Promise<NestFastifyApplication>;
+  startProcess(): Promise<ServiceProcess>;
+  close(): Promise<void>;
+}
+
+export async function startRouterHarness(port: number): Promise<RouterHarness> {
+  const broker = ephemeralBroker(port);
+  await broker.start();
+  const database: ThrowawayDatabase = await createThrowawayDatabase('rabt_router_test');
+  await migrateDatabase({ url: database.url, poolMax: 2, ssl: false }, 'router-test');
+  const db = createDataSource({ url: database.url, poolMax: 4, ssl: false }, 'router-test');
+  await db.initialize();
+  await seedAgencies(db);
+  const integrator = (await issueAgencyKey(db.manager, DEVELOPMENT_PEPPER, 'ita', 'router', ['integrator'])).token;
+  const registry = await startBuiltService('schema-registry', { DATABASE_URL: database.url }, 'SCHEMA_REGISTRY_PORT');
+  const serde = new AvroSerde({ url: registry.url, username: 'ita', password: integrator, latestCacheMs: 60_000 });
+  for (const entry of CATALOGUE) {
+    await fetch(`${registry.url}/subjects/${entry.subject}/versions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', authorization: `Basic ${Buffer.from(`ita:${integrator}`).toString('base64')}` },
+      body: JSON.stringify({ schema: JSON.stringify(entry.schema) }),
+    });
+  }
+  const { kafka: kafkaConfig } = loadConfig('router-test', { kafka: kafkaFragment('router-test') }, { KAFKA_BROKERS: broker.brokers }).values;
+  const kafka = createKafka(kafkaConfig);
+  const admin = new TopicAdmin(kafka, { partitions: 3, replicationFactor: 1 });
+  await admin.ensureTopics(CATALOGUE.map((e) => ({ name: e.topic, partitions: e.partitions })));
+  const producer = new EventProducer(kafka);
+  const routerEnv = {
+    DATABASE_URL: database.url,
+    KAFKA_BROKERS: broker.brokers,
+    SCHEMA_REGISTRY_URL: registry.url,
+    SCHEMA_REGISTRY_USERNAME: 'ita',
+    SCHEMA_REGISTRY_PASSWORD: integrator,
+    ROUTER_INSTANCE_ID: uniqueName('router-test'),
+    ROUTER_SUBSCRIPTION_REFRESH_MS: '200',
+    ROUTER_SESSION_TIMEOUT_MS: '6000',
+    LOG_LEVEL: 'error',
+  };
+  const apps: NestFastifyApplication[] = [];
+  const processes: ServiceProcess[] = [];
+  const secrets = SecretBox.fromBase64(DEVELOPMENT_SECRET_KEY);
+
+  return {
+    broker,
+    db,
+    kafka,
+    serde,
+    routerEnv,
+    async subscribe(agency, type, options = {}) {
+      const owner = catalogueEntry(type).owner;
+      if (options.grant !== false && agency !== owner) {
+        await db.query(`INSERT INTO agency_grant (agency_code, event_type, permission, granted_by) VALUES ($1, $2, 'subscribe', $3) ON CONFLICT DO NOTHING`, [agency, type, owner]);
+      }
+      const created = await createSubscription(
+        { manager: db.manager, secrets, webhooks: { allowHosts: parseAllowList(''), previousSecretTtlMs: 0 } },
+        { agency, eventType: type, inbox: true, ...(options.filter ? { filter: options.filter } : {}), ...(options.projection ? { projection: options.projection } : {}) },
+      );
+      return created.id;
+    },
+    async publish(type, events) {
+      const entry = catalogueEntry(type);
+      const id = await serde.latestId(entry.subject);
+      const encoded = [];
+      for (const e of events) {
+        encoded.push({
+          attributes: { id: e.id, source: `urn:rabt:agency:${entry.owner}`, type, partitionkey: String(e.data[entry.partitionKey]), dataschema: `${registry.url}/schemas/ids/${id}`, time: new Date().toISOString() },
+          value: await serde.encode(id, e.data),
+        });
+      }
+      await producer.publish(entry.topic, encoded);
+    },
+    async inbox(agency, options = {}) {
+      // The router creates an inbox topic when it first routes to that agency.
+      const topic = inboxTopic(agency);
+      const deadline = Date.now() + (options.topicWaitMs ?? 20_000);
+      while (!(await admin.listTopics()).includes(topic)) {
+        if (Date.now() > deadline) return [];
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      // With an expected count, wait for it (a restarted router first waits out the old session).
+      return readMatching(kafka, topic, () => true, { idleMs: options.expected === undefined ? 3000 : 30_000, timeoutMs: 60_000, ...options });
+    },
+    async startInProcess() {
+      const config = loadRouterConfig(routerEnv);
+      const app = await createService({ rootModule: AppModule.forRoot(config), config });
+      await app.init();
+      apps.push(app);
+      return app;
+    },
+    async startProcess() {
+      const p = await startBuiltService('router', routerEnv, 'ROUTER_PORT');
+      processes.push(p);
+      return p;
+    },
+    async close() {
+      for (const app of apps) await app.close().catch(() => undefined);
+      for (const p of processes) await p.kill();
+      await producer.disconnect();
+      await admin.disconnect();
+      await registry.stop();
+      await db.destroy();
+      await database.drop();
+      await broker.destroy();
+    },
+  };
+}
