@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash deploy/local/stack.sh up
-npx nx run-many -t build -p gateway schema-registry --output-style=static >/dev/null
+npx nx run-many -t build -p gateway schema-registry router dispatcher --output-style=static >/dev/null
 exec node_modules/.bin/tsx --tsconfig tsconfig.base.json deploy/local/demo.ts

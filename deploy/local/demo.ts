@@ -6,11 +6,13 @@
  */
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { authFragment, issueAgencyKey, parseApiKey, secretMatches } from '@rabt/auth';
 import { databaseFragment, loadConfig } from '@rabt/config';
 import { CATALOGUE } from '@rabt/contracts';
+import { verifyWebhook } from '@rabt/sdk';
 import { AgencyApiKeyEntity, createDataSource, seedAgencies } from '@rabt/persistence';
 
 const ROOT = join(__dirname, '..', '..');
@@ -19,6 +21,10 @@ const KEYS_FILE = join(RUN, 'demo-keys.json');
 const EXAMPLE_FILE = join(RUN, 'example-event.json');
 const REGISTRY_PORT = Number(process.env['SCHEMA_REGISTRY_PORT'] ?? 8081);
 const GATEWAY_PORT = Number(process.env['GATEWAY_PORT'] ?? 8080);
+const ROUTER_PORT = Number(process.env['ROUTER_PORT'] ?? 8083);
+const DISPATCHER_PORT = Number(process.env['DISPATCHER_PORT'] ?? 8084);
+const RECEIVER_PORT = Number(process.env['DEMO_RECEIVER_PORT'] ?? 8090);
+const REPORTED = 'mom.employee.left-work-reported';
 const say = (m: string) => process.stdout.write(`[demo] ${m}\n`);
 
 type DemoKeys = Record<'mom' | 'rop' | 'moci' | 'integrator', { agency: string; token: string }>;
@@ -52,6 +58,60 @@ async function provision(): Promise<DemoKeys> {
 }
 
 const children: ChildProcess[] = [];
+const servers: Server[] = [];
+
+/**
+ * Stand-ins for ROP's and MOCI's back offices until the agency simulators exist: one HTTP
+ * server, a path per agency, every webhook verified with @rabt/sdk before it is printed.
+ */
+async function startReceivers(secrets: Map<string, string>): Promise<void> {
+  const server = createServer((req, res) => {
+    const agency = (req.url ?? '').split('/')[1] ?? '';
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const secret = secrets.get(agency);
+      try {
+        if (!secret) throw new Error('unknown agency');
+        const event = verifyWebhook(secret, req.headers as Record<string, string>, Buffer.concat(chunks).toString('utf8')) as unknown as { id: string; data: Record<string, unknown> };
+        say(`${agency.toUpperCase()} back office received ${event.id} (webhook-id ${String(req.headers['webhook-id'])}, signature valid): ${JSON.stringify(event.data)}`);
+        res.writeHead(204).end();
+      } catch (e) {
+        say(`${agency} receiver refused a webhook: ${(e as Error).message}`);
+        res.writeHead(401).end();
+      }
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(RECEIVER_PORT, '127.0.0.1', () => resolve()));
+}
+
+/** Grants ROP and MOCI a subscription to left-work reports (idempotent across demo runs). */
+async function subscribeDemoAgencies(gateway: string, keys: DemoKeys): Promise<Map<string, string>> {
+  const secrets = new Map<string, string>();
+  const call = async (method: string, path: string, token: string, body?: unknown) => {
+    const res = await fetch(`${gateway}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
+  };
+  const wanted = {
+    rop: { filter: 'data.reason == "ABSCONDED"', projection: ['reason', 'lastWorkingDay', 'workerName', 'workPermitNumber'] },
+    moci: { projection: ['employerCrNumber', 'employerNameEn'] },
+  } as const;
+  for (const [agency, options] of Object.entries(wanted) as [keyof typeof wanted, (typeof wanted)[keyof typeof wanted]][]) {
+    await call('POST', '/v1/grants', keys.mom.token, { agency, eventType: REPORTED, permission: 'subscribe' });
+    const url = `http://127.0.0.1:${RECEIVER_PORT}/${agency}/webhook`;
+    // A fresh subscription each run, so the demo knows its signing secret (shown only at creation).
+    const existing = await call('GET', `/v1/subscriptions?eventType=${REPORTED}`, keys[agency].token);
+    for (const sub of (existing.body['subscriptions'] ?? []) as { id: string; webhook?: { url?: string } }[]) {
+      if (sub.webhook?.url === url) await call('DELETE', `/v1/subscriptions/${sub.id}`, keys[agency].token);
+    }
+    const created = await call('POST', '/v1/subscriptions', keys[agency].token, { eventType: REPORTED, webhook: { url }, ...options });
+    if (created.status !== 201) throw new Error(`subscribing ${agency}: ${created.status} ${JSON.stringify(created.body)}`);
+    secrets.set(agency, String(created.body['webhookSecret']));
+    say(`${agency} subscribed to ${REPORTED}${'filter' in options ? ` where ${options.filter}` : ''}, fields ${options.projection.join(', ')}`);
+  }
+  return secrets;
+}
 
 async function startService(app: string, env: Record<string, string>, port: number): Promise<void> {
   const log = join(RUN, 'logs', `${app}.log`);
@@ -85,7 +145,12 @@ async function main(): Promise<void> {
     if (!res.ok) throw new Error(`registering ${entry.subject}: ${res.status} ${await res.text()}`);
   }
   say(`${CATALOGUE.length} contracts registered in the schema registry`);
-  await startService('gateway', { GATEWAY_PORT: String(GATEWAY_PORT), SCHEMA_REGISTRY_URL: registry, SCHEMA_REGISTRY_USERNAME: 'ita', SCHEMA_REGISTRY_PASSWORD: keys.integrator.token }, GATEWAY_PORT);
+  const serviceEnv = { SCHEMA_REGISTRY_URL: registry, SCHEMA_REGISTRY_USERNAME: 'ita', SCHEMA_REGISTRY_PASSWORD: keys.integrator.token, RABT_WEBHOOK_ALLOW_HOSTS: `127.0.0.1:${RECEIVER_PORT}` };
+  await startService('gateway', { ...serviceEnv, GATEWAY_PORT: String(GATEWAY_PORT) }, GATEWAY_PORT);
+  const secrets = await subscribeDemoAgencies(gateway, keys);
+  await startReceivers(secrets);
+  await startService('router', { ...serviceEnv, ROUTER_PORT: String(ROUTER_PORT), ROUTER_INSTANCE_ID: 'demo', ROUTER_SUBSCRIPTION_REFRESH_MS: '500' }, ROUTER_PORT);
+  await startService('dispatcher', { ...serviceEnv, DISPATCHER_PORT: String(DISPATCHER_PORT), DISPATCHER_POLL_MS: '100', DISPATCHER_SUBSCRIPTION_CACHE_MS: '500' }, DISPATCHER_PORT);
 
   const data = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/mom.employee.left-work-reported/ok/absconded-seeb.json'), 'utf8')) as unknown;
   const event = { specversion: '1.0', id: `demo-${Date.now()}`, source: 'urn:rabt:agency:mom', type: 'mom.employee.left-work-reported', data };
@@ -93,10 +158,12 @@ async function main(): Promise<void> {
   const answer = (await res.json()) as Record<string, unknown>;
   writeFileSync(EXAMPLE_FILE, JSON.stringify({ ...event, id: 'my-report-1' }, null, 2));
   say(`MoM reported that a worker left work: HTTP ${res.status} ${JSON.stringify(answer)}`);
+  say('routing it: ROP gets it (absconding) with only its fields; MOCI gets the employer fields …');
 
   process.stdout.write(`
-[demo] Running: Kafka on 127.0.0.1:9092, PostgreSQL, the schema registry (${registry}) and the
-       gateway (${gateway}, OpenAPI at ${gateway}/docs).
+[demo] Running: Kafka on 127.0.0.1:9092, PostgreSQL, the schema registry (${registry}), the
+       gateway (${gateway}, OpenAPI at ${gateway}/docs), the router and the dispatcher, and
+       stand-in back offices for ROP and MOCI on :${RECEIVER_PORT} that verify every webhook.
 [demo] API keys of the demo agencies (shown here and kept in ${KEYS_FILE.replace(`${ROOT}/`, '')}):
          mom: ${keys.mom.token}
          rop: ${keys.rop.token}
@@ -105,8 +172,10 @@ async function main(): Promise<void> {
          curl -i ${gateway}/v1/events -H 'Authorization: Bearer ${keys.mom.token}' \\
               -H 'Content-Type: application/cloudevents+json' -d @${EXAMPLE_FILE.replace(`${ROOT}/`, '')}
          curl -s ${gateway}/v1/events/${event.id} -H 'Authorization: Bearer ${keys.mom.token}'
-[demo] Not built yet: routing and delivery to ROP and MOCI, the employee-left-work workflow and
-       its timeline, the agency simulators and the operator console.
+[demo] Each report you publish is delivered, signed, to ROP (absconding only) and MOCI; see
+         curl -s ${gateway}/v1/events/${event.id}/deliveries -H 'Authorization: Bearer ${keys.mom.token}'
+[demo] Not built yet: the employee-left-work workflow and its timeline, the agency simulators
+       and the operator console.
 [demo] Ctrl-C stops the services (the stack keeps running; npm run stack:down stops it).
 `);
   await new Promise<void>((resolve) => {
@@ -117,6 +186,7 @@ async function main(): Promise<void> {
 
 async function stopAll(): Promise<void> {
   say('stopping services');
+  for (const server of servers) server.close();
   await Promise.all(
     children.map(
       (c) =>

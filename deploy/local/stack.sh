@@ -69,8 +69,11 @@ kafka_up() {
   local jvm=(-Xms256m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true
     "-Dkafka.logs.dir=$LOG_DIR/kafka-$KAFKA_PORT" "-Dlog4j2.configurationFile=$HERE/kafka/log4j2.xml")
   if [[ ! -f "$KAFKA_DIR/data/meta.properties" ]]; then
-    local cluster_id; cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
-    java "${jvm[@]}" -cp "$cp" kafka.tools.StorageTool format -t "$cluster_id" -c "$props" > "$KAFKA_DIR/format.out" 2>&1 \
+    # A random base64url UUID, never starting with '-' (the CLI would read it as an option;
+    # Kafka's own random-uuid avoids that too).
+    local cluster_id="-"
+    while [[ "$cluster_id" == -* ]]; do cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"; done
+    java "${jvm[@]}" -cp "$cp" kafka.tools.StorageTool format --cluster-id="$cluster_id" --config "$props" > "$KAFKA_DIR/format.out" 2>&1 \
       || { cat "$KAFKA_DIR/format.out" >&2; die "formatting KRaft storage failed"; }
   fi
   mkdir -p "$LOG_DIR/kafka-$KAFKA_PORT"

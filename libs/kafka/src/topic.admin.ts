@@ -77,7 +77,7 @@ export class TopicAdmin {
   /** The next offset to be written, per partition (what a new record would get). */
   async endOffsets(topic: string): Promise<Map<number, string>> {
     await this.connect();
-    const offsets = await this.admin.fetchTopicOffsets(topic);
+    const offsets = await whileRetriable(() => this.admin.fetchTopicOffsets(topic));
     return new Map(offsets.map((o) => [o.partition, o.high]));
   }
 
@@ -90,5 +90,20 @@ export class TopicAdmin {
     if (!this.connected) return;
     this.connected = undefined;
     await this.admin.disconnect();
+  }
+}
+
+/**
+ * Repeats `fn` while Kafka answers with a retriable error (e.g. NOT_LEADER_FOR_PARTITION right
+ * after a topic was created, while leadership settles), with a short backoff, about 10 s at most.
+ */
+export async function whileRetriable<T>(fn: () => Promise<T>, attempts = 20): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (attempt >= attempts || (e as { retriable?: unknown }).retriable !== true) throw e;
+      await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 1000)));
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { EventConsumer, type ConsumedRecord } from './event.consumer';
+import { whileRetriable } from './topic.admin';
 
 /**
  * Reads a topic from the beginning with a throwaway consumer group and returns the records that
@@ -37,7 +38,7 @@ export async function readMatching(
     const admin = kafka.admin();
     await admin.connect();
     try {
-      for (const { partition, high } of await admin.fetchTopicOffsets(topic)) consumer.seek(topic, partition, options.from.get(partition) ?? high);
+      for (const { partition, high } of await whileRetriable(() => admin.fetchTopicOffsets(topic))) consumer.seek(topic, partition, options.from.get(partition) ?? high);
     } finally {
       await admin.disconnect();
     }
