@@ -149,7 +149,10 @@ async function main(): Promise<void> {
   await startService('gateway', { ...serviceEnv, GATEWAY_PORT: String(GATEWAY_PORT) }, GATEWAY_PORT);
   const secrets = await subscribeDemoAgencies(gateway, keys);
   await startReceivers(secrets);
-  await startService('router', { ...serviceEnv, ROUTER_PORT: String(ROUTER_PORT), ROUTER_INSTANCE_ID: 'demo', ROUTER_SUBSCRIPTION_REFRESH_MS: '500' }, ROUTER_PORT);
+  // The demo's own consumer group, started at the end of the topics the first time: the local
+  // broker is shared with `npm test`, whose events are not the demo's to deliver.
+  const routerEnv = { ROUTER_PORT: String(ROUTER_PORT), ROUTER_INSTANCE_ID: 'demo', ROUTER_GROUP_ID: 'rabt-router-demo', ROUTER_START_FROM: 'latest', ROUTER_SUBSCRIPTION_REFRESH_MS: '500' };
+  await startService('router', { ...serviceEnv, ...routerEnv }, ROUTER_PORT);
   await startService('dispatcher', { ...serviceEnv, DISPATCHER_PORT: String(DISPATCHER_PORT), DISPATCHER_POLL_MS: '100', DISPATCHER_SUBSCRIPTION_CACHE_MS: '500' }, DISPATCHER_PORT);
 
   const data = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/mom.employee.left-work-reported/ok/absconded-seeb.json'), 'utf8')) as unknown;
