@@ -11,7 +11,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { authFragment, issueAgencyKey, parseApiKey, secretMatches } from '@rabt/auth';
 import { databaseFragment, loadConfig } from '@rabt/config';
-import { CATALOGUE } from '@rabt/contracts';
+import { CATALOGUE, registerCatalogueSchemas } from '@rabt/contracts';
 import { verifyWebhook } from '@rabt/sdk';
 import { AgencyApiKeyEntity, createDataSource, seedAgencies } from '@rabt/persistence';
 
@@ -135,15 +135,7 @@ async function main(): Promise<void> {
   const registry = `http://127.0.0.1:${REGISTRY_PORT}`;
   const gateway = `http://127.0.0.1:${GATEWAY_PORT}`;
   await startService('schema-registry', { SCHEMA_REGISTRY_PORT: String(REGISTRY_PORT) }, REGISTRY_PORT);
-  const basic = `Basic ${Buffer.from(`ita:${keys.integrator.token}`).toString('base64')}`;
-  for (const entry of CATALOGUE) {
-    const res = await fetch(`${registry}/subjects/${entry.subject}/versions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', authorization: basic },
-      body: JSON.stringify({ schema: JSON.stringify(entry.schema) }),
-    });
-    if (!res.ok) throw new Error(`registering ${entry.subject}: ${res.status} ${await res.text()}`);
-  }
+  await registerCatalogueSchemas(registry, { username: 'ita', password: keys.integrator.token });
   say(`${CATALOGUE.length} contracts registered in the schema registry`);
   const serviceEnv = { SCHEMA_REGISTRY_URL: registry, SCHEMA_REGISTRY_USERNAME: 'ita', SCHEMA_REGISTRY_PASSWORD: keys.integrator.token, RABT_WEBHOOK_ALLOW_HOSTS: `127.0.0.1:${RECEIVER_PORT}` };
   await startService('gateway', { ...serviceEnv, GATEWAY_PORT: String(GATEWAY_PORT) }, GATEWAY_PORT);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
 import { DEVELOPMENT_PEPPER, issueAgencyKey } from '@rabt/auth';
-import { CATALOGUE } from '@rabt/contracts';
+import { registerCatalogueSchemas } from '@rabt/contracts';
 import { createDataSource, migrateDatabase, seedAgencies } from '@rabt/persistence';
 import { RabtClient, verifyWebhook } from '@rabt/sdk';
 import { createThrowawayDatabase, ephemeralBroker, eventually, startBuiltService, WORKSPACE_ROOT, type ServiceProcess, type ThrowawayDatabase } from '@rabt/testing';
@@ -92,13 +92,7 @@ beforeAll(async () => {
 
   services['schema-registry'] = await startBuiltService('schema-registry', { DATABASE_URL: database.url }, 'SCHEMA_REGISTRY_PORT');
   const registryUrl = services['schema-registry'].url;
-  for (const entry of CATALOGUE) {
-    await fetch(`${registryUrl}/subjects/${entry.subject}/versions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', authorization: `Basic ${Buffer.from(`ita:${integrator}`).toString('base64')}` },
-      body: JSON.stringify({ schema: JSON.stringify(entry.schema) }),
-    });
-  }
+  await registerCatalogueSchemas(registryUrl, { username: 'ita', password: integrator });
   env = {
     DATABASE_URL: database.url,
     KAFKA_BROKERS: broker.brokers,

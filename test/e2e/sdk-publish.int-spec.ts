@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { DEVELOPMENT_PEPPER, issueAgencyKey } from '@rabt/auth';
 import { kafkaFragment, loadConfig } from '@rabt/config';
-import { CATALOGUE, EventTypes, type EventData } from '@rabt/contracts';
+import { EventTypes, registerCatalogueSchemas, type EventData } from '@rabt/contracts';
 import { createKafka, EventConsumer, type ConsumedRecord } from '@rabt/kafka';
 import { createDataSource, migrateDatabase, seedAgencies } from '@rabt/persistence';
 import { RabtClient, RabtNetworkError, RabtProblemError, type PublishAccepted, type RabtClientOptions } from '@rabt/sdk';
@@ -40,14 +40,7 @@ beforeAll(async () => {
   const serviceKey = (await issueAgencyKey(db.manager, DEVELOPMENT_PEPPER, 'ita', 'sdk e2e registry', ['integrator'])).token;
 
   registry = await startBuiltService('schema-registry', { DATABASE_URL: database.url }, 'SCHEMA_REGISTRY_PORT');
-  for (const entry of CATALOGUE) {
-    const res = await fetch(`${registry.url}/subjects/${entry.subject}/versions`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json', Authorization: `Basic ${Buffer.from(`ita:${serviceKey}`).toString('base64')}` },
-      body: JSON.stringify({ schema: JSON.stringify(entry.schema) }),
-    });
-    if (!res.ok) throw new Error(`pushing ${entry.subject}: ${res.status} ${await res.text()}`);
-  }
+  await registerCatalogueSchemas(registry.url, { username: 'ita', password: serviceKey });
   gateway = await startBuiltService(
     'gateway',
     {

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { DEVELOPMENT_PEPPER, DEVELOPMENT_SECRET_KEY, issueAgencyKey, SecretBox } from '@rabt/auth';
-import { CATALOGUE, findCatalogueEntry } from '@rabt/contracts';
+import { findCatalogueEntry, registerCatalogueSchemas } from '@rabt/contracts';
 import { AvroSerde, commitGroupPositions, createKafka, EventProducer, toKafkaMessage, TopicAdmin, type GroupPosition, type KafkaClient } from '@rabt/kafka';
 import { createDataSource, DeliveryAttemptEntity, DeliveryEntity, migrateDatabase, seedAgencies } from '@rabt/persistence';
 import { createSubscription, inboxTopic, parseAllowList, type HostResolver } from '@rabt/routing';
@@ -75,14 +75,7 @@ export async function startDispatcherHarness(env: Record<string, string> = {}): 
   let registry: ServiceProcess | undefined;
   try {
     registry = await startBuiltService('schema-registry', { DATABASE_URL: database.url }, 'SCHEMA_REGISTRY_PORT');
-    for (const entry of CATALOGUE) {
-      const res = await fetch(`${registry.url}/subjects/${entry.subject}/versions`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json', Authorization: `Basic ${Buffer.from(`ita:${serviceKey}`).toString('base64')}` },
-        body: JSON.stringify({ schema: JSON.stringify(entry.schema) }),
-      });
-      if (!res.ok) throw new Error(`pushing ${entry.subject}: ${res.status} ${await res.text()}`);
-    }
+    await registerCatalogueSchemas(registry.url, { username: 'ita', password: serviceKey });
   } catch (e) {
     await registry?.stop();
     await db.destroy();

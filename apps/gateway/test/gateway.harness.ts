@@ -3,7 +3,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { DEVELOPMENT_PEPPER, issueAgencyKey } from '@rabt/auth';
-import { CATALOGUE } from '@rabt/contracts';
+import { registerCatalogueSchemas } from '@rabt/contracts';
 import { createDataSource, migrateDatabase, seedAgencies } from '@rabt/persistence';
 import { createService } from '@rabt/runtime';
 import { createThrowawayDatabase, startBuiltService, testStack, type ServiceProcess, type ThrowawayDatabase } from '@rabt/testing';
@@ -37,14 +37,7 @@ export async function startGateway(options: { kafkaBrokers?: string; env?: Recor
   let registry: ServiceProcess | undefined;
   try {
     registry = await startBuiltService('schema-registry', { DATABASE_URL: database.url }, 'SCHEMA_REGISTRY_PORT');
-    for (const entry of CATALOGUE) {
-      const res = await fetch(`${registry.url}/subjects/${entry.subject}/versions`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json', Authorization: `Basic ${Buffer.from(`ita:${serviceKey}`).toString('base64')}` },
-        body: JSON.stringify({ schema: JSON.stringify(entry.schema) }),
-      });
-      if (!res.ok) throw new Error(`pushing ${entry.subject}: ${res.status} ${await res.text()}`);
-    }
+    await registerCatalogueSchemas(registry.url, { username: 'ita', password: serviceKey });
   } catch (e) {
     await registry?.stop();
     await db.destroy();

@@ -5,7 +5,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { DEVELOPMENT_PEPPER, DEVELOPMENT_SECRET_KEY, issueAgencyKey, SecretBox } from '@rabt/auth';
 import { kafkaFragment, loadConfig } from '@rabt/config';
-import { CATALOGUE, catalogueEntry } from '@rabt/contracts';
+import { CATALOGUE, catalogueEntry, registerCatalogueSchemas } from '@rabt/contracts';
 import { AvroSerde, createKafka, EventProducer, readMatching, TopicAdmin, type ConsumedRecord, type KafkaClient } from '@rabt/kafka';
 import { createDataSource, migrateDatabase, seedAgencies } from '@rabt/persistence';
 import { createSubscription, inboxTopic, parseAllowList } from '@rabt/routing';
@@ -42,13 +42,7 @@ export async function startRouterHarness(port: number): Promise<RouterHarness> {
   const integrator = (await issueAgencyKey(db.manager, DEVELOPMENT_PEPPER, 'ita', 'router', ['integrator'])).token;
   const registry = await startBuiltService('schema-registry', { DATABASE_URL: database.url }, 'SCHEMA_REGISTRY_PORT');
   const serde = new AvroSerde({ url: registry.url, username: 'ita', password: integrator, latestCacheMs: 60_000 });
-  for (const entry of CATALOGUE) {
-    await fetch(`${registry.url}/subjects/${entry.subject}/versions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', authorization: `Basic ${Buffer.from(`ita:${integrator}`).toString('base64')}` },
-      body: JSON.stringify({ schema: JSON.stringify(entry.schema) }),
-    });
-  }
+  await registerCatalogueSchemas(registry.url, { username: 'ita', password: integrator });
   const { kafka: kafkaConfig } = loadConfig('router-test', { kafka: kafkaFragment('router-test') }, { KAFKA_BROKERS: broker.brokers }).values;
   const kafka = createKafka(kafkaConfig);
   const admin = new TopicAdmin(kafka, { partitions: 3, replicationFactor: 1 });

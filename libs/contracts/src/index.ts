@@ -3,3 +3,4 @@
 export * from './catalogue';
 export type * from './catalogue.types';
 export * from './generated/catalogue.generated';
+export * from './registry.push';
