@@ -1,14 +1,12 @@
 // An operator's day with the agency registry through the `rabt` CLI (built, run as a process)
 // against a fresh database: seed, add an agency, issue keys that really authenticate (checked by
 // the gateway's own AgencyKeysService), list them without secrets, suspend, revoke, and grant.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { AgencyKeysService, DEVELOPMENT_PEPPER, parseApiKey } from '@rabt/auth';
 import { AgencyApiKeyEntity, AgencyEntity, createDataSource, migrateDatabase } from '@rabt/persistence';
-import { createThrowawayDatabase, WORKSPACE_ROOT, type ThrowawayDatabase } from '@rabt/testing';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '@rabt/testing';
+import { cliRunner } from './cli.runner';
 
 const REPORTED = 'mom.employee.left-work-reported';
 const OTHER_PEPPER = 'another-pepper-of-at-least-thirty-two-characters';
@@ -17,35 +15,7 @@ let db: ThrowawayDatabase;
 let dataSource: DataSource;
 const tokens: string[] = [];
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the built CLI with only PATH and DATABASE_URL (and `env`) set. */
-async function rabt(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const child = spawn(process.execPath, [join(WORKSPACE_ROOT, 'dist/apps/cli/main.js'), ...args], {
-    cwd: WORKSPACE_ROOT,
-    env: { PATH: process.env['PATH'] ?? '', DATABASE_URL: db.url, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const [code] = (await once(child, 'close')) as [number | null];
-  return { code, stdout, stderr };
-}
-
-async function ok(args: string[], env?: Record<string, string>): Promise<Run> {
-  const run = await rabt(args, env);
-  expect(run.code, `rabt ${args.join(' ')}\n${run.stdout}${run.stderr}`).toBe(0);
-  return run;
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const okJson = async (args: string[], env?: Record<string, string>): Promise<any> => JSON.parse((await ok([...args, '--json'], env)).stdout);
+const { rabt, ok, okJson } = cliRunner(() => ({ PATH: process.env['PATH'] ?? '', DATABASE_URL: db.url }));
 
 async function refused(args: string[], code: number, message: string): Promise<void> {
   const run = await rabt(args);

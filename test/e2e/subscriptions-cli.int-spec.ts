@@ -2,16 +2,14 @@
 // fresh database: the grant is required, filters, projections and webhook URLs are checked, the
 // signing secret is printed once and stored sealed under RABT_SECRET_KEY, and rotation keeps the
 // previous secret valid.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { DEVELOPMENT_SECRET_KEY, SecretBox, SecretBoxError } from '@rabt/auth';
 import { createDataSource, migrateDatabase, seedAgencies, SubscriptionEntity } from '@rabt/persistence';
 import { webhookSecretsOf } from '@rabt/routing';
-import { createThrowawayDatabase, WORKSPACE_ROOT, type ThrowawayDatabase } from '@rabt/testing';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '@rabt/testing';
+import { cliRunner } from './cli.runner';
 
 const REPORTED = 'mom.employee.left-work-reported';
 const HOOK = 'http://127.0.0.1:4599/hook';
@@ -21,35 +19,7 @@ const devBox = SecretBox.fromBase64(DEVELOPMENT_SECRET_KEY);
 let db: ThrowawayDatabase;
 let dataSource: DataSource;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the built CLI with only PATH and DATABASE_URL (and `env`) set. */
-async function rabt(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const child = spawn(process.execPath, [join(WORKSPACE_ROOT, 'dist/apps/cli/main.js'), ...args], {
-    cwd: WORKSPACE_ROOT,
-    env: { PATH: process.env['PATH'] ?? '', DATABASE_URL: db.url, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const [code] = (await once(child, 'close')) as [number | null];
-  return { code, stdout, stderr };
-}
-
-async function ok(args: string[], env?: Record<string, string>): Promise<Run> {
-  const run = await rabt(args, env);
-  expect(run.code, `rabt ${args.join(' ')}\n${run.stdout}${run.stderr}`).toBe(0);
-  return run;
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const okJson = async (args: string[], env?: Record<string, string>): Promise<any> => JSON.parse((await ok([...args, '--json'], env)).stdout);
+const { rabt, ok, okJson } = cliRunner(() => ({ PATH: process.env['PATH'] ?? '', DATABASE_URL: db.url }));
 
 async function refused(args: string[], code: number, message: string | RegExp, env?: Record<string, string>): Promise<void> {
   const before = await rows();
