@@ -1,22 +1,8 @@
 import { CloudEvent, Kafka as CloudEventsKafka, type CloudEventV1 } from 'cloudevents';
 import type { IHeaders, KafkaMessage } from 'kafkajs';
+import type { RabtEventAttributes } from '@rabt/contracts';
 
-/** The CloudEvents attributes Rabt carries (spec 1.0 plus Rabt's extensions). */
-export interface RabtEventAttributes {
-  readonly id: string;
-  readonly source: string;
-  readonly type: string;
-  readonly subject?: string;
-  readonly time?: string;
-  readonly datacontenttype?: string;
-  readonly dataschema?: string;
-  /** Cross-agency transaction this event belongs to. */
-  readonly transactionid?: string;
-  /** W3C trace context, propagated from the publisher's request. */
-  readonly traceparent?: string;
-  /** CloudEvents partitioning extension: becomes the Kafka message key. */
-  readonly partitionkey?: string;
-}
+export type { RabtEventAttributes } from '@rabt/contracts';
 
 export const AVRO_CONTENT_TYPE = 'application/avro';
 

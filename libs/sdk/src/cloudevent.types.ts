@@ -1,24 +1,9 @@
 // CloudEvents 1.0 as Rabt carries them, typed by the generated catalogue. Type-only and browser-safe.
-import type { EventData, EventType } from '@rabt/contracts';
+import type { EventData, EventType, RabtEventAttributes } from '@rabt/contracts';
 
-/** The CloudEvents attributes Rabt uses: the spec's own plus the `transactionid`, `traceparent` and `partitionkey` extensions. */
-export interface CloudEventAttributes {
+/** The CloudEvents attributes of a delivered or published event (spec 1.0 plus Rabt's extensions). */
+export interface CloudEventAttributes extends RabtEventAttributes {
   readonly specversion: '1.0';
-  readonly id: string;
-  /** `urn:rabt:agency:<code>` of the publishing agency. */
-  readonly source: string;
-  readonly type: string;
-  readonly subject?: string;
-  /** RFC 3339; the gateway sets it when the publisher did not. */
-  readonly time?: string;
-  readonly datacontenttype?: string;
-  /** Registry URL of the schema the data was encoded with (`…/schemas/ids/<id>`). */
-  readonly dataschema?: string;
-  /** The cross-agency transaction the event belongs to. */
-  readonly transactionid?: string;
-  readonly traceparent?: string;
-  /** The value of the type's partition key field; the Kafka record key. */
-  readonly partitionkey?: string;
 }
 
 /**
