@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaFragment, loadConfig } from '@rabt/config';
 import { createKafka, readMatching } from '@rabt/kafka';
-import { ephemeralBroker } from '@rabt/testing';
+import { ephemeralBroker, eventually } from '@rabt/testing';
 import { cloudEvent, fixture, post, REPORTED, type Answer } from './fixtures';
 import { startGateway, type GatewayHarness } from './gateway.harness';
 
@@ -61,8 +61,12 @@ describe('Kafka outage', () => {
     for (const id of accepted) expect(counts.get(id), `accepted event ${id}`).toBe(1);
     process.stdout.write(`broker outage: ${accepted.length} accepted, ${failed.length} refused with 503; of the refused, ${failed.filter((e) => counts.has(e.id)).length} reached the log anyway (consumers deduplicate by source and id)\n`);
 
-    // After the outage, the refused events can be published again.
-    const retry = await post(`${gw.url}/v1/events`, gw.keys.mom, failed[0]!);
-    expect(retry.status).toBe(202);
+    // After the outage the gateway recovers by itself (its producer reconnects; until then it
+    // answers 503 with Retry-After), and a refused event can be published again.
+    const back = Date.now();
+    let retry: Answer | undefined;
+    await eventually(async () => (retry = await post(`${gw.url}/v1/events`, gw.keys.mom, failed[0]!)).status === 202, 60_000, 500);
+    process.stdout.write(`broker outage: a refused event was accepted on retry ${Date.now() - back} ms after the broker's log was read again\n`);
+    expect(retry?.status).toBe(202);
   });
 });

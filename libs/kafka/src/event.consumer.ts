@@ -39,6 +39,15 @@ export interface ConsumerOptions {
   readonly topics: readonly (string | RegExp)[];
   readonly fromBeginning?: boolean;
   readonly handle: (record: ConsumedRecord) => Promise<void>;
+  /**
+   * Optional: handles a run of records of one partition at once (one database write, one offset
+   * commit for many records). It must mean exactly what `handle` on each record in order means.
+   * When it throws, the run is handled again record by record with `handle`, so one bad record is
+   * dead-lettered on its own and a passing fault is retried in place.
+   */
+  readonly handleBatch?: (records: readonly ConsumedRecord[]) => Promise<void>;
+  /** The most records given to `handleBatch` at once. Default 500. */
+  readonly maxBatchRecords?: number;
   /** Default: PermanentError dead-letters, anything else retries. */
   readonly classify?: (error: unknown) => FailurePolicy;
   /** Where dead letters go; needs `producer`. Default rabt.deadletter. */
@@ -88,16 +97,52 @@ export class EventConsumer {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning ?? true });
     this.running = true;
-    await this.consumer.run({
-      autoCommit: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-      eachMessage: async ({ topic, partition, message, heartbeat }) => {
-        const record = toRecord(topic, partition, message);
-        await this.process(record, heartbeat);
-        await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
-      },
-    });
+    const handleBatch = this.options.handleBatch;
+    if (handleBatch) {
+      await this.consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+          const size = this.options.maxBatchRecords ?? 500;
+          for (let i = 0; i < batch.messages.length; i += size) {
+            if (!isRunning() || isStale()) return; // stopping or rebalanced: the rest stays uncommitted
+            const records = batch.messages.slice(i, i + size).map((m) => toRecord(batch.topic, batch.partition, m));
+            await this.processRun(records, handleBatch, heartbeat);
+            const last = records[records.length - 1];
+            if (last) {
+              resolveOffset(last.offset); // the fetch position moves on
+              await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+            }
+            await heartbeat();
+          }
+        },
+      });
+    } else {
+      await this.consumer.run({
+        autoCommit: false,
+        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+        eachMessage: async ({ topic, partition, message, heartbeat }) => {
+          const record = toRecord(topic, partition, message);
+          await this.process(record, heartbeat);
+          await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+        },
+      });
+    }
     await joined;
+  }
+
+  /** A run at once; if that fails for any reason, record by record (each with its own failure policy). */
+  private async processRun(records: readonly ConsumedRecord[], handleBatch: (records: readonly ConsumedRecord[]) => Promise<void>, heartbeat: () => Promise<void>): Promise<void> {
+    if (records.length > 1) {
+      try {
+        await handleBatch(records);
+        return;
+      } catch {
+        // fall through: record by record tells which record it was, and what its failure means
+      }
+    }
+    for (const record of records) await this.process(record, heartbeat);
   }
 
   private async process(record: ConsumedRecord, heartbeat: () => Promise<void>): Promise<void> {

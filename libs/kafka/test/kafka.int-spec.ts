@@ -161,4 +161,45 @@ describe('consumer commit discipline', () => {
     });
     expect(dead[0]!.key).toBe('k');
   });
+
+  it('batch mode: runs of records in one call, committed once; a run that fails is redone record by record, dead-lettering only the bad one', async () => {
+    const topic = uniqueName('rabt.test.batch');
+    const dlq = uniqueName('rabt.test.batch.dead');
+    await admin.ensureTopics([{ name: topic, partitions: 1 }, { name: dlq, partitions: 1 }]);
+    const ids = Array.from({ length: 40 }, (_, i) => `e${i}`);
+    await producer.publish(topic, ids.map((id) => (id === 'e17' ? event('bad', 'k') : event(id, 'k'))));
+    const runs: number[] = [];
+    const handled: string[] = [];
+    const groupId = uniqueName('g');
+    const options = {
+      groupId,
+      topics: [topic],
+      deadLetterTopic: dlq,
+      maxBatchRecords: 10,
+      handle: async (r: ConsumedRecord) => {
+        if (r.headers['ce_id'] === 'bad') throw new PermanentError('SCHEMA_MISMATCH', 'bad record');
+        handled.push(r.headers['ce_id']!);
+      },
+      handleBatch: async (records: readonly ConsumedRecord[]) => {
+        if (records.some((r) => r.headers['ce_id'] === 'bad')) throw new PermanentError('SCHEMA_MISMATCH', 'a bad record in the run');
+        runs.push(records.length);
+        handled.push(...records.map((r) => r.headers['ce_id']!));
+      },
+    };
+    const first = await consume(options);
+    const dead: ConsumedRecord[] = [];
+    await consume({ groupId: uniqueName('g'), topics: [dlq], handle: async (r) => void dead.push(r) });
+    await eventually(() => handled.length === 39 && dead.length === 1).catch((e: unknown) => { throw new Error(`${String(e)}; handled ${handled.length} (first 50: ${handled.slice(0, 50).join(',')}); dead ${dead.length}`); });
+    expect(handled).toEqual(ids.filter((id) => id !== 'e17'));
+    expect(runs.every((n) => n > 1 && n <= 10)).toBe(true);
+    expect(runs.reduce((a, b) => a + b, 0)).toBeGreaterThan(20); // most of it went in runs
+    expect(dead[0]!.headers).toMatchObject({ ce_id: 'bad', rabt_dlq_offset: '17' });
+    // Everything was committed: the group, restarted, gets nothing again.
+    await first.stop();
+    await producer.publish(topic, [event('after', 'k')]);
+    handled.length = 0;
+    await consume(options);
+    await eventually(() => handled.length === 1);
+    expect(handled).toEqual(['after']);
+  });
 });

@@ -20,7 +20,7 @@ import { DispatcherConfig } from '../config/dispatcher.config';
 import { DeliveryWorker } from '../delivery/delivery.worker';
 import { SubscriptionsCache } from '../subscriptions/subscriptions.cache';
 import { SUBSCRIPTION_HEADER } from '@rabt/routing';
-import { newDelivery } from './inbox-record';
+import { newDelivery, type NewDelivery } from './inbox-record';
 import { InboxRepository } from './inbox.repository';
 
 export const INBOX_TOPICS = /^rabt\.inbox\..+/;
@@ -72,6 +72,34 @@ export class InboxConsumer implements OnApplicationBootstrap, BeforeApplicationS
 
   /** One inbox record → at most one new delivery row. */
   async handle(record: ConsumedRecord): Promise<void> {
+    const delivery = await this.toDelivery(record);
+    if (!delivery) return;
+    const inserted = await this.repository.insert([delivery]);
+    this.count(1, inserted);
+  }
+
+  /**
+   * A run of one partition's records → their new delivery rows, in one statement (in offset
+   * order, so per-key order holds). Any failure sends the run back to `handle`, record by record.
+   */
+  async handleBatch(records: readonly ConsumedRecord[]): Promise<void> {
+    const deliveries: NewDelivery[] = [];
+    for (const record of records) {
+      const delivery = await this.toDelivery(record);
+      if (delivery) deliveries.push(delivery);
+    }
+    if (deliveries.length === 0) return;
+    this.count(deliveries.length, await this.repository.insert(deliveries));
+  }
+
+  private count(written: number, inserted: number): void {
+    if (inserted > 0) this.records.inc({ result: 'delivery' }, inserted);
+    if (written > inserted) this.records.inc({ result: 'duplicate' }, written - inserted);
+    if (inserted > 0) this.worker.wake();
+  }
+
+  /** The delivery an inbox record makes, or null when its subscription takes no webhooks now. */
+  private async toDelivery(record: ConsumedRecord): Promise<NewDelivery | null> {
     const subscriptionId = record.headers[SUBSCRIPTION_HEADER];
     if (!subscriptionId || !SubscriptionsCache.isId(subscriptionId)) throw new PermanentError('NO_SUBSCRIPTION', `inbox record without a valid ${SUBSCRIPTION_HEADER} header`);
     let subscription = await this.subscriptions.get(subscriptionId);
@@ -79,7 +107,7 @@ export class InboxConsumer implements OnApplicationBootstrap, BeforeApplicationS
     if (subscription && (subscription.state !== 'active' || !subscription.webhookUrl)) subscription = await this.subscriptions.get(subscriptionId, { fresh: true });
     if (!subscription || subscription.state !== 'active' || !subscription.webhookUrl) {
       this.records.inc({ result: !subscription ? 'no-subscription' : subscription.webhookUrl ? 'disabled' : 'no-webhook' });
-      return;
+      return null;
     }
     let attributes;
     try {
@@ -95,9 +123,7 @@ export class InboxConsumer implements OnApplicationBootstrap, BeforeApplicationS
       if (e instanceof SchemaRegistryUnavailableError) throw e; // passing: retried in place
       throw new PermanentError('UNDECODABLE', (e as Error).message);
     }
-    const inserted = await this.repository.insert(newDelivery(record, subscription, attributes, data));
-    this.records.inc({ result: inserted ? 'delivery' : 'duplicate' });
-    if (inserted) this.worker.wake();
+    return newDelivery(record, subscription, attributes, data);
   }
 
   private async ensureTopics(): Promise<void> {
@@ -118,6 +144,7 @@ export class InboxConsumer implements OnApplicationBootstrap, BeforeApplicationS
       partitionsConsumedConcurrently: this.config.intakeConcurrency,
       sessionTimeoutMs: this.config.sessionTimeoutMs,
       handle: (record) => this.handle(record),
+      handleBatch: (records) => this.handleBatch(records),
       onError: (error, record, policy) =>
         this.log.warn({ err: error, topic: record.topic, partition: record.partition, offset: record.offset }, policy === 'dead-letter' ? 'inbox record dead-lettered' : 'inbox record failed; retrying'),
     });

@@ -14,17 +14,20 @@ export class InboxRepository {
   }
 
   /**
-   * Inserts the delivery unless its id (the webhook-id) exists already: a duplicate inbox record
-   * or a re-read partition never makes a second delivery. True when it was new.
+   * Inserts the deliveries (in this order, so their seq follows the inbox offsets) except those
+   * whose id (the webhook-id) exists already: a duplicate inbox record or a re-read partition
+   * never makes a second delivery. Answers how many were new.
    */
-  async insert(d: NewDelivery): Promise<boolean> {
+  async insert(deliveries: readonly NewDelivery[]): Promise<number> {
+    const columns = 12;
+    const values = deliveries.map((_, row) => `(${Array.from({ length: columns }, (_, c) => `$${row * columns + c + 1}${c === 8 ? '::jsonb' : ''}`).join(', ')})`);
     const rows: unknown[] = await this.dataSource.query(
       `INSERT INTO delivery (id, subscription_id, agency_code, event_source, event_id, event_type, transaction_id, ordering_key, payload, inbox_topic, inbox_partition, inbox_offset)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12)
+       VALUES ${values.join(', ')}
        ON CONFLICT (id) DO NOTHING
        RETURNING id`,
-      [d.id, d.subscriptionId, d.agencyCode, d.eventSource, d.eventId, d.eventType, d.transactionId, d.orderingKey, JSON.stringify(d.payload), d.inboxTopic, d.inboxPartition, d.inboxOffset],
+      deliveries.flatMap((d) => [d.id, d.subscriptionId, d.agencyCode, d.eventSource, d.eventId, d.eventType, d.transactionId, d.orderingKey, JSON.stringify(d.payload), d.inboxTopic, d.inboxPartition, d.inboxOffset]),
     );
-    return rows.length > 0;
+    return rows.length;
   }
 }
