@@ -3,6 +3,7 @@
 // receiver (dead letter). Retry schedule 200ms,400ms,800ms (jitter ±20 %); timeout 1 s.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeadLetterEntity, SubscriptionEntity } from '@rabt/persistence';
+import { removeSubscription } from '@rabt/routing';
 import { eventually, freePort } from '@rabt/testing';
 import { REPORTED, startDispatcherHarness, type DispatcherHarness } from './dispatcher.harness';
 import { startReceiver, type Receiver } from './receivers';
@@ -133,5 +134,19 @@ describe('retries', () => {
     const [letter] = await h.db.getRepository(DeadLetterEntity).findBy({ deliveryId: row!.id });
     expect(letter).toMatchObject({ subscriptionId: sub.id, agencyCode: 'mm', eventType: REPORTED, eventId: event.id, attempts: 4, lastStatus: null, lastError: row!.lastError });
     expect(letter!.payload).toMatchObject({ specversion: '1.0', id: event.id, type: REPORTED });
+  });
+
+  it('removing a subscription ends its waiting deliveries as gone; nothing more is attempted', async () => {
+    const r = await receiver(() => ({ status: 503 }));
+    const sub = await h.subscribe('epay', r.url);
+    await h.toInbox(sub, { key: '600000007' });
+    await eventually(() => r.requests.length >= 1, 15_000, 50);
+    await eventually(async () => (await h.deliveries(sub.id))[0]?.state === 'retrying', 15_000, 20);
+    await h.db.transaction((m) => removeSubscription(m, sub.id));
+    const [row] = await h.deliveries(sub.id);
+    expect(row).toMatchObject({ state: 'gone', lastError: 'not attempted: the subscription was removed' });
+    const requests = r.requests.length;
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // longer than the schedule's next two delays
+    expect(r.requests.length).toBe(requests);
   });
 });

@@ -137,11 +137,19 @@ export async function getSubscription(manager: EntityManager, id: unknown, optio
   return subscriptionView(await findVisible(manager, id, options));
 }
 
-/** Deletes a subscription for good; nothing is delivered for it any more. Returns what was removed. */
+/**
+ * Deletes a subscription for good; nothing is delivered for it any more: its waiting deliveries
+ * end as gone (an attempt in flight finishes and is recorded). Returns what was removed.
+ */
 export async function removeSubscription(manager: EntityManager, id: unknown, options: Visibility = {}): Promise<SubscriptionView> {
   const row = await findVisible(manager, id, options);
   const result = await manager.delete(SubscriptionEntity, { id: row.id });
   if (!result.affected) throw subscriptionError(Code.SUBSCRIPTION_NOT_FOUND, `no subscription ${row.id}`);
+  await manager.query(
+    `UPDATE delivery SET state = 'gone', last_error = 'not attempted: the subscription was removed', lease_until = NULL, lease_token = NULL
+      WHERE subscription_id = $1 AND state IN ('pending', 'retrying')`,
+    [row.id],
+  );
   return subscriptionView(row);
 }
 

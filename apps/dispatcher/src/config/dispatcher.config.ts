@@ -38,6 +38,8 @@ export abstract class DispatcherConfig {
   abstract readonly topicRefreshMs: number;
   /** Inbox partitions taken in concurrently. */
   abstract readonly intakeConcurrency: number;
+  /** How often the waiting deliveries of removed subscriptions are ended as gone (ms). */
+  abstract readonly orphanSweepMs: number;
   /** How long the intake group waits for a silent member (a killed dispatcher) before reassigning its partitions (ms). */
   abstract readonly sessionTimeoutMs: number;
 }
@@ -80,6 +82,7 @@ const dispatcherFragment = () =>
       DISPATCHER_SUBSCRIPTION_CACHE_MS: z.coerce.number({ message: 'must be a number' }).int().min(0).default(2_000),
       DISPATCHER_TOPIC_REFRESH_MS: configTypes.positiveInt.default(60_000),
       DISPATCHER_INTAKE_CONCURRENCY: configTypes.positiveInt.max(64).default(4),
+      DISPATCHER_ORPHAN_SWEEP_MS: configTypes.positiveInt.default(30_000),
       DISPATCHER_SESSION_TIMEOUT_MS: configTypes.positiveInt.min(6_000, { message: 'must be at least 6000 (the broker minimum)' }).max(300_000).default(30_000),
     },
     map: (e): DispatcherConfig => ({
@@ -100,6 +103,7 @@ const dispatcherFragment = () =>
       topicRefreshMs: e.DISPATCHER_TOPIC_REFRESH_MS,
       intakeConcurrency: e.DISPATCHER_INTAKE_CONCURRENCY,
       sessionTimeoutMs: e.DISPATCHER_SESSION_TIMEOUT_MS,
+      orphanSweepMs: e.DISPATCHER_ORPHAN_SWEEP_MS,
     }),
   });
 

@@ -73,9 +73,10 @@ describe('endpoint limiter', () => {
   it('allows `limit` per endpoint, independently, and frees slots on release', () => {
     const l = new EndpointLimiter(2);
     expect([l.tryAcquire('a'), l.tryAcquire('a'), l.tryAcquire('a'), l.tryAcquire('b')]).toEqual([true, true, false, true]);
-    expect(l.saturated()).toEqual(['a']);
+    expect(l.partlyBusy()).toEqual(new Map([['a', 0], ['b', 1]]));
     l.release('a');
-    expect(l.saturated()).toEqual([]);
+    l.release('b');
+    expect(l.partlyBusy()).toEqual(new Map([['a', 1]]));
     expect(l.tryAcquire('a')).toBe(true);
   });
 });

@@ -46,27 +46,36 @@ export class DeliveryClaimsRepository {
    * Claims up to `limit` due deliveries: pending or retrying ones whose time has come, and
    * delivering ones whose lease ran out (their dispatcher died). Rows another dispatcher is
    * claiming are skipped (SKIP LOCKED). A delivery is not claimed while an earlier delivery
-   * (lower seq) of the same subscription and ordering key is still open: per-key order. The
-   * deliveries of `excludedSubscriptions` (their endpoint is saturated or its circuit is open)
-   * stay where they are. Each claimed row gets a lease of `leaseMs` and its own token.
+   * (lower seq) of the same subscription and ordering key is still open: per-key order. Per
+   * subscription, at most its capacity (`capacities`, else `defaultCapacity`) is claimed — what its
+   * endpoint would take now — so a busy or failing endpoint's deliveries stay where they are and
+   * the others' are claimed. Each claimed row gets a lease of `leaseMs` and its own token.
    */
-  async claim(limit: number, leaseMs: number, excludedSubscriptions: readonly string[]): Promise<ClaimedDelivery[]> {
+  async claim(limit: number, leaseMs: number, defaultCapacity: number, capacities: ReadonlyMap<string, number>): Promise<ClaimedDelivery[]> {
     // TypeORM answers an UPDATE with [rows, count].
     const [rows] = (await this.dataSource.query(
-      `WITH due AS (
-         SELECT d.id FROM delivery d
-          WHERE d.state IN ('pending', 'delivering', 'retrying')
-            AND d.next_attempt_at <= now()
-            AND NOT (d.subscription_id = ANY($3::uuid[]))
-            AND NOT EXISTS (
-                  SELECT 1 FROM delivery e
-                   WHERE e.subscription_id = d.subscription_id
-                     AND e.ordering_key = d.ordering_key
-                     AND e.seq < d.seq
-                     AND e.state IN ('pending', 'delivering', 'retrying'))
-          ORDER BY d.next_attempt_at
-          LIMIT $1
-          FOR UPDATE SKIP LOCKED)
+      `WITH caps AS (SELECT * FROM unnest($3::uuid[], $4::int[]) AS c(subscription_id, capacity)),
+       subs AS (
+         SELECT s.id, COALESCE(c.capacity, $5::int) AS capacity
+           FROM subscription s LEFT JOIN caps c ON c.subscription_id = s.id
+          WHERE COALESCE(c.capacity, $5::int) > 0),
+       due AS (
+         SELECT x.id, x.next_attempt_at FROM subs CROSS JOIN LATERAL (
+           SELECT d.id, d.next_attempt_at FROM delivery d
+            WHERE d.subscription_id = subs.id
+              AND d.state IN ('pending', 'delivering', 'retrying')
+              AND d.next_attempt_at <= now()
+              AND NOT EXISTS (
+                    SELECT 1 FROM delivery e
+                     WHERE e.subscription_id = d.subscription_id
+                       AND e.ordering_key = d.ordering_key
+                       AND e.seq < d.seq
+                       AND e.state IN ('pending', 'delivering', 'retrying'))
+            ORDER BY d.next_attempt_at
+            LIMIT subs.capacity
+            FOR UPDATE OF d SKIP LOCKED) x
+         ORDER BY x.next_attempt_at
+         LIMIT $1)
        UPDATE delivery d
           SET state = 'delivering',
               lease_token = gen_random_uuid(),
@@ -76,7 +85,7 @@ export class DeliveryClaimsRepository {
         WHERE d.id = due.id
        RETURNING d.id, d.seq, d.subscription_id, d.agency_code, d.event_type, d.event_source, d.event_id, d.payload,
                  d.attempts, d.last_status, d.last_error, d.created_at, d.lease_token`,
-      [limit, leaseMs, excludedSubscriptions],
+      [limit, leaseMs, [...capacities.keys()], [...capacities.values()], defaultCapacity],
     )) as [ClaimRow[], number];
     return rows.map((r) => ({
       id: r.id,
@@ -93,6 +102,21 @@ export class DeliveryClaimsRepository {
       createdAt: r.created_at,
       leaseToken: r.lease_token,
     }));
+  }
+
+  /**
+   * Ends the open deliveries of subscriptions that no longer exist (removed while deliveries were
+   * waiting, or taken in just as it was removed): gone, never attempted again. Claims go by
+   * subscription, so these would otherwise wait for ever. Answers how many ended.
+   */
+  async endOrphans(): Promise<number> {
+    const [, count] = (await this.dataSource.query(
+      `UPDATE delivery d
+          SET state = 'gone', last_error = 'not attempted: the subscription was removed', lease_until = NULL, lease_token = NULL
+        WHERE d.state IN ('pending', 'retrying')
+          AND NOT EXISTS (SELECT 1 FROM subscription s WHERE s.id = d.subscription_id)`,
+    )) as [unknown, number];
+    return count;
   }
 
   /** Gives a claim back without an attempt (circuit open, endpoint busy): due again at `at`, no retry budget used. */

@@ -8,8 +8,8 @@ import { EndpointGuard } from './endpoint.guard';
 /**
  * The delivery loop: claims due deliveries (up to the free in-flight slots), runs each attempt
  * without waiting for it, and sleeps until woken (a new delivery, a finished attempt) or until
- * DISPATCHER_POLL_MS passed (retries coming due). Deliveries of endpoints that would not take an
- * attempt now (saturated, circuit open) are left unclaimed.
+ * DISPATCHER_POLL_MS passed (retries coming due). No subscription gets more deliveries claimed
+ * than its endpoint would take now (free slots; none while its circuit is open).
  */
 @Injectable()
 export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -28,14 +28,29 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     private readonly config: DispatcherConfig,
   ) {}
 
+  private sweeper: NodeJS.Timeout | undefined;
+
   onApplicationBootstrap(): void {
     this.running = true;
     this.loop = this.run();
+    this.sweeper = setInterval(() => void this.sweep(), this.config.orphanSweepMs);
+    this.sweeper.unref();
+  }
+
+  /** Ends the deliveries of removed subscriptions (see DeliveryClaimsRepository.endOrphans). */
+  private async sweep(): Promise<void> {
+    try {
+      const ended = await this.claims.endOrphans();
+      if (ended > 0) this.log.log(`${ended} waiting deliveries of removed subscriptions ended as gone`);
+    } catch (e) {
+      this.log.warn({ err: e }, 'could not end the deliveries of removed subscriptions; trying again later');
+    }
   }
 
   /** Stops claiming, then waits for the attempts in flight (each ends within the timeout). */
   async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
+    clearInterval(this.sweeper);
     this.wake();
     await this.loop;
     await Promise.allSettled([...this.inFlight]);
@@ -59,8 +74,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       if (free > 0) {
         try {
           const limit = Math.min(free, this.config.claimBatch);
-          const excluded = this.subscriptions.idsAt(this.endpoints.blocked(Date.now()));
-          const claimed = await this.claims.claim(limit, this.leaseMs, excluded);
+          const capacities = this.subscriptions.capacitiesOf(this.endpoints.capacities(Date.now()));
+          const claimed = await this.claims.claim(limit, this.leaseMs, this.config.endpointConcurrency, capacities);
           for (const d of claimed) this.track(d.id, this.attempts.run(d));
           full = claimed.length === limit;
           failures = 0;

@@ -49,9 +49,15 @@ export class EndpointGuard {
     }
   }
 
-  /** Endpoints that would not take an attempt now: their deliveries are left unclaimed. */
-  blocked(now: number): Set<string> {
-    return new Set([...this.limiter.saturated(), ...this.breakers.blocked(now)]);
+  /**
+   * How many more attempts each endpoint would take now, for the endpoints that would not take a
+   * full `endpointConcurrency` (attempts in flight, or an open circuit: 0). The worker claims no
+   * more deliveries of an endpoint than it would take, so claims are not given back unattempted.
+   */
+  capacities(now: number): Map<string, number> {
+    const capacities = this.limiter.partlyBusy();
+    for (const endpoint of this.breakers.blocked(now)) capacities.set(endpoint, 0);
+    return capacities;
   }
 }
 

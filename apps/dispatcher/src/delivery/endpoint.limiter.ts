@@ -17,8 +17,8 @@ export class EndpointLimiter {
     else this.inFlight.set(endpoint, n);
   }
 
-  /** Endpoints with every slot taken. */
-  saturated(): string[] {
-    return [...this.inFlight].filter(([, n]) => n >= this.limit).map(([endpoint]) => endpoint);
+  /** Free slots of every endpoint with an attempt in flight (the others have all `limit`). */
+  partlyBusy(): Map<string, number> {
+    return new Map([...this.inFlight].map(([endpoint, n]) => [endpoint, Math.max(0, this.limit - n)]));
   }
 }

@@ -14,7 +14,7 @@ export function endpointOf(url: string): string {
 /**
  * Subscriptions by id, reused for DISPATCHER_SUBSCRIPTION_CACHE_MS. A removed subscription is
  * remembered as removed (ids are never reused). Also knows which subscriptions deliver to which
- * endpoint, so the worker can leave the deliveries of a blocked endpoint unclaimed.
+ * endpoint, so the worker claims no more of a subscription's deliveries than its endpoint takes.
  */
 @Injectable()
 export class SubscriptionsCache {
@@ -42,13 +42,14 @@ export class SubscriptionsCache {
     this.rows.delete(id);
   }
 
-  /** Ids of known subscriptions whose webhook is at one of `endpoints`. */
-  idsAt(endpoints: ReadonlySet<string>): string[] {
-    if (endpoints.size === 0) return [];
-    const ids: string[] = [];
+  /** For each known subscription whose webhook is at one of the endpoints: that endpoint's capacity. */
+  capacitiesOf(endpoints: ReadonlyMap<string, number>): Map<string, number> {
+    const capacities = new Map<string, number>();
+    if (endpoints.size === 0) return capacities;
     for (const [id, { endpoint }] of this.rows) {
-      if (endpoint !== null && endpoints.has(endpoint)) ids.push(id);
+      const capacity = endpoint === null ? undefined : endpoints.get(endpoint);
+      if (capacity !== undefined) capacities.set(id, capacity);
     }
-    return ids;
+    return capacities;
   }
 }
