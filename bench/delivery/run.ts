@@ -284,7 +284,9 @@ async function main() {
     const sub3 = await subscribe('moci', r3);
     log(`3. pre-loading ${DISPATCH_RECORDS} inbox records, then starting the dispatcher`);
     await toInbox('moci', [sub3], DISPATCH_RECORDS);
-    services['dispatcher'] = await startBuiltService('dispatcher', env, 'DISPATCHER_PORT');
+    // BENCH_PROFILE_DIR: a V8 CPU profile of this dispatcher (open it in Chrome DevTools).
+    const profile = process.env['BENCH_PROFILE_DIR'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE_DIR']}`] : [];
+    services['dispatcher'] = await startBuiltService('dispatcher', env, 'DISPATCHER_PORT', profile);
     await eventually(() => r3.arrivals.length >= DISPATCH_RECORDS, 120_000, 100).catch(() => log(`   only ${r3.arrivals.length} delivered`));
     const dispatcherRate = rateOf(r3.arrivals);
     const bodyFile = join(mkdtempSync(join(tmpdir(), 'rabt-bench-')), 'body.json');

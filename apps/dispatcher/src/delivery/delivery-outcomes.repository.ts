@@ -75,8 +75,8 @@ export class DeliveryOutcomesRepository {
   ): Promise<void> {
     const params = [d.id, d.leaseToken, state, attempt ? 1 : 0, fields.lastStatus, fields.lastError?.slice(0, 4000) ?? null, fields.nextAttemptAt ?? null];
     if (attempt && !then) {
-      // The common case (delivered, retry) in one statement, which is atomic by itself.
-      await this.dataSource.query(`WITH finished AS (${FINISH}) ${RECORD_ATTEMPT.replace(/\$(\d)/g, (_, n: string) => `$${Number(n) + 7}`)}`, [...params, ...attemptParams(d, attempt)]);
+      // The common case (delivered, retry): grouped with the others finishing now, one statement.
+      await this.group.add([...params, ...attemptParams(d, attempt).slice(1)]);
       return;
     }
     await this.dataSource.transaction(async (m) => {
@@ -85,6 +85,70 @@ export class DeliveryOutcomesRepository {
       const owned = rows[0];
       if (owned && then) await then(m, owned.attempts);
     });
+  }
+
+  /** Writes a group of common endings (state + attempt each) in one statement: one commit for all. */
+  private async finishGroup(rows: readonly (readonly unknown[])[]): Promise<void> {
+    const values = rows.map((_, r) => `(${GROUP_COLUMNS.map((type, c) => `$${r * GROUP_COLUMNS.length + c + 1}::${type}`).join(', ')})`);
+    await this.dataSource.query(
+      `WITH input (id, lease_token, state, attempted, last_status, last_error, next_attempt_at, attempt_no, started_at, status, latency_ms, error) AS (VALUES ${values.join(', ')}),
+       finished AS (
+         UPDATE delivery d
+            SET state = i.state, attempts = d.attempts + i.attempted, last_status = i.last_status, last_error = i.last_error,
+                next_attempt_at = COALESCE(i.next_attempt_at, d.next_attempt_at),
+                delivered_at = CASE WHEN i.state = 'delivered' THEN now() ELSE d.delivered_at END,
+                lease_until = NULL, lease_token = NULL
+           FROM input i
+          WHERE d.id = i.id AND d.lease_token = i.lease_token
+          RETURNING d.id)
+       INSERT INTO delivery_attempt (delivery_id, attempt_no, started_at, status, latency_ms, error)
+       SELECT id, attempt_no, started_at, status, latency_ms, error FROM input`,
+      rows.flat(),
+    );
+  }
+
+  private readonly group = new WriteGroup<readonly unknown[]>((rows) => this.finishGroup(rows), 128);
+}
+
+/** Parameter types of one row of a grouped ending (FINISH's 7, then the attempt's 5). */
+const GROUP_COLUMNS = ['text', 'uuid', 'varchar', 'integer', 'integer', 'text', 'timestamptz', 'integer', 'timestamptz', 'integer', 'integer', 'text'] as const;
+
+/**
+ * Group commit: rows added while a write is in flight go together in the next one, so under load
+ * many endings share one statement and one commit, and alone a row waits for nothing. Each add
+ * resolves when its row's write committed (or rejects with that write's error).
+ */
+export class WriteGroup<T> {
+  private queue: { row: T; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private writing = false;
+
+  constructor(
+    private readonly write: (rows: readonly T[]) => Promise<void>,
+    private readonly maxRows: number,
+  ) {}
+
+  add(row: T): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ row, resolve, reject });
+      if (!this.writing) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.maxRows);
+        try {
+          await this.write(batch.map((b) => b.row));
+          for (const b of batch) b.resolve();
+        } catch (e) {
+          for (const b of batch) b.reject(e);
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
   }
 }
 
