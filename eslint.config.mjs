@@ -57,5 +57,5 @@ export default tseslint.config(
   },
   { files: ['libs/kafka/**/*.ts'], rules: { 'no-restricted-imports': 'off' } },
   // Tests set up child processes' environments; deploy scripts run before any service config exists.
-  { files: ['libs/config/src/**/*.ts', 'deploy/**/*.ts', 'libs/testing/**/*.ts', '**/*.spec.ts', '**/*.int-spec.ts', '**/test/**/*.child.ts'], rules: { 'no-restricted-properties': 'off' } },
+  { files: ['libs/config/src/**/*.ts', 'deploy/**/*.ts', 'bench/**/*.ts', 'libs/testing/**/*.ts', '**/*.spec.ts', '**/*.int-spec.ts', '**/test/**/*.child.ts'], rules: { 'no-restricted-properties': 'off' } },
 );

@@ -286,7 +286,7 @@ async function main() {
     await toInbox('moci', [sub3], DISPATCH_RECORDS);
     // BENCH_PROFILE_DIR: a V8 CPU profile of this dispatcher (open it in Chrome DevTools).
     const profile = process.env['BENCH_PROFILE_DIR'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE_DIR']}`] : [];
-    services['dispatcher'] = await startBuiltService('dispatcher', env, 'DISPATCHER_PORT', profile);
+    services['dispatcher'] = await startBuiltService('dispatcher', env, 'DISPATCHER_PORT', { nodeArgs: profile });
     await eventually(() => r3.arrivals.length >= DISPATCH_RECORDS, 120_000, 100).catch(() => log(`   only ${r3.arrivals.length} delivered`));
     const dispatcherRate = rateOf(r3.arrivals);
     const bodyFile = join(mkdtempSync(join(tmpdir(), 'rabt-bench-')), 'body.json');

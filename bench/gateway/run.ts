@@ -51,7 +51,7 @@ async function load(title: string, url: string, pid: number, key: string) {
     connections: CONNECTIONS,
     method: 'POST' as const,
     headers: { 'content-type': 'application/cloudevents+json', authorization: `Bearer ${key}` },
-    requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: JSON.stringify({ ...template, id: `bench-${randomUUID()}` }) }) }],
+    requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: JSON.stringify({ ...template, id: `bench-${randomUUID()}` }) }) }],
   };
   await autocannon({ ...opts, duration: 2 }); // warm-up
   const cpuBefore = cpuSeconds(pid);

@@ -26,12 +26,18 @@ export interface ServiceProcess {
 }
 
 /**
- * Starts a built service (`dist/apps/<app>/main.js`) and waits until /health/ready answers 200.
- * `nodeArgs` go to node before the script (e.g. `--cpu-prof`, which NODE_OPTIONS refuses).
+ * Starts a built service (`dist/apps/<app>/main.js`) and waits until /health/ready answers 200,
+ * on a free port unless `port` is given. `nodeArgs` go to node before the script (e.g.
+ * `--cpu-prof`, which NODE_OPTIONS refuses).
  */
-export async function startBuiltService(app: string, env: Record<string, string>, portVariable: string, nodeArgs: readonly string[] = []): Promise<ServiceProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, join(WORKSPACE_ROOT, 'dist/apps', app, 'main.js')], {
+export async function startBuiltService(
+  app: string,
+  env: Record<string, string>,
+  portVariable: string,
+  options: { readonly port?: number; readonly nodeArgs?: readonly string[] } = {},
+): Promise<ServiceProcess> {
+  const port = options.port ?? (await freePort());
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(WORKSPACE_ROOT, 'dist/apps', app, 'main.js')], {
     cwd: WORKSPACE_ROOT,
     env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'warn', ...env, [portVariable]: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
