@@ -19,7 +19,8 @@ import { createServer, type Server } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CATALOGUE, findCatalogueEntry } from '@rabt/contracts';
-import { AvroSerde, createKafka, EventProducer, toKafkaMessage, TopicAdmin } from '@rabt/kafka';
+import { AvroSerde, createKafka, EventProducer, readMatching, toKafkaMessage, TopicAdmin, type KafkaClient } from '@rabt/kafka';
+import pg from 'pg';
 import { inboxTopic, SUBSCRIPTION_HEADER } from '@rabt/routing';
 import { ephemeralBroker, eventually, startBuiltService, WORKSPACE_ROOT, type ServiceProcess } from '@rabt/testing';
 import { benchStack, rssBytes, tsx } from '../shared/stack';
@@ -251,6 +252,7 @@ async function main() {
     r1.track = true;
     r1.arrivedAt.clear();
     const startedAt = new Map<string, number>();
+    const acceptedAt = new Map<string, number>();
     const latencyStart = performance.now();
     let sent = 0;
     const inflight: Promise<unknown>[] = [];
@@ -259,7 +261,7 @@ async function main() {
       while (sent < due) {
         const id = `bench-${randomUUID()}`;
         startedAt.set(id, performance.now());
-        inflight.push(publish(id));
+        inflight.push(publish(id).then(() => acceptedAt.set(id, performance.now())));
         sent++;
       }
       await sleep(1);
@@ -276,6 +278,8 @@ async function main() {
     r1.track = false;
     const ms = (p: number) => latency.getValueAtPercentile(p) / 1000;
     log(`   p50 ${ms(50)} ms, p99 ${ms(99)} ms, p99.9 ${ms(99.9)} ms, max ${latency.maxValue / 1000} ms over ${latency.totalCount} (${lost} not arrived)`);
+    const hops = await latencyHops(kafka, stack.db.url, startedAt, acceptedAt, r1.arrivedAt);
+    log(`   where the time goes (median ms): ${hops}`);
     await services['router'].stop();
 
     // --- 3. dispatcher alone vs a bare request loop ---------------------------------------------
@@ -386,3 +390,31 @@ async function queryCount(url: string, subscriptionId: string): Promise<number> 
 main()
   .catch((e: unknown) => process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`))
   .finally(() => process.exit(0));
+
+/**
+ * Medians of each hand-off of figure 2's events, on one clock (epoch ms): publish → gateway 202;
+ * 202 → the router's inbox record (its Kafka timestamp); inbox record → the dispatcher's delivery
+ * row (created_at); delivery row → arrival at the receiver.
+ */
+async function latencyHops(kafka: KafkaClient, databaseUrl: string, startedAt: ReadonlyMap<string, number>, acceptedAt: ReadonlyMap<string, number>, arrivedAt: ReadonlyMap<string, number>): Promise<string> {
+  const epoch = (t: number) => performance.timeOrigin + t;
+  const ids = new Set(startedAt.keys());
+  const inbox = await readMatching(kafka, inboxTopic('rop'), (r) => ids.has(r.headers['ce_id'] ?? ''), { expected: ids.size, timeoutMs: 30_000, idleMs: 3_000 });
+  const routedAt = new Map(inbox.map((r) => [r.headers['ce_id']!, Number(r.timestamp)]));
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const rows = (await client.query<{ event_id: string; at: string }>(`SELECT event_id, (extract(epoch FROM created_at) * 1000)::float8 AS at FROM delivery WHERE event_id = ANY($1::text[])`, [[...ids]])).rows;
+  await client.end();
+  const storedAt = new Map(rows.map((r) => [r.event_id, Number(r.at)]));
+  const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!.toFixed(1) : 'n/a');
+  const hop = (from: (id: string) => number | undefined, to: (id: string) => number | undefined) =>
+    median([...ids].flatMap((id) => {
+      const a = from(id);
+      const b = to(id);
+      return a === undefined || b === undefined ? [] : [b - a];
+    }));
+  const start = (id: string) => (startedAt.has(id) ? epoch(startedAt.get(id)!) : undefined);
+  const accepted = (id: string) => (acceptedAt.has(id) ? epoch(acceptedAt.get(id)!) : undefined);
+  const arrived = (id: string) => (arrivedAt.has(id) ? epoch(arrivedAt.get(id)!) : undefined);
+  return `publish→202 ${hop(start, accepted)}, 202→inbox record ${hop(accepted, (id) => routedAt.get(id))}, inbox record→delivery row ${hop((id) => routedAt.get(id), (id) => storedAt.get(id))}, delivery row→webhook ${hop((id) => storedAt.get(id), arrived)}`;
+}
