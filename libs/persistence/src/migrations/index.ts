@@ -4,6 +4,7 @@ import { CreateSchemaRegistry1764480200000 } from './1764480200000-create-schema
 import { CreateGrantsAndGatewayEvents1764480300000 } from './1764480300000-create-grants-and-gateway-events';
 import { CreateSubscriptions1764480400000 } from './1764480400000-create-subscriptions';
 import { CreateDeliveries1764480500000 } from './1764480500000-create-deliveries';
+import { CreateWorkflowTransactions1764480600000 } from './1764480600000-create-workflow-transactions';
 
 /** Every migration, oldest first. A new migration is added here and nowhere else. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   CreateGrantsAndGatewayEvents1764480300000,
   CreateSubscriptions1764480400000,
   CreateDeliveries1764480500000,
+  CreateWorkflowTransactions1764480600000,
 ];
