@@ -14,10 +14,13 @@ export interface CaseFacts {
   wilayat?: string;
   caseNumber?: string;
   residencePermitNumber?: string;
-  /** epay and the service transfer */
-  newEmployerCrNumber?: string;
+  /** The worker-service transfer. */
   transferRequestId?: string;
-  feeAmountBaisa?: number;
+  currentEmployerCrNumber?: string;
+  newEmployerCrNumber?: string;
+  currentWorkPermitNumber?: string;
+  requestedTransferDate?: number;
+  transferFeeBaisa?: number;
 }
 
 /** An event this back office published for the transaction. */

@@ -2,7 +2,7 @@
 // updates the employer's labour record on ROP's registration, MoM suspends the work permit on
 // MOCI's update; on a withdrawal each undoes what it did.
 import { EventTypes } from '@rabt/sdk';
-import { forward, pick, requireFacts, stableHash, FactsMissing, type ForwardReaction, type UndoReaction } from './reaction';
+import { forward, pick, requireFacts, stableHash, undo, FactsMissing, type ForwardReaction, type UndoReaction } from './reaction';
 
 const ROP_OFFICERS = [
   { officerId: 'ROP-48211', nameEn: 'Hamad Nasser Al Hinai', nameAr: 'حمد بن ناصر الهنائي', rank: 'Captain' },
@@ -64,4 +64,40 @@ export const leftWorkForward: readonly ForwardReaction[] = [
   }),
 ];
 
-export const leftWorkUndo: readonly UndoReaction[] = [];
+const today = (now: Date) => Math.floor(now.getTime() / DAY_MS);
+const withdrawalReason = (withdrawal: { readonly data: Readonly<Record<string, unknown>> }) => {
+  const reason = withdrawal.data['withdrawalReason'];
+  return typeof reason === 'string' && reason ? reason : 'withdrawn by the employer';
+};
+
+export const leftWorkUndo: readonly UndoReaction[] = [
+  undo('rop', EventTypes.RopResidenceAbscondingRegistered, EventTypes.RopResidenceAbscondingCancelled, (done, _facts, _withdrawal, now) => ({
+    caseNumber: done.data.caseNumber,
+    workerCivilNumber: done.data.workerCivilNumber,
+    residencePermitNumber: done.data.residencePermitNumber,
+    residencePermitStatus: 'ACTIVE',
+    relatedReportId: done.data.relatedReportId,
+    travelBanLifted: done.data.travelBanImposed,
+    cancelledAt: now.getTime(),
+    cancellingOfficer: { ...pick(ROP_OFFICERS, done.data.caseNumber) },
+  })),
+  undo('moci', EventTypes.MociEmployerLabourRecordUpdated, EventTypes.MociEmployerLabourRecordReverted, (done, _facts, _withdrawal, now) => ({
+    employerCrNumber: done.data.employerCrNumber,
+    workerCivilNumber: done.data.workerCivilNumber,
+    relatedReportId: done.data.relatedReportId,
+    revertedAction: done.data.labourRecordAction,
+    activeWorkersAfter: done.data.activeWorkersAfter + (done.data.labourRecordAction === 'WORKER_REMOVED' ? 1 : 0),
+    revertedAt: now.getTime(),
+    revertedBy: pick(MOCI_OFFICERS, done.data.relatedReportId),
+  })),
+  undo('mom', EventTypes.MomWorkPermitSuspended, EventTypes.MomWorkPermitReinstated, (done, _facts, withdrawal, now) => ({
+    workPermitNumber: done.data.workPermitNumber,
+    workerCivilNumber: done.data.workerCivilNumber,
+    employerCrNumber: done.data.employerCrNumber,
+    relatedReportId: done.data.relatedReportId,
+    reinstatementReason: `Left-work report ${done.data.relatedReportId} withdrawn: ${withdrawalReason(withdrawal)}`,
+    reinstatedFrom: today(now),
+    reinstatedAt: now.getTime(),
+    reinstatedBy: pick(MOM_OFFICERS, done.data.relatedReportId),
+  })),
+];

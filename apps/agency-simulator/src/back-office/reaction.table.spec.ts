@@ -32,11 +32,19 @@ describe('who reacts to what', () => {
       'rop: mom.employee.left-work-reported -> rop.residence.absconding-registered',
       'moci: rop.residence.absconding-registered -> moci.employer.labour-record-updated',
       'mom: moci.employer.labour-record-updated -> mom.work-permit.suspended',
+      'epay: mom.worker.service-transfer-requested -> epay.payment.fee-settled',
+      'rop: epay.payment.fee-settled -> rop.residence.sponsor-transferred',
+      'mom: rop.residence.sponsor-transferred -> mom.worker.service-transfer-approved',
+    ]);
+    expect(UNDO_REACTIONS.map((r) => `${r.agency}: ${r.undoes} undone by ${r.publishes}`)).toEqual([
+      'rop: rop.residence.absconding-registered undone by rop.residence.absconding-cancelled',
+      'moci: moci.employer.labour-record-updated undone by moci.employer.labour-record-reverted',
+      'mom: mom.work-permit.suspended undone by mom.work-permit.reinstated',
     ]);
   });
 
   it('plans a subscription for every event a reaction or a fact needs, withdrawals included for whoever can undo', () => {
-    const plan = subscriptionPlan(['mom', 'rop', 'moci']).map((s) => `${s.agency} ${s.eventType}`);
+    const plan = subscriptionPlan(['mom', 'rop', 'moci', 'epay']).map((s) => `${s.agency} ${s.eventType}`);
     for (const r of FORWARD_REACTIONS) expect(plan).toContain(`${r.agency} ${r.on}`);
     for (const r of UNDO_REACTIONS) for (const w of WITHDRAWALS) expect(plan).toContain(`${r.agency} ${w}`);
     expect(plan).toContain('moci mom.employee.left-work-reported');
@@ -88,6 +96,46 @@ describe('who reacts to what', () => {
     const fresh = newCaseFile('tx-2');
     fresh.withdrawn = true;
     expect(decideForward('rop', reportEvent, fresh, NOW)[0]!.kind).toBe('ignore');
+  });
+
+  it('a withdrawal undoes what the agency did, with events that validate against schemas/, once', () => {
+    const withdrawal = delivered(EventTypes.MomEmployeeLeftWorkWithdrawn, fixture(EventTypes.MomEmployeeLeftWorkWithdrawn, 'worker-returned-seeb'));
+    const files = { rop: newCaseFile(TX), moci: newCaseFile(TX), mom: newCaseFile(TX) };
+    const reportEvent = delivered(EventTypes.MomEmployeeLeftWorkReported, report);
+    let last: DeliveredEvent = reportEvent;
+    for (const agency of ['rop', 'moci', 'mom'] as const) {
+      learn(files[agency].facts, reportEvent);
+      learn(files[agency].facts, last);
+      const [record] = published(decideForward(agency, last, files[agency], NOW));
+      files[agency].done.set(record!.type, record!);
+      last = delivered(record!.type, { ...record!.data }, `urn:rabt:agency:${agency}`);
+    }
+    for (const agency of ['rop', 'moci', 'mom'] as const) {
+      const decisions = decideUndo(agency, withdrawal, files[agency], NOW);
+      const [record] = published(decisions);
+      expect(record, agency).toBeDefined();
+      expect(invalidPaths(record!.type, record!.data), record!.type).toEqual([]);
+      const d = decisions[0]!;
+      if (d.kind === 'publish') files[agency].undone.set(d.undoes!, d.record);
+      expect(decideUndo(agency, withdrawal, files[agency], NOW)[0]!.kind).toBe('ignore');
+    }
+    expect(published(decideUndo('rop', withdrawal, { ...files.rop, undone: new Map() }, NOW))[0]!.data).toMatchObject({ residencePermitStatus: 'ACTIVE', travelBanLifted: true });
+  });
+
+  it('the worker-service transfer: epay, rop and mom publish events that validate against schemas/', () => {
+    const request = delivered(EventTypes.MomWorkerServiceTransferRequested, fixture(EventTypes.MomWorkerServiceTransferRequested, 'electrician-muscat-with-consent'));
+    const files = { epay: newCaseFile(TX), rop: newCaseFile(TX), mom: newCaseFile(TX) };
+    let last: DeliveredEvent = request;
+    for (const agency of ['epay', 'rop', 'mom'] as const) {
+      learn(files[agency].facts, request);
+      learn(files[agency].facts, last);
+      const [record] = published(decideForward(agency, last, files[agency], NOW));
+      expect(record, agency).toBeDefined();
+      expect(invalidPaths(record!.type, record!.data), record!.type).toEqual([]);
+      last = delivered(record!.type, { ...record!.data }, `urn:rabt:agency:${agency}`);
+    }
+    expect(last.type).toBe(EventTypes.MomWorkerServiceTransferApproved);
+    expect(last.data['newEmployerCrNumber']).toBe(request.data['newEmployerCrNumber']);
   });
 
   it('a withdrawal with nothing done undoes nothing', () => {

@@ -5,12 +5,13 @@ import { EventTypes, type EventType } from '@rabt/sdk';
 import type { SimulatedAgency } from '../config/simulator.config';
 import type { CaseFacts, CaseFile, PublishedRecord } from './case-file';
 import { leftWorkForward, leftWorkUndo } from './employee-left-work.reactions';
+import { serviceTransferForward } from './worker-service-transfer.reactions';
 import { FactsMissing, type DeliveredEvent, type ForwardReaction, type UndoReaction } from './reaction';
 
 /** Event types that withdraw a transaction: every back office undoes what it did for it. */
 export const WITHDRAWALS: readonly EventType[] = [EventTypes.MomEmployeeLeftWorkWithdrawn];
 
-export const FORWARD_REACTIONS: readonly ForwardReaction[] = [...leftWorkForward];
+export const FORWARD_REACTIONS: readonly ForwardReaction[] = [...leftWorkForward, ...serviceTransferForward];
 export const UNDO_REACTIONS: readonly UndoReaction[] = [...leftWorkUndo];
 
 /** The event types an agency must subscribe to for its reactions (the demo seeds these). */
@@ -24,15 +25,19 @@ export function subscriptionsOf(agency: SimulatedAgency): EventType[] {
 
 /** Events an agency subscribes to only to learn a case's facts (e.g. MOCI the employer's CR number). */
 export const FACT_SOURCES: Readonly<Record<SimulatedAgency, readonly EventType[]>> = {
-  mom: [EventTypes.MomEmployeeLeftWorkReported],
-  rop: [],
+  mom: [EventTypes.MomEmployeeLeftWorkReported, EventTypes.MomWorkerServiceTransferRequested],
+  rop: [EventTypes.MomWorkerServiceTransferRequested],
   moci: [EventTypes.MomEmployeeLeftWorkReported],
   epay: [],
 };
 
 /** Fields an agency asks for (a projection), where it needs less than the whole event. */
 const PROJECTIONS: Readonly<Partial<Record<SimulatedAgency, Partial<Record<EventType, readonly string[]>>>>> = {
-  rop: { [EventTypes.MomEmployeeLeftWorkReported]: ['reportId', 'lastWorkingDay', 'reason', 'workerLastKnownAddress'] },
+  rop: {
+    [EventTypes.MomEmployeeLeftWorkReported]: ['reportId', 'lastWorkingDay', 'reason', 'workerLastKnownAddress'],
+    [EventTypes.MomWorkerServiceTransferRequested]: ['requestId', 'currentEmployerCrNumber', 'newEmployerCrNumber'],
+  },
+  epay: { [EventTypes.MomWorkerServiceTransferRequested]: ['requestId', 'newEmployerCrNumber', 'transferFeeBaisa'] },
   moci: { [EventTypes.MomEmployeeLeftWorkReported]: ['reportId', 'employerCrNumber', 'reason'] },
 };
 
@@ -82,6 +87,12 @@ export function learn(facts: CaseFacts, event: DeliveredEvent): void {
   set('lastWorkingDay', num(d['lastWorkingDay']));
   set('caseNumber', str(d['caseNumber']));
   set('residencePermitNumber', str(d['residencePermitNumber']));
+  set('transferRequestId', str(d['requestId']) ?? str(d['relatedRequestId']) ?? str(d['transferRequestId']));
+  set('currentEmployerCrNumber', str(d['currentEmployerCrNumber']) ?? str(d['previousSponsorCrNumber']));
+  set('newEmployerCrNumber', str(d['newEmployerCrNumber']) ?? str(d['newSponsorCrNumber']) ?? str(d['payerCrNumber']));
+  set('currentWorkPermitNumber', str(d['currentWorkPermitNumber']));
+  set('requestedTransferDate', num(d['requestedTransferDate']));
+  set('transferFeeBaisa', num(d['transferFeeBaisa']) ?? num(d['amountBaisa']));
   const address = d['workerLastKnownAddress'];
   if (address && typeof address === 'object') {
     set('governorate', str((address as Record<string, unknown>)['governorate']));
