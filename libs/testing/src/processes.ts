@@ -25,9 +25,12 @@ export interface ServiceProcess {
   kill(): Promise<void>;
 }
 
-/** Starts a built service (`dist/apps/<app>/main.js`) and waits until /health/ready answers 200. */
-export async function startBuiltService(app: string, env: Record<string, string>, portVariable: string): Promise<ServiceProcess> {
-  const port = await freePort();
+/**
+ * Starts a built service (`dist/apps/<app>/main.js`) and waits until /health/ready answers 200,
+ * on a free port unless `port` is given.
+ */
+export async function startBuiltService(app: string, env: Record<string, string>, portVariable: string, options: { readonly port?: number } = {}): Promise<ServiceProcess> {
+  const port = options.port ?? (await freePort());
   const child = spawn(process.execPath, [join(WORKSPACE_ROOT, 'dist/apps', app, 'main.js')], {
     cwd: WORKSPACE_ROOT,
     env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'warn', ...env, [portVariable]: String(port) },

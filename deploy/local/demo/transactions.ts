@@ -1,0 +1,99 @@
+// Following a cross-agency transaction the way an agency would: GET /v1/transactions/{id} with
+// its API key, printing each new timeline entry as it appears.
+
+export interface TransactionStep {
+  readonly name: string;
+  readonly agency: string;
+  readonly awaits: string;
+  readonly state: string;
+  readonly becameCurrentAt: string | null;
+  readonly slaDueAt: string | null;
+  readonly completedAt: string | null;
+  readonly eventId: string | null;
+  readonly breachedAt: string | null;
+}
+
+export interface TimelineEntry {
+  readonly at: string;
+  readonly agency: string;
+  readonly type: string;
+  readonly eventId: string;
+  readonly what: string;
+}
+
+export interface TransactionView {
+  readonly id: string;
+  readonly workflow: string;
+  readonly workflowVersion: number;
+  readonly state: 'running' | 'completed' | 'compensating' | 'compensated';
+  readonly startedAt: string;
+  readonly completedAt: string | null;
+  readonly steps: readonly TransactionStep[];
+  readonly timeline: readonly TimelineEntry[];
+}
+
+export const FINISHED = new Set(['completed', 'compensated']);
+
+/** The transaction as `token`'s agency sees it; undefined while the workflow has not taken it in (404). */
+export async function getTransaction(gatewayUrl: string, token: string, id: string): Promise<TransactionView | undefined> {
+  const res = await fetch(`${gatewayUrl}/v1/transactions/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${token}` } });
+  if (res.status === 404) return undefined;
+  if (!res.ok) throw new Error(`GET /v1/transactions/${id}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as TransactionView;
+}
+
+const seconds = (from: string, to: string) => `${((Date.parse(to) - Date.parse(from)) / 1000).toFixed(2)}s`;
+
+/** One timeline line: offset from the start, agency, event type, what happened. */
+export function timelineLine(startedAt: string, e: TimelineEntry): string {
+  return `  +${seconds(startedAt, e.at).padStart(7)}  ${e.agency.padEnd(5)} ${e.type.padEnd(40)} ${e.what}`;
+}
+
+export interface FollowOptions {
+  readonly timeoutMs: number;
+  readonly print: (line: string) => void;
+  /** Called on every poll with the latest view (e.g. to withdraw at the right moment). */
+  readonly onView?: (view: TransactionView) => Promise<void> | void;
+  readonly pollMs?: number;
+}
+
+/** Polls the transaction, printing each new timeline entry, until it completes or is compensated. */
+export async function followTransaction(gatewayUrl: string, token: string, id: string, options: FollowOptions): Promise<TransactionView> {
+  const deadline = Date.now() + options.timeoutMs;
+  const printed = new Set<string>();
+  let state = '';
+  for (;;) {
+    const view = await getTransaction(gatewayUrl, token, id);
+    if (view) {
+      for (const e of [...view.timeline].sort((a, b) => Date.parse(a.at) - Date.parse(b.at))) {
+        const key = `${e.eventId}|${e.type}|${e.at}`;
+        if (printed.has(key)) continue;
+        printed.add(key);
+        options.print(timelineLine(view.startedAt, e));
+      }
+      if (view.state !== state) {
+        if (state) options.print(`  ── transaction ${view.state}`);
+        state = view.state;
+      }
+      await options.onView?.(view);
+      if (FINISHED.has(view.state)) return view;
+    }
+    if (Date.now() > deadline) throw new Error(`transaction ${id} did not finish within ${options.timeoutMs / 1000} s (state ${state || 'unknown'})`);
+    await new Promise((r) => setTimeout(r, options.pollMs ?? 250));
+  }
+}
+
+/** The per-step table after the timeline. */
+export function stepTable(view: TransactionView): string[] {
+  return view.steps.map((s) => {
+    const took = s.becameCurrentAt && s.completedAt ? seconds(s.becameCurrentAt, s.completedAt) : '—';
+    const sla = s.breachedAt ? `SLA breached at ${s.breachedAt}` : s.slaDueAt ? `SLA due ${s.slaDueAt}` : '';
+    return `  ${s.name.padEnd(24)} ${s.agency.padEnd(5)} ${s.state.padEnd(12)} ${took.padStart(8)}  ${sla}`;
+  });
+}
+
+/** Percentile (nearest rank) of sorted values. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
