@@ -1,5 +1,5 @@
 // The engine against a real broker, Postgres and schema registry: agencies' events are produced
-// straight to Kafka (as the gateway would), the service runs in process with 3 s SLAs.
+// straight to Kafka (as the gateway would), the service runs in process with 5 s SLAs.
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ let h: WorkflowHarness;
 let app: NestFastifyApplication;
 
 beforeAll(async () => {
-  h = await startWorkflowHarness(20092, { WORKFLOW_SLA_OVERRIDE: '3s' });
+  h = await startWorkflowHarness(20092, { WORKFLOW_SLA_OVERRIDE: '5s' });
   app = await h.startInProcess();
 });
 afterAll(async () => {
@@ -68,8 +68,11 @@ describe('employee left work, end to end through Kafka', () => {
     await h.publish(ROP, id, `${id}-rop`);
     await h.publish(ROP, id, `${id}-rop-again`); // another id, same fact: recorded, ignored
     await h.publish(MOCI, id, `${id}-moci`);
-    await eventually(async () => (await stepStates(id)).join() === 'completed,completed,waiting');
-    const outboxBefore: { n: string }[] = await h.db.query(`SELECT count(*) AS n FROM workflow_outbox`);
+    const twoDone = async () => /^completed,completed,(waiting|breached)$/.test((await stepStates(id)).join());
+    await eventually(twoDone);
+    // SLA breaches are left out: with 5 s SLAs the waiting step may breach meanwhile, replay or not.
+    const advances = `SELECT count(*) AS n FROM workflow_outbox WHERE event_type <> '${EventTypes.RabtTransactionSlaBreached}'`;
+    const outboxBefore: { n: string }[] = await h.db.query(advances);
     const events: { event_id: string; outcome: string }[] = await h.db.query(`SELECT event_id, outcome FROM workflow_event WHERE transaction_id = $1 ORDER BY event_id`, [id]);
     // Topics are read independently: compare what became of each event, not the arrival order.
     expect(events).toEqual([
@@ -97,7 +100,8 @@ describe('employee left work, end to end through Kafka', () => {
           for (const topic of [REPORTED, ROP, MOCI]) {
             const [offsets] = await admin.fetchOffsets({ groupId: replayGroup, topics: [topic] });
             const ends = await admin.fetchTopicOffsets(topic);
-            if (!ends.every((e) => offsets!.partitions.find((p) => p.partition === e.partition)?.offset === e.high)) return false;
+            // An empty partition has nothing to commit.
+            if (!ends.every((e) => e.high === '0' || offsets!.partitions.find((p) => p.partition === e.partition)?.offset === e.high)) return false;
           }
           return true;
         } finally {
@@ -108,9 +112,10 @@ describe('employee left work, end to end through Kafka', () => {
     } finally {
       await replay.close();
     }
-    const outboxAfter: { n: string }[] = await h.db.query(`SELECT count(*) AS n FROM workflow_outbox`);
+    const outboxAfter: { n: string }[] = await h.db.query(advances);
     expect(outboxAfter[0]!.n).toBe(outboxBefore[0]!.n);
-    expect(await stepStates(id)).toEqual(['completed', 'completed', 'waiting']);
+    expect(await twoDone()).toBe(true);
+    expect(await h.emitted(id, EventTypes.RabtTransactionStepCompleted)).toBe(2);
   });
 
   it('an event that arrives before its step is kept and applied when its step becomes current', async () => {
@@ -144,7 +149,7 @@ describe('employee left work, end to end through Kafka', () => {
     expect(await h.serde.decode(breaches.find((b) => b.headers['ce_id'] === emissionId(id, EventTypes.RabtTransactionSlaBreached, 'register-absconding'))!.value)).toMatchObject({
       step: 'register-absconding',
       agency: 'rop',
-      slaSeconds: 3,
+      slaSeconds: 5,
     });
   });
 
