@@ -88,7 +88,8 @@ export interface Effects {
 
 const AGENCY_NAMES: Readonly<Record<string, string>> = { mom: 'MoM', rop: 'ROP', moci: 'MOCI', moh: 'MoH', mm: 'Muscat Municipality', epay: 'e-Payment Gateway', ita: 'Rabt' };
 export const agencyName = (code: string) => AGENCY_NAMES[code] ?? code.toUpperCase();
-const describe = (type: string) => (findCatalogueEntry(type)?.description.en ?? type).replace(/\.$/, '');
+/** A sentence for an event type: its catalogue description. */
+export const describeEventType = (type: string) => (findCatalogueEntry(type)?.description.en ?? type).replace(/\.$/, '');
 const ms = (d: Date) => d.getTime();
 const COMPENSATION_SUFFIX = ':compensation';
 
@@ -137,7 +138,7 @@ export class TransactionMachine {
       })),
     };
     const machine = new TransactionMachine(tx, now);
-    machine.line(trigger.time, trigger.agency, trigger.type, trigger.id, `${describe(trigger.type)} — transaction started (${definition.name} v${definition.version})`);
+    machine.line(trigger.time, trigger.agency, trigger.type, trigger.id, `${describeEventType(trigger.type)} — transaction started (${definition.name} v${definition.version})`);
     machine.makeCurrent(tx.steps[0]!);
     return machine;
   }
@@ -156,7 +157,7 @@ export class TransactionMachine {
       ignored: ` — ignored: ${this.whyIgnored(event)}`,
     };
     const late = outcome === 'applied' && this.isLateForward(event) ? ' — arrived after the withdrawal: recorded, does not advance; the step needs compensating' : '';
-    this.line(event.time, event.agency, event.type, event.id, `${describe(event.type)}${note[outcome]}${late}`);
+    this.line(event.time, event.agency, event.type, event.id, `${describeEventType(event.type)}${note[outcome]}${late}`);
     return outcome;
   }
 

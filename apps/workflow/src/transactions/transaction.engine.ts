@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import { MetricsService } from '@rabt/observability';
 import type { WorkflowEventOutcome } from '@rabt/persistence';
 import { WorkflowDefinitions } from '../definitions/workflow-definitions';
-import { TransactionMachine, type IncomingEvent, type TimerRef } from '../engine/transaction.machine';
+import { describeEventType, TransactionMachine, type IncomingEvent, type TimerRef } from '../engine/transaction.machine';
 import { TransactionsRepository } from './transactions.repository';
 
 /** Called after a commit that wrote outbox rows, so the relay does not wait for its next poll. */
@@ -50,7 +50,7 @@ export class TransactionEngine {
         const definition = this.definitions.forTrigger(event.type, event.agency);
         if (!definition) {
           // Before its trigger (or not part of any transaction): kept, applied if the transaction starts.
-          await this.repository.addTimeline(m, transactionId, [{ at: event.time, agency: event.agency, type: event.type, eventId: event.id, what: `${event.type} — arrived before the transaction started; kept` }]);
+          await this.repository.addTimeline(m, transactionId, [{ at: event.time, agency: event.agency, type: event.type, eventId: event.id, what: `${describeEventType(event.type)} — arrived before the transaction started; kept` }]);
           return 'held' as const;
         }
         machine = TransactionMachine.start(definition, transactionId, event, now);
