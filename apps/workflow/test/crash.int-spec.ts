@@ -33,7 +33,7 @@ describe('workflow service across kill -9', () => {
     await h.publish(REPORTED, other, `${other}-report`);
     await h.publish(ROP, other, `${other}-rop`);
 
-    await h.startProcess();
+    const second = await h.startProcess();
     await eventually(async () => (await stepStates(other)).join() === 'completed,waiting,pending', 60_000);
     // The timer set before the crash fires after the restart.
     await eventually(async () => (await stepStates(id))[1] === 'breached', 60_000);
@@ -51,5 +51,8 @@ describe('workflow service across kill -9', () => {
     });
     const completed = await h.read(EventTypes.RabtTransactionCompleted, id, 1);
     expect(completed).toHaveLength(1);
+    const metrics = await (await fetch(`${second.url}/metrics`)).text();
+    expect(metrics).toMatch(/rabt_workflow_events_total\{[^}]*outcome="applied"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/rabt_workflow_sla_breaches_total\{[^}]*\} [1-9]/);
   }, 180_000);
 });
