@@ -235,14 +235,14 @@ async function story(scenario: Scenario, gateway: string, keys: DemoKeys): Promi
       }
     },
   });
-  const acted = [...new Set(view.timeline.filter((e) => e.agency !== 'ita' && e.agency !== 'mom').map((e) => e.agency))];
+  const undone = view.steps.filter((s) => s.state === 'compensated').map((s) => s.agency);
   const agencies = [...new Set(view.timeline.filter((e) => e.agency !== 'ita').map((e) => e.agency))];
   const took = ((Date.parse(view.completedAt ?? new Date().toISOString()) - Date.parse(view.startedAt)) / 1000).toFixed(1);
   process.stdout.write(`\n${stepTable(view).join('\n')}\n\n`);
   if (view.state === 'completed') {
     say(`Summary: one submission by MoM; ${agencies.length} agencies (${agencies.join(', ')}) did their part; ${view.workflow} completed in ${took} s. Without Rabt: an office visit to each.`);
   } else {
-    say(`Summary: one submission by MoM, then its withdrawal; ${acted.length ? acted.join(', ') : 'no agency'} undid what had been done; ${view.workflow} ${view.state} in ${took} s.`);
+    say(`Summary: one submission by MoM, then its withdrawal; ${undone.length ? undone.join(', ') : 'no agency'} undid what had been done; ${view.workflow} ${view.state} in ${took} s.`);
   }
   say(`(wall clock from the demo's publish to the end: ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 }

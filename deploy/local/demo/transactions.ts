@@ -62,14 +62,18 @@ export async function followTransaction(gatewayUrl: string, token: string, id: s
   const deadline = Date.now() + options.timeoutMs;
   const printed = new Set<string>();
   let state = '';
+  let origin: string | undefined;
   for (;;) {
     const view = await getTransaction(gatewayUrl, token, id);
     if (view) {
-      for (const e of [...view.timeline].sort((a, b) => Date.parse(a.at) - Date.parse(b.at))) {
+      const entries = [...view.timeline].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+      // Offsets count from the report itself (its time may be a little before the workflow took it in).
+      origin ??= entries[0] && Date.parse(entries[0].at) < Date.parse(view.startedAt) ? entries[0].at : view.startedAt;
+      for (const e of entries) {
         const key = `${e.eventId}|${e.type}|${e.at}`;
         if (printed.has(key)) continue;
         printed.add(key);
-        options.print(timelineLine(view.startedAt, e));
+        options.print(timelineLine(origin, e));
       }
       if (view.state !== state) {
         if (state) options.print(`  ── transaction ${view.state}`);
@@ -87,7 +91,7 @@ export async function followTransaction(gatewayUrl: string, token: string, id: s
 export function stepTable(view: TransactionView): string[] {
   return view.steps.map((s) => {
     const took = s.becameCurrentAt && s.completedAt ? seconds(s.becameCurrentAt, s.completedAt) : '—';
-    const sla = s.breachedAt ? `SLA breached at ${s.breachedAt}` : s.slaDueAt ? `SLA due ${s.slaDueAt}` : '';
+    const sla = s.breachedAt ? `SLA breached at ${s.breachedAt}` : s.slaDueAt ? `${s.completedAt ? 'within its SLA, due' : 'SLA due'} ${s.slaDueAt}` : '';
     return `  ${s.name.padEnd(24)} ${s.agency.padEnd(5)} ${s.state.padEnd(12)} ${took.padStart(8)}  ${sla}`;
   });
 }
