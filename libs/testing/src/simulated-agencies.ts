@@ -46,14 +46,14 @@ export async function provisionSimulatedAgencies(options: ProvisionSimulatedAgen
   const plan = options.plan ?? simulatorSubscriptionPlan();
   const agencies = options.agencies ?? Object.keys(options.tokens);
   const secrets: Record<string, string[]> = {};
-  for (const s of plan.filter((p) => agencies.includes(p.agency))) {
+  // A subscription to a type whose owner is not among the given agencies is left out: that owner
+  // could not grant it, and no simulated agency publishes it.
+  for (const s of plan.filter((p) => agencies.includes(p.agency) && options.tokens[options.ownerOf(p.eventType)] !== undefined)) {
     const token = options.tokens[s.agency];
     if (!token) throw new Error(`no API key for ${s.agency}`);
     const owner = options.ownerOf(s.eventType);
     if (owner !== s.agency) {
-      const ownerToken = options.tokens[owner];
-      if (!ownerToken) throw new Error(`no API key for ${owner}, the owner of ${s.eventType}, to grant it to ${s.agency}`);
-      const granted = await call(options.gatewayUrl, ownerToken, 'POST', '/v1/grants', { agency: s.agency, eventType: s.eventType, permission: 'subscribe' });
+      const granted = await call(options.gatewayUrl, options.tokens[owner]!, 'POST', '/v1/grants', { agency: s.agency, eventType: s.eventType, permission: 'subscribe' });
       if (granted.status >= 300 && granted.status !== 409) throw new Error(`granting ${s.eventType} to ${s.agency}: ${granted.status} ${JSON.stringify(granted.body)}`);
     }
     const url = options.webhookUrl(s.agency);
