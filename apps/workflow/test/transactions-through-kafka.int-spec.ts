@@ -24,7 +24,7 @@ const newTx = () => `tx-${randomUUID()}`;
 const stateOf = async (id: string) => (await h.transaction(id)).tx?.state;
 const stepStates = async (id: string) => (await h.transaction(id)).steps.map((s) => s.state);
 
-describe('employee left work, end to end through Kafka', () => {
+describe('transactions end to end through Kafka', () => {
   it('MoM report → ROP → MOCI → MoM: completed, with step-completed ×3 and completed on Kafka as Avro CloudEvents from ita', async () => {
     const id = newTx();
     await h.publish(REPORTED, id, `${id}-report`);
@@ -186,5 +186,19 @@ describe('employee left work, end to end through Kafka', () => {
     expect(await stepStates(id)).toEqual(['skipped', 'skipped', 'skipped']);
     const [compensated] = await h.read(EventTypes.RabtTransactionCompensated, id, 1);
     expect(await h.serde.decode(compensated!.value)).toMatchObject({ compensatedSteps: [] });
+  });
+
+  it('the second workflow (worker-service-transfer) runs on the same engine from its definition alone', async () => {
+    const id = newTx();
+    await h.publish('mom.worker.service-transfer-requested', id, `${id}-request`);
+    await h.publish('epay.payment.fee-settled', id, `${id}-fee`);
+    await h.publish('rop.residence.sponsor-transferred', id, `${id}-sponsor`);
+    await h.publish('mom.worker.service-transfer-approved', id, `${id}-approved`);
+    await eventually(async () => (await stateOf(id)) === 'completed');
+    const { tx, steps } = await h.transaction(id);
+    expect(tx).toMatchObject({ workflow: 'worker-service-transfer', parties: ['mom', 'epay', 'rop'] });
+    expect(steps.map((s) => `${s.name}/${s.agency}/${s.state}`)).toEqual(['settle-transfer-fee/epay/completed', 'transfer-sponsorship/rop/completed', 'approve-transfer/mom/completed']);
+    const [completed] = await h.read(EventTypes.RabtTransactionCompleted, id, 1);
+    expect(await h.serde.decode(completed!.value)).toMatchObject({ workflow: 'worker-service-transfer', agencies: ['mom', 'epay', 'rop'] });
   });
 });
