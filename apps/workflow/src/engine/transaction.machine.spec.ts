@@ -98,6 +98,7 @@ describe('a transaction from its trigger', () => {
     const again = TransactionMachine.resume(m.tx, at(1));
     expect(again.receive({ ...ev(ROP), agency: 'moci' })).toBe('ignored');
     expect(again.tx.steps[0]!.state).toBe('waiting');
+    expect(again.effects.timeline.at(-1)!.what).toMatch(/ignored: step register-absconding awaits it from ROP$/);
   });
 });
 

@@ -251,6 +251,7 @@ export class TransactionMachine {
     if (event.type === this.tx.triggerType) return 'the transaction has started already';
     if (event.type === this.tx.withdrawalType) return `the transaction is ${this.tx.state}`;
     const step = this.tx.steps.find((s) => s.awaits === event.type);
+    if (step && step.agency !== event.agency) return `step ${step.name} awaits it from ${agencyName(step.agency)}`;
     if (step) return this.tx.state === 'completed' ? 'the transaction has completed' : `step ${step.name} has its event already`;
     if (this.tx.steps.some((s) => s.compensation?.awaits === event.type)) return 'that step is compensated already';
     return `not an event of workflow ${this.tx.workflow} from this agency`;
