@@ -15,9 +15,12 @@ describe('a consumed record as a transaction event', () => {
     });
   });
 
-  it('skips a record without transactionid, or not from an agency source', () => {
+  it('skips a record without a usable transactionid or id, or not from an agency source', () => {
     expect(toTransactionEvent(record({}))).toEqual({ skip: 'no-transactionid' });
     expect(toTransactionEvent(record({ transactionid: 'tx-1', source: 'https://example.org' }))).toEqual({ skip: 'not-an-agency-source' });
+    expect(toTransactionEvent(record({ transactionid: 'x'.repeat(65) }))).toEqual({ skip: 'unusable-attributes' });
+    expect(toTransactionEvent(record({ transactionid: 'tx 1' }))).toEqual({ skip: 'unusable-attributes' });
+    expect(toTransactionEvent(record({ transactionid: 'tx-1', id: 'e'.repeat(201) }))).toEqual({ skip: 'unusable-attributes' });
   });
 
   it('a record that is not a CloudEvent is a permanent error (dead-lettered)', () => {

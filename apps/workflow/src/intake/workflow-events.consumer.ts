@@ -19,7 +19,9 @@ import { WorkflowDefinitions } from '../definitions/workflow-definitions';
 import type { IncomingEvent } from '../engine/transaction.machine';
 import { TransactionEngine } from '../transactions/transaction.engine';
 
-const AGENCY_SOURCE = /^urn:rabt:agency:([a-z][a-z0-9]*)$/;
+const AGENCY_SOURCE = /^urn:rabt:agency:([a-z][a-z0-9]{0,15})$/;
+/** As the gateway accepts it (and as long as the tables hold it). */
+const TRANSACTION_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /** A consumed record as an event of a transaction, or why it is not one. */
 export function toTransactionEvent(record: ConsumedRecord): { transactionId: string; event: IncomingEvent } | { skip: string } {
@@ -31,6 +33,8 @@ export function toTransactionEvent(record: ConsumedRecord): { transactionId: str
     throw e;
   }
   if (!attributes.transactionid) return { skip: 'no-transactionid' };
+  // Records that did not come through the gateway could carry anything: never let one block a partition.
+  if (!TRANSACTION_ID.test(attributes.transactionid) || attributes.id.length > 200 || attributes.source.length > 200 || attributes.type.length > 200) return { skip: 'unusable-attributes' };
   const agency = AGENCY_SOURCE.exec(attributes.source)?.[1];
   if (!agency) return { skip: 'not-an-agency-source' };
   const time = new Date(attributes.time);
