@@ -135,6 +135,14 @@ describe('withdrawal', () => {
     expect(r.emitted[0]!.data).toMatchObject({ triggerType: WITHDRAWN, compensatedSteps: [] });
   });
 
+  it('a withdrawal kept from before the trigger compensates at once and leaves no SLA timer behind', () => {
+    const m = TransactionMachine.start(definition, 'tx-1', ev(REPORTED), T0);
+    m.drain([ev(WITHDRAWN)]);
+    expect(m.tx.state).toBe('compensated');
+    expect(m.effects.timersSet).toEqual([]);
+    expect(m.effects.timersCleared).toEqual([{ stepSeq: 0, kind: 'step' }]);
+  });
+
   it('awaits the compensations of the done steps latest first, then emits compensated with them in that order', () => {
     let r = run([ev(REPORTED), ev(ROP), ev(MOCI), ev(WITHDRAWN)]);
     expect(r.tx.state).toBe('compensating');

@@ -263,7 +263,7 @@ export class TransactionMachine {
     step.state = 'waiting';
     step.becameCurrentAt = this.now;
     step.slaDueAt = new Date(ms(this.now) + step.slaMs);
-    this.effects.timersSet.push({ stepSeq: step.seq, kind: 'step', dueAt: step.slaDueAt });
+    this.setTimer({ stepSeq: step.seq, kind: 'step', dueAt: step.slaDueAt });
   }
 
   private record(step: StepSnapshot, event: IncomingEvent): void {
@@ -275,7 +275,7 @@ export class TransactionMachine {
   private completeStep(step: StepSnapshot, event: IncomingEvent): void {
     this.record(step, event);
     step.state = 'completed';
-    this.effects.timersCleared.push({ stepSeq: step.seq, kind: 'step' });
+    this.clearTimer({ stepSeq: step.seq, kind: 'step' });
     this.emit(EventTypes.RabtTransactionStepCompleted, step.name, { step: step.name, agency: step.agency }, `Step ${step.name} completed by ${agencyName(step.agency)}`);
     const next = this.tx.steps[step.seq + 1];
     if (next) {
@@ -299,7 +299,7 @@ export class TransactionMachine {
     this.tx.withdrawnAt = this.now;
     for (const step of this.tx.steps) {
       if (step.eventId !== null) continue;
-      if (step.state === 'waiting' || step.state === 'breached') this.effects.timersCleared.push({ stepSeq: step.seq, kind: 'step' });
+      if (step.state === 'waiting' || step.state === 'breached') this.clearTimer({ stepSeq: step.seq, kind: 'step' });
       step.state = 'skipped';
     }
     this.advanceCompensation();
@@ -313,7 +313,7 @@ export class TransactionMachine {
       next.state = 'compensating';
       next.compensationStartedAt = this.now;
       next.compensationDueAt = new Date(ms(this.now) + next.compensation.slaMs);
-      this.effects.timersSet.push({ stepSeq: next.seq, kind: 'compensation', dueAt: next.compensationDueAt });
+      this.setTimer({ stepSeq: next.seq, kind: 'compensation', dueAt: next.compensationDueAt });
       return;
     }
     this.tx.state = 'compensated';
@@ -331,7 +331,7 @@ export class TransactionMachine {
     step.state = 'compensated';
     step.compensatedAt = this.now;
     step.compensationEventId = event.id;
-    this.effects.timersCleared.push({ stepSeq: step.seq, kind: 'compensation' });
+    this.clearTimer({ stepSeq: step.seq, kind: 'compensation' });
     if (this.tx.state === 'compensating') this.advanceCompensation();
   }
 
@@ -352,6 +352,25 @@ export class TransactionMachine {
     const data = { transactionId: this.tx.id, workflow: this.tx.workflow, workflowVersion: this.tx.workflowVersion, ...fields, occurredAt: ms(this.now) };
     this.effects.emissions.push({ eventId, type, occurredAt: this.now, data });
     this.line(this.now, 'ita', type, eventId, what);
+  }
+
+  /** Timer changes are net: a timer set and cleared within one run is neither set nor kept. */
+  private setTimer(timer: TimerSet): void {
+    this.dropTimer(timer);
+    this.effects.timersSet.push(timer);
+  }
+
+  private clearTimer(timer: TimerRef): void {
+    this.dropTimer(timer);
+    this.effects.timersCleared.push(timer);
+  }
+
+  private dropTimer(timer: TimerRef): void {
+    const same = (t: TimerRef) => t.stepSeq === timer.stepSeq && t.kind === timer.kind;
+    for (const list of [this.effects.timersSet, this.effects.timersCleared] as TimerRef[][]) {
+      const i = list.findIndex(same);
+      if (i >= 0) list.splice(i, 1);
+    }
   }
 
   private line(at: Date, agency: string, type: string, eventId: string, what: string): void {
