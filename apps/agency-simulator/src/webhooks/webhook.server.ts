@@ -23,8 +23,8 @@ const controlBody = z
   })
   .strict();
 
-function problem(res: ServerResponse, status: number, code: string, detail: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/problem+json', ...headers }).end(JSON.stringify({ type: 'about:blank', status, code, title: detail }));
+function problem(res: ServerResponse, status: number, code: string, detail: string): void {
+  res.writeHead(status, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ type: 'about:blank', status, code, title: detail }));
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -58,7 +58,9 @@ function answer(res: ServerResponse, outcome: Outcome): void {
     case 'injected-failure':
       return problem(res, 503, 'SIMULATED_FAILURE', 'Simulated outage: try again later');
     case 'not-yet':
-      return problem(res, 503, 'CASE_NOT_KNOWN_YET', `Waiting for facts of this case: ${outcome.missing.join(', ')}`, { 'retry-after': '1' });
+      // No Retry-After: the dispatcher's own backoff gives the other delivery (itself perhaps being
+      // retried) time to arrive; a short fixed wait would use up the attempts first.
+      return problem(res, 503, 'CASE_NOT_KNOWN_YET', `Waiting for facts of this case: ${outcome.missing.join(', ')}`);
   }
 }
 
