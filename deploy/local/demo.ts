@@ -256,7 +256,7 @@ async function loadRun(opts: DemoOptions, gateway: string, keys: DemoKeys, kafka
 [demo] Load result
          submitted             ${result.submitted}
          completed             ${result.completed}
-         not completed (lost)  ${result.lost.length}${result.lost.length ? ` (e.g. ${result.lost.slice(0, 3).join(', ')})` : ''}
+         not completed         ${result.lost.length}${result.lost.length ? ` (e.g. ${result.lost.slice(0, 3).join(', ')})` : ''}
          SLA breaches          ${result.slaBreaches} step(s) in ${result.breachedTransactions} transaction(s)
          time to complete      p50 ${ms(result.p50Ms)}, p99 ${ms(result.p99Ms)}, max ${ms(result.maxMs)}
          wall clock            ${ms(result.wallMs)} (${(result.completed / (result.wallMs / 1000)).toFixed(1)} transactions/s)
