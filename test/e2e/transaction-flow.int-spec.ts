@@ -25,7 +25,7 @@ import {
 // files reports as MoM and reads each transaction as MoM does: GET /v1/transactions/{id}.
 const SLA = '4s';
 const report = JSON.parse(readFileSync(join(WORKSPACE_ROOT, 'test/fixtures', EventTypes.MomEmployeeLeftWorkReported, 'ok', 'absconded-seeb.json'), 'utf8')) as EventData<typeof EventTypes.MomEmployeeLeftWorkReported>;
-const AGENCIES = ['mom', 'rop', 'moci'] as const;
+const AGENCIES = ['mom', 'rop', 'moci', 'epay'] as const;
 
 interface Tx {
   readonly id: string;
@@ -235,6 +235,22 @@ describe('cross-agency transactions through the agency simulators', () => {
     expect(count(done, EventTypes.RabtTransactionStepCompleted)).toBe(3);
     expect(count(done, EventTypes.RabtTransactionCompleted)).toBe(1);
     expect(count(done, EventTypes.MomWorkPermitSuspended)).toBe(1); // MoM acted once
+  });
+
+  it('the second workflow, configuration only: a worker-service transfer runs through epay, rop and mom to completed', async () => {
+    const request = JSON.parse(readFileSync(join(WORKSPACE_ROOT, 'test/fixtures', EventTypes.MomWorkerServiceTransferRequested, 'ok', 'electrician-muscat-with-consent.json'), 'utf8')) as EventData<typeof EventTypes.MomWorkerServiceTransferRequested>;
+    const accepted = await clients['mom']!.publish(EventTypes.MomWorkerServiceTransferRequested, { ...request, requestId: `WST-E2E-${Date.now().toString(36)}` });
+    const done = await until(accepted.transactionid!, (t) => t.state === 'completed');
+    expect(done.workflow).toBe('worker-service-transfer');
+    expect(done.steps.map((s) => `${s.agency} ${s.state}`)).toEqual(['epay completed', 'rop completed', 'mom completed']);
+    expect(done.timeline.filter((e) => !e.type.startsWith('rabt.')).map((e) => e.type)).toEqual([
+      EventTypes.MomWorkerServiceTransferRequested,
+      EventTypes.EpayPaymentFeeSettled,
+      EventTypes.RopResidenceSponsorTransferred,
+      EventTypes.MomWorkerServiceTransferApproved,
+    ]);
+    expect((await transaction(accepted.transactionid!, 'epay')).status).toBe(200);
+    expect((await transaction(accepted.transactionid!, 'moci')).status).toBe(403);
   });
 
   it('kill -9 of the workflow service mid-stream: after a restart every transaction completes, none advanced twice', async () => {
