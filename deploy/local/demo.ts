@@ -224,7 +224,7 @@ async function story(scenario: Scenario, gateway: string, keys: DemoKeys): Promi
   const tx = accepted.transactionid!;
   say(`MoM filed ${info.trigger} once (event ${accepted.id}); transaction ${tx}. Its timeline, live (GET /v1/transactions/${tx} as mom):`);
   let withdrawn = false;
-  const view: TransactionView = await followTransaction(gateway, keys.mom.token, tx, {
+  const view: TransactionView = await followTransaction(mom, tx, {
     timeoutMs: 180_000,
     print: (line) => process.stdout.write(`${line}\n`),
     onView: async (v) => {

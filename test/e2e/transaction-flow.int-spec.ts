@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { DEVELOPMENT_PEPPER, issueAgencyKey } from '@rabt/auth';
 import { catalogueEntry, EventTypes, registerCatalogueSchemas, type EventData } from '@rabt/contracts';
 import { createDataSource, migrateDatabase, seedAgencies } from '@rabt/persistence';
-import { RabtClient } from '@rabt/sdk';
+import { RabtClient, type TransactionView } from '@rabt/sdk';
 import {
   createThrowawayDatabase,
   ephemeralBroker,
@@ -27,15 +27,7 @@ const SLA = '4s';
 const report = JSON.parse(readFileSync(join(WORKSPACE_ROOT, 'test/fixtures', EventTypes.MomEmployeeLeftWorkReported, 'ok', 'absconded-seeb.json'), 'utf8')) as EventData<typeof EventTypes.MomEmployeeLeftWorkReported>;
 const AGENCIES = ['mom', 'rop', 'moci', 'epay'] as const;
 
-interface Tx {
-  readonly id: string;
-  readonly workflow: string;
-  readonly state: string;
-  readonly startedAt: string;
-  readonly completedAt: string | null;
-  readonly steps: { name: string; agency: string; state: string; eventId: string | null; breachedAt: string | null; completedAt: string | null }[];
-  readonly timeline: { at: string; agency: string; type: string; eventId: string; what: string }[];
-}
+type Tx = TransactionView;
 
 const broker = ephemeralBroker(20192);
 let database: ThrowawayDatabase;

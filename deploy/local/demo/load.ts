@@ -88,7 +88,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
   // The record of truth: each transaction as MoM sees it.
   const views: (TransactionView | undefined)[] = [];
-  for (let i = 0; i < ids.length; i += 8) views.push(...(await Promise.all(ids.slice(i, i + 8).map((id) => getTransaction(options.gatewayUrl, options.momToken, id)))));
+  for (let i = 0; i < ids.length; i += 8) views.push(...(await Promise.all(ids.slice(i, i + 8).map((id) => getTransaction(mom, id)))));
   const done = views.filter((v): v is TransactionView => v !== undefined && FINISHED.has(v.state) && v.completedAt !== null);
   const durations = done.map((v) => Date.parse(v.completedAt!) - Date.parse(v.startedAt)).sort((a, b) => a - b);
   const breachedSteps = views.reduce((sum, v) => sum + (v?.steps.filter((s) => s.breachedAt !== null).length ?? 0), 0);

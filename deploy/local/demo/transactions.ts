@@ -1,51 +1,25 @@
-// Following a cross-agency transaction the way an agency would: GET /v1/transactions/{id} with
-// its API key, printing each new timeline entry as it appears.
+// Following a cross-agency transaction the way an agency would: RabtClient.getTransaction
+// (GET /v1/transactions/{id}) with its API key, printing each new timeline entry as it appears.
+import { RabtProblemError, type RabtClient, type TransactionTimelineEntry, type TransactionView } from '@rabt/sdk';
 
-export interface TransactionStep {
-  readonly name: string;
-  readonly agency: string;
-  readonly awaits: string;
-  readonly state: string;
-  readonly becameCurrentAt: string | null;
-  readonly slaDueAt: string | null;
-  readonly completedAt: string | null;
-  readonly eventId: string | null;
-  readonly breachedAt: string | null;
-}
-
-export interface TimelineEntry {
-  readonly at: string;
-  readonly agency: string;
-  readonly type: string;
-  readonly eventId: string;
-  readonly what: string;
-}
-
-export interface TransactionView {
-  readonly id: string;
-  readonly workflow: string;
-  readonly workflowVersion: number;
-  readonly state: 'running' | 'completed' | 'compensating' | 'compensated';
-  readonly startedAt: string;
-  readonly completedAt: string | null;
-  readonly steps: readonly TransactionStep[];
-  readonly timeline: readonly TimelineEntry[];
-}
+export type { TransactionView };
 
 export const FINISHED = new Set(['completed', 'compensated']);
 
-/** The transaction as `token`'s agency sees it; undefined while the workflow has not taken it in (404). */
-export async function getTransaction(gatewayUrl: string, token: string, id: string): Promise<TransactionView | undefined> {
-  const res = await fetch(`${gatewayUrl}/v1/transactions/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${token}` } });
-  if (res.status === 404) return undefined;
-  if (!res.ok) throw new Error(`GET /v1/transactions/${id}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as TransactionView;
+/** The transaction as the client's agency sees it; undefined while the workflow has not taken it in (404). */
+export async function getTransaction(client: RabtClient, id: string): Promise<TransactionView | undefined> {
+  try {
+    return await client.getTransaction(id);
+  } catch (e) {
+    if (e instanceof RabtProblemError && e.status === 404) return undefined;
+    throw e;
+  }
 }
 
 const seconds = (from: string, to: string) => `${((Date.parse(to) - Date.parse(from)) / 1000).toFixed(2)}s`;
 
 /** One timeline line: offset from the start, agency, event type, what happened. */
-export function timelineLine(startedAt: string, e: TimelineEntry): string {
+export function timelineLine(startedAt: string, e: TransactionTimelineEntry): string {
   return `  +${seconds(startedAt, e.at).padStart(7)}  ${e.agency.padEnd(5)} ${e.type.padEnd(40)} ${e.what}`;
 }
 
@@ -58,13 +32,13 @@ export interface FollowOptions {
 }
 
 /** Polls the transaction, printing each new timeline entry, until it completes or is compensated. */
-export async function followTransaction(gatewayUrl: string, token: string, id: string, options: FollowOptions): Promise<TransactionView> {
+export async function followTransaction(client: RabtClient, id: string, options: FollowOptions): Promise<TransactionView> {
   const deadline = Date.now() + options.timeoutMs;
   const printed = new Set<string>();
   let state = '';
   let origin: string | undefined;
   for (;;) {
-    const view = await getTransaction(gatewayUrl, token, id);
+    const view = await getTransaction(client, id);
     if (view) {
       const entries = [...view.timeline].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
       // Offsets count from the report itself (its time may be a little before the workflow took it in).
