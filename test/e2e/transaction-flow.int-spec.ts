@@ -179,8 +179,9 @@ describe('cross-agency transactions through the agency simulators', () => {
       { transactionid: tx },
     );
     const done = await until(tx, (t) => t.state === 'completed');
-    expect(count(done, EventTypes.RabtTransactionSlaBreached)).toBe(1);
-    expect(done.timeline.find((e) => e.type === EventTypes.RabtTransactionSlaBreached)!.what).toBeTruthy();
+    // Once for MOCI's step, however long it stayed open (another step may breach too on a slow machine).
+    const breaches = done.timeline.filter((e) => e.type === EventTypes.RabtTransactionSlaBreached && e.what.includes('update-labour-record'));
+    expect(breaches).toHaveLength(1);
     expect(done.steps[1]!.breachedAt).not.toBeNull();
     expect(done.steps[1]!.completedAt).not.toBeNull();
   });
