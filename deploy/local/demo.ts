@@ -10,7 +10,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { authFragment, issueAgencyKey, parseApiKey, secretMatches } from '@rabt/auth';
-import { databaseFragment, kafkaFragment, loadConfig } from '@rabt/config';
+import { databaseFragment, kafkaFragment, loadConfig, type KafkaConfig } from '@rabt/config';
 import { CATALOGUE, catalogueEntry, EventTypes, registerCatalogueSchemas } from '@rabt/contracts';
 import { commitGroupPositions, createKafka, TopicAdmin, type GroupPosition, type KafkaClient } from '@rabt/kafka';
 import { AgencyApiKeyEntity, createDataSource, ensureDatabase, migrateDatabase, seedAgencies } from '@rabt/persistence';
@@ -112,8 +112,9 @@ async function provision(databaseUrl: string): Promise<DemoKeys> {
  * The local broker is shared with `npm test`: the demo's consumer groups start at the current end
  * of their topics each time, so they never pick up events of test runs (or of an earlier demo).
  */
-async function startGroupsAtTheEnd(kafka: KafkaClient): Promise<void> {
-  const admin = new TopicAdmin(kafka, { partitions: 3, replicationFactor: 1 });
+async function startGroupsAtTheEnd(kafka: KafkaClient, config: KafkaConfig): Promise<void> {
+  // The same topic defaults the services use, so a topic created here first is the one they expect.
+  const admin = new TopicAdmin(kafka, { partitions: config.defaultPartitions, replicationFactor: config.replicationFactor });
   try {
     const eventTopics = CATALOGUE.map((e) => ({ name: e.topic, partitions: e.partitions, retentionMs: e.retentionMs }));
     const inboxes = AGENCIES.map((a) => ({ name: inboxTopic(a) }));
@@ -151,7 +152,7 @@ async function main(): Promise<void> {
   const { kafka: kafkaConfig } = loadConfig('demo', { kafka: kafkaFragment('rabt-demo') }).values;
   const kafka = createKafka(kafkaConfig);
   const keys = await provision(databaseUrl);
-  await startGroupsAtTheEnd(kafka);
+  await startGroupsAtTheEnd(kafka, kafkaConfig);
   const registry = `http://127.0.0.1:${PORTS.registry}`;
   const gateway = `http://127.0.0.1:${PORTS.gateway}`;
   const base = { DATABASE_URL: databaseUrl, LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info' };
