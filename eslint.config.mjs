@@ -24,6 +24,8 @@ export default tseslint.config(
           depConstraints: [
             // Kind of project: apps are leaves; libs never reach up into apps.
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:infra', 'type:contracts', 'type:sdk', 'type:testing'] },
+            // The agency simulators are what an agency would build: Rabt only through the SDK.
+            { sourceTag: 'type:agency', onlyDependOnLibsWithTags: ['type:sdk', 'type:testing'] },
             { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:infra', 'type:contracts', 'type:testing'] },
             { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },

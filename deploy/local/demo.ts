@@ -1,37 +1,88 @@
 /**
- * `npm run demo`: Rabt on one machine, as far as it is built. After `stack.sh up` and the
- * service builds (scripts/demo.sh), this provisions the demo agencies and their keys, starts the
- * schema registry and the gateway, registers every contract, publishes one employee-left-work
- * report as MoM would, and keeps everything running until Ctrl-C.
+ * `npm run demo`: Rabt on one machine. After `stack.sh up` and the builds (scripts/demo.sh) this
+ * seeds the demo agencies and their keys in the demo's own database, starts the schema registry,
+ * the gateway, the router, the dispatcher, the workflow service and the agency simulators, files
+ * one transaction as MoM and prints its cross-agency timeline live, then keeps running until
+ * Ctrl-C. `--scenario` picks the story, `--load N` runs N transactions instead. docs/simulators.md.
  */
 import 'reflect-metadata';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Command, Option } from 'commander';
 import { authFragment, issueAgencyKey, parseApiKey, secretMatches } from '@rabt/auth';
-import { databaseFragment, loadConfig } from '@rabt/config';
-import { CATALOGUE, registerCatalogueSchemas } from '@rabt/contracts';
-import { verifyWebhook } from '@rabt/sdk';
-import { AgencyApiKeyEntity, createDataSource, seedAgencies } from '@rabt/persistence';
+import { databaseFragment, kafkaFragment, loadConfig, type KafkaConfig } from '@rabt/config';
+import { CATALOGUE, catalogueEntry, EventTypes, registerCatalogueSchemas } from '@rabt/contracts';
+import { commitGroupPositions, createKafka, TopicAdmin, type GroupPosition, type KafkaClient } from '@rabt/kafka';
+import { AgencyApiKeyEntity, createDataSource, ensureDatabase, migrateDatabase, seedAgencies } from '@rabt/persistence';
+import { inboxTopic } from '@rabt/routing';
+import { RabtClient } from '@rabt/sdk';
+import { provisionSimulatedAgencies, simulatorEnv } from '@rabt/testing';
+import { runLoad } from './demo/load';
+import { leftWorkReport, SCENARIO_INFO, SCENARIOS, transferRequest, withdrawalOf, type Scenario } from './demo/scenarios';
+import { DemoServices, rel, RUN, say } from './demo/services';
+import { followTransaction, stepTable, type TransactionView } from './demo/transactions';
 
-const ROOT = join(__dirname, '..', '..');
-const RUN = join(ROOT, 'deploy/local/.run');
 const KEYS_FILE = join(RUN, 'demo-keys.json');
-const EXAMPLE_FILE = join(RUN, 'example-event.json');
-const REGISTRY_PORT = Number(process.env['SCHEMA_REGISTRY_PORT'] ?? 8081);
-const GATEWAY_PORT = Number(process.env['GATEWAY_PORT'] ?? 8080);
-const ROUTER_PORT = Number(process.env['ROUTER_PORT'] ?? 8083);
-const DISPATCHER_PORT = Number(process.env['DISPATCHER_PORT'] ?? 8084);
-const RECEIVER_PORT = Number(process.env['DEMO_RECEIVER_PORT'] ?? 8090);
-const REPORTED = 'mom.employee.left-work-reported';
-const say = (m: string) => process.stdout.write(`[demo] ${m}\n`);
+const AGENCIES = ['mom', 'rop', 'moci', 'epay'] as const;
+type DemoKeys = Record<(typeof AGENCIES)[number] | 'integrator', { agency: string; token: string }>;
 
-type DemoKeys = Record<'mom' | 'rop' | 'moci' | 'integrator', { agency: string; token: string }>;
+const PORTS = {
+  registry: Number(process.env['SCHEMA_REGISTRY_PORT'] ?? 8081),
+  gateway: Number(process.env['GATEWAY_PORT'] ?? 8080),
+  router: Number(process.env['ROUTER_PORT'] ?? 8083),
+  dispatcher: Number(process.env['DISPATCHER_PORT'] ?? 8084),
+  workflow: Number(process.env['WORKFLOW_PORT'] ?? 8085),
+  mom: 8091,
+  rop: 8092,
+  moci: 8093,
+  epay: 8094,
+};
+const GROUPS = { router: 'rabt-router-demo', dispatcher: 'rabt-dispatcher-demo', workflow: 'rabt-workflow-demo' };
 
-async function provision(): Promise<DemoKeys> {
-  const { database, auth } = loadConfig('demo', { database: databaseFragment(), auth: authFragment() }).values;
-  const ds = createDataSource(database, 'demo');
+interface DemoOptions {
+  scenario: Scenario;
+  load?: number;
+  concurrency: number;
+  sla?: string;
+  delay?: string;
+  failureRate?: string;
+  exit: boolean;
+}
+
+function options(): DemoOptions {
+  const command = new Command('npm run demo --')
+    .addOption(new Option('--scenario <name>', 'the story to run').choices(SCENARIOS).default('employee-left-work'))
+    .addOption(new Option('--load <n>', 'run N employee-left-work transactions and print completed, SLA breaches, p50/p99').argParser((v) => positive(v, '--load')))
+    .addOption(new Option('--concurrency <n>', 'transactions open at a time under --load').argParser((v) => positive(v, '--concurrency')).default(100))
+    .option('--sla <duration>', 'every step SLA (WORKFLOW_SLA_OVERRIDE), e.g. 30s; default: the workflow definitions')
+    .option('--delay <ms>', 'simulated processing time per agency step, ms or min-max (default 400-1500, 20-80 under --load)')
+    .option('--failure-rate <rate>', 'share of webhooks the simulators answer 503 (retried by the dispatcher)')
+    .option('--exit', 'stop everything once the scenario or the load has finished (default: run until Ctrl-C)', false);
+  command.parse(process.argv.slice(2), { from: 'user' });
+  return command.opts<DemoOptions>();
+}
+
+function positive(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number (got "${value}")`);
+  return n;
+}
+
+/** The demo's own database (rabt_demo next to the test database), so it never touches what npm test uses. */
+function demoDatabaseUrl(): string {
+  if (process.env['DEMO_DATABASE_URL']) return process.env['DEMO_DATABASE_URL'];
+  const { database } = loadConfig('demo', { database: databaseFragment() }).values;
+  const url = new URL(database.url);
+  url.pathname = '/rabt_demo';
+  return url.toString();
+}
+
+async function provision(databaseUrl: string): Promise<DemoKeys> {
+  const { auth } = loadConfig('demo', { auth: authFragment() }).values;
+  const config = { url: databaseUrl, poolMax: 2, ssl: false };
+  if (await ensureDatabase(databaseUrl)) say(`created the demo database ${new URL(databaseUrl).pathname.slice(1)}`);
+  await migrateDatabase(config, 'demo');
+  const ds = createDataSource(config, 'demo');
   await ds.initialize();
   try {
     const added = await seedAgencies(ds);
@@ -39,14 +90,14 @@ async function provision(): Promise<DemoKeys> {
     // Keys are shown once; the demo keeps its own in a git-ignored file and re-issues any that no
     // longer work (another database, a revoked key).
     const stored: Partial<DemoKeys> = existsSync(KEYS_FILE) ? (JSON.parse(readFileSync(KEYS_FILE, 'utf8')) as Partial<DemoKeys>) : {};
-    const wanted = { mom: ['mom', []], rop: ['rop', []], moci: ['moci', []], integrator: ['ita', ['integrator']] } as const;
+    const wanted: [keyof DemoKeys, string, ('integrator' | 'admin')[]][] = [...AGENCIES.map((a): [keyof DemoKeys, string, ('integrator' | 'admin')[]] => [a, a, []]), ['integrator', 'ita', ['integrator']]];
     const keys = {} as DemoKeys;
-    for (const [name, [agency, roles]] of Object.entries(wanted) as [keyof DemoKeys, (typeof wanted)[keyof DemoKeys]][]) {
+    for (const [name, agency, roles] of wanted) {
       const have = stored[name];
       const parsed = have ? parseApiKey(have.token) : undefined;
       const row = parsed ? await ds.manager.findOneBy(AgencyApiKeyEntity, { id: parsed.keyId }) : null;
       if (have && parsed && row && !row.revokedAt && secretMatches(parsed.secret, row.secretHash, auth.apiKeyPepper)) keys[name] = have;
-      else keys[name] = { agency, token: (await issueAgencyKey(ds.manager, auth.apiKeyPepper, agency, `demo ${name}`, [...roles])).token };
+      else keys[name] = { agency, token: (await issueAgencyKey(ds.manager, auth.apiKeyPepper, agency, `demo ${name}`, roles)).token };
     }
     mkdirSync(RUN, { recursive: true });
     writeFileSync(KEYS_FILE, JSON.stringify(keys, null, 2));
@@ -57,146 +108,176 @@ async function provision(): Promise<DemoKeys> {
   }
 }
 
-const children: ChildProcess[] = [];
-const servers: Server[] = [];
-
 /**
- * Stand-ins for ROP's and MOCI's back offices until the agency simulators exist: one HTTP
- * server, a path per agency, every webhook verified with @rabt/sdk before it is printed.
+ * The local broker is shared with `npm test`: the demo's consumer groups start at the current end
+ * of their topics each time, so they never pick up events of test runs (or of an earlier demo).
  */
-async function startReceivers(secrets: Map<string, string>): Promise<void> {
-  const server = createServer((req, res) => {
-    const agency = (req.url ?? '').split('/')[1] ?? '';
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const secret = secrets.get(agency);
-      try {
-        if (!secret) throw new Error('unknown agency');
-        const event = verifyWebhook(secret, req.headers as Record<string, string>, Buffer.concat(chunks).toString('utf8')) as unknown as { id: string; data: Record<string, unknown> };
-        say(`${agency.toUpperCase()} back office received ${event.id} (webhook-id ${String(req.headers['webhook-id'])}, signature valid): ${JSON.stringify(event.data)}`);
-        res.writeHead(204).end();
-      } catch (e) {
-        say(`${agency} receiver refused a webhook: ${(e as Error).message}`);
-        res.writeHead(401).end();
-      }
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(RECEIVER_PORT, '127.0.0.1', () => resolve()));
+async function startGroupsAtTheEnd(kafka: KafkaClient, config: KafkaConfig): Promise<void> {
+  // The same topic defaults the services use, so a topic created here first is the one they expect.
+  const admin = new TopicAdmin(kafka, { partitions: config.defaultPartitions, replicationFactor: config.replicationFactor });
+  try {
+    const eventTopics = CATALOGUE.map((e) => ({ name: e.topic, partitions: e.partitions, retentionMs: e.retentionMs }));
+    const inboxes = AGENCIES.map((a) => ({ name: inboxTopic(a) }));
+    await admin.ensureTopics([...eventTopics, ...inboxes]);
+    const at = async (topics: readonly string[]) => {
+      const positions: GroupPosition[] = [];
+      for (const topic of topics) for (const [partition, offset] of await admin.endOffsets(topic)) positions.push({ topic, partition, offset });
+      return positions;
+    };
+    const agencyTopics = CATALOGUE.filter((e) => e.owner !== 'ita').map((e) => e.topic);
+    await commitGroupPositions(kafka, GROUPS.router, await at(CATALOGUE.map((e) => e.topic)));
+    await commitGroupPositions(kafka, GROUPS.dispatcher, await at(inboxes.map((t) => t.name)));
+    await commitGroupPositions(kafka, GROUPS.workflow, await at(agencyTopics));
+  } finally {
+    await admin.disconnect();
+  }
 }
 
-/** Grants ROP and MOCI a subscription to left-work reports (idempotent across demo runs). */
-async function subscribeDemoAgencies(gateway: string, keys: DemoKeys): Promise<Map<string, string>> {
-  const secrets = new Map<string, string>();
-  const call = async (method: string, path: string, token: string, body?: unknown) => {
-    const res = await fetch(`${gateway}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
-    return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
-  };
-  const wanted = {
-    rop: { filter: 'data.reason == "ABSCONDED"', projection: ['reason', 'lastWorkingDay', 'workerName', 'workPermitNumber'] },
-    moci: { projection: ['employerCrNumber', 'employerNameEn'] },
-  } as const;
-  for (const [agency, options] of Object.entries(wanted) as [keyof typeof wanted, (typeof wanted)[keyof typeof wanted]][]) {
-    await call('POST', '/v1/grants', keys.mom.token, { agency, eventType: REPORTED, permission: 'subscribe' });
-    const url = `http://127.0.0.1:${RECEIVER_PORT}/${agency}/webhook`;
-    // A fresh subscription each run, so the demo knows its signing secret (shown only at creation).
-    const existing = await call('GET', `/v1/subscriptions?eventType=${REPORTED}`, keys[agency].token);
-    for (const sub of (existing.body['subscriptions'] ?? []) as { id: string; webhook?: { url?: string } }[]) {
-      if (sub.webhook?.url === url) await call('DELETE', `/v1/subscriptions/${sub.id}`, keys[agency].token);
-    }
-    const created = await call('POST', '/v1/subscriptions', keys[agency].token, { eventType: REPORTED, webhook: { url }, ...options });
-    if (created.status !== 201) throw new Error(`subscribing ${agency}: ${created.status} ${JSON.stringify(created.body)}`);
-    secrets.set(agency, String(created.body['webhookSecret']));
-    say(`${agency} subscribed to ${REPORTED}${'filter' in options ? ` where ${options.filter}` : ''}, fields ${options.projection.join(', ')}`);
-  }
-  return secrets;
-}
-
-async function startService(app: string, env: Record<string, string>, port: number): Promise<void> {
-  const log = join(RUN, 'logs', `${app}.log`);
-  mkdirSync(join(RUN, 'logs'), { recursive: true });
-  const out = (await import('node:fs')).openSync(log, 'a');
-  const child = spawn(process.execPath, [join(ROOT, 'dist/apps', app, 'main.js')], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
-  children.push(child);
-  for (let i = 0; i < 150; i++) {
-    if (child.exitCode !== null) throw new Error(`${app} exited (code ${child.exitCode}); see ${log}`);
-    if ((await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => null))?.ok) {
-      say(`${app} ready on http://127.0.0.1:${port} (log: ${log.replace(`${ROOT}/`, '')})`);
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${app} did not become ready; see ${log}`);
-}
+const services = new DemoServices();
+/** Ctrl-C (or SIGTERM) at any point: stop the services cleanly, then exit. */
+const interrupted = new Promise<void>((resolve) => {
+  process.once('SIGINT', () => resolve(undefined));
+  process.once('SIGTERM', () => resolve(undefined));
+});
+void interrupted.then(async () => {
+  process.stdout.write('\n');
+  await stopAll();
+  process.exit(process.exitCode ?? 0);
+});
 
 async function main(): Promise<void> {
-  const keys = await provision();
-  const registry = `http://127.0.0.1:${REGISTRY_PORT}`;
-  const gateway = `http://127.0.0.1:${GATEWAY_PORT}`;
-  await startService('schema-registry', { SCHEMA_REGISTRY_PORT: String(REGISTRY_PORT) }, REGISTRY_PORT);
+  const opts = options();
+  const load = opts.load !== undefined;
+  const databaseUrl = demoDatabaseUrl();
+  const { kafka: kafkaConfig } = loadConfig('demo', { kafka: kafkaFragment('rabt-demo') }).values;
+  const kafka = createKafka(kafkaConfig);
+  const keys = await provision(databaseUrl);
+  await startGroupsAtTheEnd(kafka, kafkaConfig);
+  const registry = `http://127.0.0.1:${PORTS.registry}`;
+  const gateway = `http://127.0.0.1:${PORTS.gateway}`;
+  const base = { DATABASE_URL: databaseUrl, LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info' };
+  await services.start('schema-registry', { ...base, SCHEMA_REGISTRY_PORT: String(PORTS.registry) }, PORTS.registry);
   await registerCatalogueSchemas(registry, { username: 'ita', password: keys.integrator.token });
   say(`${CATALOGUE.length} contracts registered in the schema registry`);
-  const serviceEnv = { SCHEMA_REGISTRY_URL: registry, SCHEMA_REGISTRY_USERNAME: 'ita', SCHEMA_REGISTRY_PASSWORD: keys.integrator.token, RABT_WEBHOOK_ALLOW_HOSTS: `127.0.0.1:${RECEIVER_PORT}` };
-  await startService('gateway', { ...serviceEnv, GATEWAY_PORT: String(GATEWAY_PORT) }, GATEWAY_PORT);
-  const secrets = await subscribeDemoAgencies(gateway, keys);
-  await startReceivers(secrets);
-  // The demo's own consumer group, started at the end of the topics the first time: the local
-  // broker is shared with `npm test`, whose events are not the demo's to deliver.
-  const routerEnv = { ROUTER_PORT: String(ROUTER_PORT), ROUTER_INSTANCE_ID: 'demo', ROUTER_GROUP_ID: 'rabt-router-demo', ROUTER_START_FROM: 'latest', ROUTER_SUBSCRIPTION_REFRESH_MS: '500' };
-  await startService('router', { ...serviceEnv, ...routerEnv }, ROUTER_PORT);
-  await startService('dispatcher', { ...serviceEnv, DISPATCHER_PORT: String(DISPATCHER_PORT), DISPATCHER_POLL_MS: '100', DISPATCHER_SUBSCRIPTION_CACHE_MS: '500' }, DISPATCHER_PORT);
+  const serviceEnv = { ...base, SCHEMA_REGISTRY_URL: registry, SCHEMA_REGISTRY_USERNAME: 'ita', SCHEMA_REGISTRY_PASSWORD: keys.integrator.token, RABT_WEBHOOK_ALLOW_HOSTS: '127.0.0.1' };
+  await services.start('gateway', { ...serviceEnv, GATEWAY_PORT: String(PORTS.gateway), GATEWAY_RATE_PER_SECOND: '5000', GATEWAY_RATE_BURST: '5000' }, PORTS.gateway);
 
-  const data = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/mom.employee.left-work-reported/ok/absconded-seeb.json'), 'utf8')) as unknown;
-  const event = { specversion: '1.0', id: `demo-${Date.now()}`, source: 'urn:rabt:agency:mom', type: 'mom.employee.left-work-reported', data };
-  const res = await fetch(`${gateway}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/cloudevents+json', authorization: `Bearer ${keys.mom.token}` }, body: JSON.stringify(event) });
-  const answer = (await res.json()) as Record<string, unknown>;
-  writeFileSync(EXAMPLE_FILE, JSON.stringify({ ...event, id: 'my-report-1' }, null, 2));
-  say(`MoM reported that a worker left work: HTTP ${res.status} ${JSON.stringify(answer)}`);
-  say('routing it: ROP gets it (absconding) with only its fields; MOCI gets the employer fields …');
+  const tokens = Object.fromEntries(AGENCIES.map((a) => [a, keys[a].token]));
+  const secrets = await provisionSimulatedAgencies({ gatewayUrl: gateway, tokens, ownerOf: (type) => catalogueEntry(type).owner, webhookUrl: (agency) => `http://127.0.0.1:${PORTS[agency as keyof typeof PORTS]}/webhook` });
+  for (const agency of AGENCIES) say(`${agency} subscribed (signed webhooks to :${PORTS[agency]}) to ${secrets[agency]?.length ?? 0} event types`);
+
+  await services.start('router', { ...serviceEnv, ROUTER_PORT: String(PORTS.router), ROUTER_INSTANCE_ID: 'demo', ROUTER_GROUP_ID: GROUPS.router, ROUTER_SUBSCRIPTION_REFRESH_MS: '500' }, PORTS.router);
+  await services.start(
+    'dispatcher',
+    { ...serviceEnv, DISPATCHER_PORT: String(PORTS.dispatcher), DISPATCHER_GROUP_ID: GROUPS.dispatcher, DISPATCHER_POLL_MS: '100', DISPATCHER_SUBSCRIPTION_CACHE_MS: '500', DISPATCHER_RETRY_SCHEDULE: '1s,2s,5s,10s,30s,1m,5m', DISPATCHER_ENDPOINT_CONCURRENCY: load ? '32' : '8' },
+    PORTS.dispatcher,
+  );
+  if (!DemoServices.built('workflow')) throw new Error('dist/apps/workflow/main.js is missing: the workflow service was not built (npx nx build workflow)');
+  await services.start('workflow', { ...serviceEnv, WORKFLOW_PORT: String(PORTS.workflow), WORKFLOW_GROUP_ID: GROUPS.workflow, ...(opts.sla ? { WORKFLOW_SLA_OVERRIDE: opts.sla } : {}) }, PORTS.workflow);
+  const simulatorBehaviour = { SIM_DELAY_MS: opts.delay ?? (load ? '20-80' : '400-1500'), SIM_FAILURE_RATE: opts.failureRate ?? '0' };
+  await services.start(
+    'agency-simulator',
+    { ...simulatorEnv(gateway, tokens, secrets, { mom: PORTS.mom, rop: PORTS.rop, moci: PORTS.moci, epay: PORTS.epay }), ...simulatorBehaviour, LOG_LEVEL: 'info' },
+    PORTS.mom,
+  );
+  say(`agency simulators: back offices of ${AGENCIES.join(', ')} on :${PORTS.mom}-${PORTS.epay} (processing ${simulatorBehaviour.SIM_DELAY_MS} ms, failure rate ${simulatorBehaviour.SIM_FAILURE_RATE})`);
+
+  if (load) await loadRun(opts, gateway, keys, kafka);
+  else await story(opts.scenario, gateway, keys);
 
   process.stdout.write(`
-[demo] Running: Kafka on 127.0.0.1:9092, PostgreSQL, the schema registry (${registry}), the
-       gateway (${gateway}, OpenAPI at ${gateway}/docs), the router and the dispatcher, and
-       stand-in back offices for ROP and MOCI on :${RECEIVER_PORT} that verify every webhook.
-[demo] API keys of the demo agencies (shown here and kept in ${KEYS_FILE.replace(`${ROOT}/`, '')}):
-         mom: ${keys.mom.token}
-         rop: ${keys.rop.token}
-         ita (integrator): ${keys.integrator.token}
-[demo] Try it as MoM would (an example event is in ${EXAMPLE_FILE.replace(`${ROOT}/`, '')}; change its id to publish again):
-         curl -i ${gateway}/v1/events -H 'Authorization: Bearer ${keys.mom.token}' \\
-              -H 'Content-Type: application/cloudevents+json' -d @${EXAMPLE_FILE.replace(`${ROOT}/`, '')}
-         curl -s ${gateway}/v1/events/${event.id} -H 'Authorization: Bearer ${keys.mom.token}'
-[demo] Each report you publish is delivered, signed, to ROP (absconding only) and MOCI; see
-         curl -s ${gateway}/v1/events/${event.id}/deliveries -H 'Authorization: Bearer ${keys.mom.token}'
-[demo] Not built yet: the employee-left-work workflow and its timeline, the agency simulators
-       and the operator console.
-[demo] Ctrl-C stops the services (the stack keeps running; npm run stack:down stops it).
+[demo] Running: Kafka (${kafkaConfig.brokers.join(',')}), PostgreSQL (database ${new URL(databaseUrl).pathname.slice(1)}), the schema registry
+       (${registry}), the gateway (${gateway}, OpenAPI at ${gateway}/docs), the router, the dispatcher,
+       the workflow service (:${PORTS.workflow}) and the agency simulators (:${PORTS.mom}-${PORTS.epay}, GET /status on each).
+[demo] API keys of the demo agencies are in ${rel(KEYS_FILE)}. See a transaction as MoM:
+         curl -s ${gateway}/v1/transactions/<transactionid> -H 'Authorization: Bearer ${keys.mom.token}'
+[demo] Other runs: npm run demo -- --scenario withdrawal | --scenario worker-service-transfer | --load 1000
+[demo] The operator console is not built yet, so there is no console URL to open.
+[demo] Service logs: ${rel(join(RUN, 'logs'))}/<service>.log
 `);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
+  if (opts.exit) return;
+  say('Ctrl-C stops the services (the stack keeps running; npm run stack:down stops it).');
+  await interrupted;
 }
 
-async function stopAll(): Promise<void> {
-  say('stopping services');
-  for (const server of servers) server.close();
-  await Promise.all(
-    children.map(
-      (c) =>
-        new Promise<void>((resolve) => {
-          if (c.exitCode !== null) return resolve();
-          c.once('exit', () => resolve());
-          c.kill('SIGTERM');
-        }),
-    ),
-  );
-  say('services stopped');
+/** One transaction, followed live through GET /v1/transactions/{id} as MoM. */
+async function story(scenario: Scenario, gateway: string, keys: DemoKeys): Promise<void> {
+  const info = SCENARIO_INFO[scenario];
+  const mom = new RabtClient({ baseUrl: gateway, apiKey: keys.mom.token, agency: 'mom' });
+  const run = Date.now().toString(36);
+  say(`scenario ${scenario}: ${info.what}`);
+  const t0 = Date.now();
+  let accepted;
+  let withdraw: (() => Promise<void>) | undefined;
+  if (scenario === 'worker-service-transfer') {
+    const request = transferRequest(run, 1);
+    accepted = await mom.publish(EventTypes.MomWorkerServiceTransferRequested, request, { subject: request.requestId });
+  } else {
+    const report = leftWorkReport(run, 1);
+    accepted = await mom.publish(EventTypes.MomEmployeeLeftWorkReported, report, { subject: report.reportId });
+    if (scenario === 'withdrawal') {
+      withdraw = async () => {
+        say('MoM: the employer withdraws the report (mom.employee.left-work-withdrawn)');
+        await mom.publish(EventTypes.MomEmployeeLeftWorkWithdrawn, withdrawalOf(report), { subject: report.reportId, transactionid: accepted!.transactionid! });
+      };
+    }
+  }
+  const tx = accepted.transactionid!;
+  say(`MoM filed ${info.trigger} once (event ${accepted.id}); transaction ${tx}. Its timeline, live (GET /v1/transactions/${tx} as mom):`);
+  let withdrawn = false;
+  const view: TransactionView = await followTransaction(mom, tx, {
+    timeoutMs: 180_000,
+    print: (line) => process.stdout.write(`${line}\n`),
+    onView: async (v) => {
+      // Withdraw once two agencies have acted, so that two steps need undoing.
+      if (withdraw && !withdrawn && v.steps.filter((s) => s.state === 'completed').length >= 2) {
+        withdrawn = true;
+        await withdraw();
+      }
+    },
+  });
+  const undone = view.steps.filter((s) => s.state === 'compensated').map((s) => s.agency);
+  const agencies = [...new Set(view.timeline.filter((e) => e.agency !== 'ita').map((e) => e.agency))];
+  const took = ((Date.parse(view.completedAt ?? new Date().toISOString()) - Date.parse(view.startedAt)) / 1000).toFixed(1);
+  process.stdout.write(`\n${stepTable(view).join('\n')}\n\n`);
+  if (view.state === 'completed') {
+    say(`Summary: one submission by MoM; ${agencies.length} agencies (${agencies.join(', ')}) did their part; ${view.workflow} completed in ${took} s. Without Rabt: an office visit to each.`);
+  } else {
+    say(`Summary: one submission by MoM, then its withdrawal; ${undone.length ? undone.join(', ') : 'no agency'} undid what had been done; ${view.workflow} ${view.state} in ${took} s.`);
+  }
+  say(`(wall clock from the demo's publish to the end: ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+}
+
+async function loadRun(opts: DemoOptions, gateway: string, keys: DemoKeys, kafka: KafkaClient): Promise<void> {
+  const count = opts.load!;
+  say(`load: ${count} employee-left-work transactions, at most ${opts.concurrency} open at a time`);
+  const result = await runLoad({ count, concurrency: opts.concurrency, gatewayUrl: gateway, momToken: keys.mom.token, kafka, timeoutMs: 600_000, out: process.stdout });
+  const ms = (v: number) => (Number.isFinite(v) ? `${(v / 1000).toFixed(2)} s` : 'n/a');
+  process.stdout.write(`
+[demo] Load result
+         submitted             ${result.submitted}
+         completed             ${result.completed}
+         not completed         ${result.lost.length}${result.lost.length ? ` (e.g. ${result.lost.slice(0, 3).join(', ')})` : ''}
+         SLA breaches          ${result.slaBreaches} step(s) in ${result.breachedTransactions} transaction(s)
+         time to complete      p50 ${ms(result.p50Ms)}, p99 ${ms(result.p99Ms)}, max ${ms(result.maxMs)}
+         wall clock            ${ms(result.wallMs)} (${(result.completed / (result.wallMs / 1000)).toFixed(1)} transactions/s)
+`);
+  if (result.lost.length) process.exitCode = 1;
+}
+
+let stopped: Promise<void> | undefined;
+function stopAll(): Promise<void> {
+  stopped ??= (async () => {
+    say('stopping services');
+    await services.stopAll();
+    say('services stopped');
+  })();
+  return stopped;
 }
 
 main()
   .then(stopAll)
+  .then(() => process.exit(process.exitCode ?? 0))
   .catch(async (e: unknown) => {
     process.stderr.write(`[demo] failed: ${e instanceof Error ? e.message : String(e)}\n`);
     await stopAll();

@@ -33,6 +33,15 @@ describe('module boundaries', () => {
     expect(await ruleIdsFor('libs/kafka/src/index.ts', code)).toContain('@nx/enforce-module-boundaries');
   });
 
+  it('the agency simulator reaches Rabt only through the SDK: another Rabt library fails lint', async () => {
+    const real = readFileSync(join(WORKSPACE_ROOT, 'apps/agency-simulator/src/main.ts'), 'utf8');
+    expect(await ruleIdsFor('apps/agency-simulator/src/main.ts', real)).toEqual([]);
+    for (const lib of ['@rabt/kafka', '@rabt/contracts', '@rabt/config']) {
+      const code = `import * as leaked from '${lib}';\nexport const x = leaked;\n`;
+      expect(await ruleIdsFor('apps/agency-simulator/src/main.ts', code), lib).toContain('@nx/enforce-module-boundaries');
+    }
+  });
+
   it('kafkajs outside libs/kafka fails lint, inside it passes', async () => {
     const code = `import { Kafka } from 'kafkajs';\nexport const client = new Kafka({ brokers: ['x:1'] });\n`;
     expect(await ruleIdsFor('apps/gateway/src/main.ts', code)).toContain('no-restricted-imports');

@@ -8,6 +8,7 @@ import type { GatewayConfig } from './config/gateway.config';
 import { DeliveriesModule } from './deliveries/deliveries.module';
 import { PublishModule } from './publish/publish.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
+import { TransactionsModule } from './transactions/transactions.module';
 
 /** Composition root only: which modules make up the gateway. */
 @Module({})
@@ -24,6 +25,7 @@ export class AppModule {
         AdminModule,
         SubscriptionsModule,
         DeliveriesModule,
+        TransactionsModule,
       ],
     };
   }

@@ -6,6 +6,7 @@ import { DeliveryAttemptEntity } from './delivery/delivery-attempt.entity';
 import { DeliveryEntity } from './delivery/delivery.entity';
 import { AcceptedEventEntity } from './gateway/accepted-event.entity';
 import { SubscriptionEntity } from './subscription/subscription.entity';
+import { WORKFLOW_ENTITIES } from './workflow/workflow.entities';
 import { RegistrySchemaEntity, RegistrySettingEntity, RegistrySubjectVersionEntity } from './schema-registry/registry.entities';
 
 /** Every entity the shared schema maps. */
@@ -21,4 +22,5 @@ export const ENTITIES = [
   DeliveryEntity,
   DeliveryAttemptEntity,
   DeadLetterEntity,
+  ...WORKFLOW_ENTITIES,
 ];

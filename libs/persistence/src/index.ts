@@ -14,3 +14,4 @@ export * from './subscription/subscription.entity';
 export * from './delivery/dead-letter.entity';
 export * from './delivery/delivery-attempt.entity';
 export * from './delivery/delivery.entity';
+export * from './workflow/workflow.entities';

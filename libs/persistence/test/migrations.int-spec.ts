@@ -2,7 +2,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '@rabt/testing';
 import { randomUUID } from 'node:crypto';
-import { AgencyEntity, createDataSource, DeadLetterEntity, DeliveryAttemptEntity, DeliveryEntity, MIGRATIONS, migrateDatabase, SubscriptionEntity } from '../src';
+import {
+  AgencyEntity,
+  createDataSource,
+  DeadLetterEntity,
+  DeliveryAttemptEntity,
+  DeliveryEntity,
+  MIGRATIONS,
+  migrateDatabase,
+  SubscriptionEntity,
+  WorkflowEventEntity,
+  WorkflowOutboxEntity,
+  WorkflowStepEntity,
+  WorkflowTimerEntity,
+  WorkflowTransactionEntity,
+} from '../src';
 
 let db: ThrowawayDatabase;
 let dataSource: DataSource;
@@ -87,6 +101,26 @@ describe('migrations', () => {
     await deliveries.delete({ id: 'msg_a' });
     expect(await dataSource.getRepository(DeliveryAttemptEntity).count()).toBe(0);
     expect(await deadLetters.count()).toBe(0);
+  });
+
+  it('workflow: one row per taken-in (transaction, source, id), one outbox row per event id, only known states', async () => {
+    const events = dataSource.getRepository(WorkflowEventEntity);
+    const event = { transactionId: 'tx-1', eventSource: 'urn:rabt:agency:rop', eventId: 'e1', eventType: 'rop.residence.absconding-registered', agency: 'rop', eventTime: new Date(), receivedAt: new Date(), outcome: 'held' as const };
+    await events.insert(event);
+    await expect(events.insert(event)).rejects.toThrow(/PK_workflow_event/);
+    await events.insert({ ...event, transactionId: 'tx-2' });
+    await expect(events.insert({ ...event, eventId: 'e2', outcome: 'lost' as never })).rejects.toThrow(/CHK_workflow_event_outcome/);
+    const transactions = dataSource.getRepository(WorkflowTransactionEntity);
+    const tx = { id: 'tx-1', workflow: 'employee-left-work', workflowVersion: 1, state: 'running' as const, triggerType: 'mom.employee.left-work-reported', triggerAgency: 'mom', withdrawalType: null, withdrawalAgency: null, parties: ['mom', 'rop'], startedAt: new Date(), completedAt: null, withdrawnAt: null, updatedAt: new Date() };
+    await transactions.insert(tx);
+    expect((await transactions.findOneByOrFail({ id: 'tx-1' })).parties).toEqual(['mom', 'rop']);
+    await expect(transactions.insert({ ...tx, id: 'tx-3', state: 'paused' as never })).rejects.toThrow(/CHK_workflow_transaction_state/);
+    await expect(dataSource.getRepository(WorkflowStepEntity).insert({ transactionId: 'tx-1', seq: 0, name: 's', agency: 'rop', awaits: 't', slaMs: '1000', state: 'done' as never })).rejects.toThrow(/CHK_workflow_step_state/);
+    await expect(dataSource.getRepository(WorkflowTimerEntity).insert({ transactionId: 'tx-1', stepSeq: 0, kind: 'alarm' as never, dueAt: new Date() })).rejects.toThrow(/CHK_workflow_timer_kind/);
+    const outbox = dataSource.getRepository(WorkflowOutboxEntity);
+    const row = { eventId: 'id-1', transactionId: 'tx-1', eventType: 'rabt.transaction.completed', occurredAt: new Date(), data: { a: 1 } };
+    await outbox.insert(row);
+    await expect(outbox.insert(row)).rejects.toThrow(/UQ_workflow_outbox_event/);
   });
 
   it('every migration can be reverted in order', async () => {

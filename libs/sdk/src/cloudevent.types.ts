@@ -60,3 +60,41 @@ export interface PublishedEvent {
   readonly attributes: Readonly<Record<string, string>>;
   readonly data: unknown;
 }
+
+/** A step of a cross-agency transaction (`GET /v1/transactions/{id}`). Times are RFC 3339 strings. */
+export interface TransactionStep {
+  readonly name: string;
+  readonly agency: string;
+  /** The event type that completes the step. */
+  readonly awaits: string;
+  readonly state: 'waiting' | 'pending' | 'completed' | 'breached' | 'compensating' | 'compensated' | 'skipped';
+  readonly becameCurrentAt: string | null;
+  readonly slaDueAt: string | null;
+  readonly completedAt: string | null;
+  /** The event that completed it. */
+  readonly eventId: string | null;
+  readonly breachedAt: string | null;
+}
+
+/** One line of a transaction's timeline: what happened, when, by which agency. */
+export interface TransactionTimelineEntry {
+  readonly at: string;
+  readonly agency: string;
+  readonly type: string;
+  readonly eventId: string;
+  readonly what: string;
+}
+
+/** `GET /v1/transactions/{id}`: a cross-agency transaction as an agency party to it sees it. */
+export interface TransactionView {
+  readonly id: string;
+  readonly workflow: string;
+  readonly workflowVersion: number;
+  readonly state: 'running' | 'completed' | 'compensating' | 'compensated';
+  readonly startedAt: string;
+  /** When it completed, or when its compensation finished. */
+  readonly completedAt: string | null;
+  readonly steps: readonly TransactionStep[];
+  /** In time order: the trigger, each agency's event, each rabt.transaction.* emission. */
+  readonly timeline: readonly TransactionTimelineEntry[];
+}

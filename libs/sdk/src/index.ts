@@ -2,6 +2,9 @@
 // nothing reachable from here may import a Node module (checked by browser-safe.spec.ts). The
 // Node-only parts (Avro decoding with avsc) are in @rabt/sdk/node.
 export type * from './cloudevent.types';
+// The catalogue an agency codes against: type constants (never repeat the strings) and data types.
+export { EventTypes, isEventType } from '@rabt/contracts';
+export type { EventData, EventDataByType, EventType } from '@rabt/contracts';
 export { agencySource, buildCloudEvent, type CloudEventOf } from './client/cloudevent.builder';
 export { RabtClient, isRetryable, type BatchItemResult, type RabtClientOptions } from './client/rabt.client';
 export { RabtNetworkError, RabtProblemError, UNEXPECTED_RESPONSE, parseRetryAfter, type ProblemDocument, type ProblemFieldError } from './client/problem.exception';

@@ -1,2 +1,3 @@
 export * from './stack';
 export * from './processes';
+export * from './simulated-agencies';

@@ -5,6 +5,7 @@ import { CreateGrantsAndGatewayEvents1764480300000 } from './1764480300000-creat
 import { CreateSubscriptions1764480400000 } from './1764480400000-create-subscriptions';
 import { CreateDeliveries1764480500000 } from './1764480500000-create-deliveries';
 import { ClaimDeliveriesBySubscription1764480550000 } from './1764480550000-claim-deliveries-by-subscription';
+import { CreateWorkflowTransactions1764480600000 } from './1764480600000-create-workflow-transactions';
 
 /** Every migration, oldest first. A new migration is added here and nowhere else. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   CreateSubscriptions1764480400000,
   CreateDeliveries1764480500000,
   ClaimDeliveriesBySubscription1764480550000,
+  CreateWorkflowTransactions1764480600000,
 ];

@@ -245,3 +245,20 @@ describe('RabtClient.getEvent', () => {
     await expect(c.getEvent('nope')).rejects.toMatchObject({ status: 404, code: 'EVENT_NOT_FOUND' });
   });
 });
+
+describe('RabtClient.getTransaction', () => {
+  it('GETs the transaction by its (encoded) id', async () => {
+    const tx = { id: 'tx/1', workflow: 'employee-left-work', workflowVersion: 1, state: 'running', startedAt: '2026-11-30T08:00:00Z', completedAt: null, steps: [], timeline: [] };
+    const { fetch, calls } = scripted(json(200, tx));
+    const { c } = client(fetch);
+    expect(await c.getTransaction('tx/1')).toEqual(tx);
+    expect(calls[0]).toMatchObject({ url: 'https://gw.example/v1/transactions/tx%2F1', method: 'GET' });
+  });
+
+  it('throws TRANSACTION_FORBIDDEN as a RabtProblemError, without retrying', async () => {
+    const { fetch, calls } = scripted(problem(403, 'TRANSACTION_FORBIDDEN'));
+    const { c } = client(fetch);
+    await expect(c.getTransaction('tx-2')).rejects.toMatchObject({ status: 403, code: 'TRANSACTION_FORBIDDEN' });
+    expect(calls).toHaveLength(1);
+  });
+});

@@ -1,7 +1,7 @@
 // The agency's publisher client for the Rabt gateway (docs/gateway.md). Browser-safe: fetch,
 // AbortSignal.timeout and crypto.randomUUID only.
 import type { EventData, EventType } from '@rabt/contracts';
-import type { BatchEvent, PublishAccepted, PublishedEvent, PublishOptions } from '../cloudevent.types';
+import type { BatchEvent, PublishAccepted, PublishedEvent, PublishOptions, TransactionView } from '../cloudevent.types';
 import { buildCloudEvent } from './cloudevent.builder';
 import { RabtNetworkError, RabtProblemError, UNEXPECTED_RESPONSE } from './problem.exception';
 
@@ -105,6 +105,15 @@ export class RabtClient {
   /** An event this agency published: its state, transaction, attributes, data and offset. */
   async getEvent(id: string): Promise<PublishedEvent> {
     return this.call<PublishedEvent>('GET', `/v1/events/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * A cross-agency transaction this agency is party to: state, steps with their SLAs, timeline.
+   * Throws `TRANSACTION_NOT_FOUND` (404, also while the workflow service has not taken the trigger
+   * in yet) or `TRANSACTION_FORBIDDEN` (403) as a RabtProblemError.
+   */
+  async getTransaction(id: string): Promise<TransactionView> {
+    return this.call<TransactionView>('GET', `/v1/transactions/${encodeURIComponent(id)}`);
   }
 
   private async call<T>(method: 'GET' | 'POST', path: string, body?: string, contentType?: string): Promise<T> {

@@ -1,0 +1,69 @@
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Counter } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import { MetricsService } from '@rabt/observability';
+import { WorkflowConfig } from '../config/workflow.config';
+import { TransactionEngine } from '../transactions/transaction.engine';
+import { TransactionsRepository } from '../transactions/transactions.repository';
+
+/**
+ * SLA clocks are rows (workflow_timer.due_at), so they survive restarts: every
+ * WORKFLOW_TIMER_POLL_MS the due ones are fired, each in its own Postgres transaction. Several
+ * instances may poll; a timer is claimed (fired_at set) under the transaction's lock, so a breach
+ * is raised once.
+ */
+@Injectable()
+export class SlaTimerPoller implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly log = new Logger('sla');
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private readonly breaches: Counter<string>;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: TransactionsRepository,
+    private readonly engine: TransactionEngine,
+    private readonly config: WorkflowConfig,
+    metrics: MetricsService,
+  ) {
+    this.breaches = new Counter({ name: 'rabt_workflow_sla_breaches_total', help: 'SLA breaches raised', registers: [metrics.registry] });
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => this.poll(), this.config.timerPollMs);
+    this.poll();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  private poll(): void {
+    if (this.running || this.stopped) return;
+    this.running = this.fireDue()
+      .then(() => undefined)
+      .catch((e: unknown) => this.log.warn({ err: e }, 'SLA timers could not be fired; retrying on the next poll'))
+      .finally(() => (this.running = undefined));
+  }
+
+  /** Fires every due timer (100 at a time); answers how many raised a breach. */
+  async fireDue(): Promise<number> {
+    let raised = 0;
+    for (;;) {
+      const now = new Date();
+      const due = await this.repository.dueTimers(this.dataSource.manager, now, 100);
+      for (const t of due) {
+        if (this.stopped) return raised;
+        if (await this.engine.fire(t.transactionId, t, now)) {
+          raised++;
+          this.breaches.inc();
+        }
+      }
+      if (due.length < 100) return raised;
+    }
+  }
+}
