@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { secretKeyFragment } from '@rabt/auth';
-import { configTypes, databaseFragment, fragment, httpFragment, kafkaFragment, loadConfig, loggingFragment, schemaRegistryClientFragment } from '@rabt/config';
+import { configTypes, databaseFragment, fragment, httpFragment, kafkaFragment, loadConfig, loggingFragment, parseDuration, schemaRegistryClientFragment } from '@rabt/config';
 import { webhookPolicyFragment } from '@rabt/routing';
-import { parseDuration, parseSchedule } from '../delivery/retry.schedule';
+import { parseSchedule } from '../delivery/retry.schedule';
 
 export const DISPATCHER_SERVICE = 'dispatcher';
 export const DEFAULT_RETRY_SCHEDULE = '5s,30s,2m,10m,30m,1h,3h,6h,12h';

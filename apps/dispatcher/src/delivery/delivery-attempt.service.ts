@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { formatDuration } from '@rabt/config';
 import type { SubscriptionEntity } from '@rabt/persistence';
 import { DispatcherConfig } from '../config/dispatcher.config';
 import { endpointOf, SubscriptionsCache } from '../subscriptions/subscriptions.cache';
@@ -6,7 +7,7 @@ import { DeliveryClaimsRepository, type ClaimedDelivery } from './delivery-claim
 import { DeliveryMetrics } from './delivery.metrics';
 import { DeliveryOutcomesRepository, type AttemptRecord } from './delivery-outcomes.repository';
 import { EndpointGuard, verdictOf, type EndpointVerdict } from './endpoint.guard';
-import { decide, describeFailure, formatMs, isExpired, isSuccess, parseRetryAfter, type RetryPolicy } from './retry.schedule';
+import { decide, describeFailure, isExpired, isSuccess, parseRetryAfter, type RetryPolicy } from './retry.schedule';
 import { WebhookClient } from './webhook.client';
 
 /**
@@ -39,7 +40,7 @@ export class DeliveryAttemptService {
     }
     if (isExpired(d.createdAt, Date.now(), this.config.maxAgeMs)) {
       this.metrics.ended.inc({ state: 'dead' });
-      return this.outcomes.dead(d, null, `maximum age ${formatMs(this.config.maxAgeMs)} reached before another attempt; last error: ${d.lastError ?? 'none (never attempted)'}`);
+      return this.outcomes.dead(d, null, `maximum age ${formatDuration(this.config.maxAgeMs)} reached before another attempt; last error: ${d.lastError ?? 'none (never attempted)'}`);
     }
 
     const endpoint = endpointOf(url);

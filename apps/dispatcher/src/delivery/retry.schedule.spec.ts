@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY_SCHEDULE } from '../config/dispatcher.config';
-import { decide, describeFailure, isExpired, jittered, parseDuration, parseRetryAfter, parseSchedule, type RetryPolicy } from './retry.schedule';
+import { decide, describeFailure, isExpired, jittered, parseRetryAfter, parseSchedule, type RetryPolicy } from './retry.schedule';
 
 const created = new Date('2026-01-01T00:00:00.000Z');
 const t0 = created.getTime();
@@ -8,11 +8,6 @@ const policy: RetryPolicy = { schedule: parseSchedule('200ms,400ms,800ms'), jitt
 const middle = () => 0.5;
 
 describe('durations and the schedule', () => {
-  it('reads ms, s, m, h and d, and refuses anything else', () => {
-    expect([parseDuration('200ms'), parseDuration('5s'), parseDuration('2m'), parseDuration('1h'), parseDuration('1d'), parseDuration('1.5s')]).toEqual([200, 5_000, 120_000, 3_600_000, 86_400_000, 1_500]);
-    for (const bad of ['', '5', 'five s', '-1s', '0s', '1w']) expect(() => parseDuration(bad), bad).toThrow(RangeError);
-  });
-
   it('the default schedule is about 5 s, 30 s, 2 m, 10 m, 30 m, 1 h, 3 h, 6 h, 12 h', () => {
     expect(parseSchedule(DEFAULT_RETRY_SCHEDULE)).toEqual([5e3, 30e3, 120e3, 600e3, 1800e3, 3600e3, 10800e3, 21600e3, 43200e3]);
     expect(() => parseSchedule(' , ')).toThrow(/at least one/);

@@ -1,16 +1,7 @@
 // What happens after an attempt: delivered, gone, retried later (when), or dead. Pure functions,
 // so the whole policy is unit-tested without a clock or a network.
 
-const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** `200ms`, `5s`, `2m`, `1h`, `1d` (also `1.5s`) → milliseconds; RangeError otherwise. */
-export function parseDuration(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(text.trim());
-  if (!m) throw new RangeError(`'${text}' is not a duration such as 200ms, 5s, 2m, 1h or 1d`);
-  const ms = Math.round(Number(m[1]) * UNITS[m[2]!]!);
-  if (ms <= 0) throw new RangeError(`'${text}' must be longer than 0`);
-  return ms;
-}
+import { formatDuration, parseDuration } from '@rabt/config';
 
 /** DISPATCHER_RETRY_SCHEDULE: comma-separated durations, the delays before the 2nd, 3rd, … attempt. */
 export function parseSchedule(text: string): number[] {
@@ -84,16 +75,9 @@ export function decide(result: AttemptResult, attemptsMade: number, createdAt: D
   if (next === undefined) return { kind: 'dead', error: `gave up after ${attemptsMade} attempts (retry schedule used up); last error: ${error}` };
   const delay = result.retryAfterMs ?? jittered(next, policy.jitter, random);
   const at = now + delay;
-  if (at > createdAt.getTime() + policy.maxAgeMs) return { kind: 'dead', error: `gave up after ${attemptsMade} attempts (maximum age ${formatMs(policy.maxAgeMs)} reached); last error: ${error}` };
+  if (at > createdAt.getTime() + policy.maxAgeMs) return { kind: 'dead', error: `gave up after ${attemptsMade} attempts (maximum age ${formatDuration(policy.maxAgeMs)} reached); last error: ${error}` };
   return { kind: 'retry', at: new Date(at), error };
 }
 
 /** Whether a delivery is past its maximum age (checked before an attempt, too). */
 export const isExpired = (createdAt: Date, now: number, maxAgeMs: number): boolean => now > createdAt.getTime() + maxAgeMs;
-
-export function formatMs(ms: number): string {
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1_000]] as const) {
-    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
-  }
-  return `${ms}ms`;
-}
