@@ -10,6 +10,7 @@ const processor = new TransactionalProcessor(createKafka(config), {
   topics: [IN!],
   transactionalId: TXID!,
   maxRecordsPerTransaction: 10,
+  sessionTimeoutMs: 6_000, // the broker's minimum: a killed member's partitions move on quickly
   process: async (r) => {
     await new Promise((res) => setTimeout(res, Number(DELAY_MS ?? 0)));
     const id = r.headers['ce_id']!;

@@ -12,9 +12,11 @@ const producer = new EventProducer(kafka);
 const children: ChildProcess[] = [];
 
 function startChild(env: Record<string, string>): ChildProcess {
-  const child = spawn(join(WORKSPACE_ROOT, 'node_modules/.bin/tsx'), ['--tsconfig', 'tsconfig.base.json', 'libs/kafka/test/processor.child.ts'], {
+  // node itself, with tsx as a loader: the tsx CLI would run the processor in a child of its own,
+  // and SIGKILL would kill only the wrapper, leaving the processor running.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'libs/kafka/test/processor.child.ts'], {
     cwd: WORKSPACE_ROOT,
-    env: { ...process.env, BROKERS: testStack.kafkaBrokers, ...env },
+    env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.base.json', BROKERS: testStack.kafkaBrokers, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   child.stdout!.resume();
@@ -56,5 +58,5 @@ describe('TransactionalProcessor', () => {
     }
     // The log itself holds the aborted attempts too: read_committed hides them.
     expect(await outputs()).toBeGreaterThan(ids.length * 2);
-  });
+  }, 180_000);
 });
