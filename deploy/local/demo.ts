@@ -190,7 +190,7 @@ async function main(): Promise<void> {
        (${registry}), the gateway (${gateway}, OpenAPI at ${gateway}/docs), the router, the dispatcher,
        the workflow service (:${PORTS.workflow}) and the agency simulators (:${PORTS.mom}-${PORTS.epay}, GET /status on each).
 [demo] API keys of the demo agencies are in ${rel(KEYS_FILE)}. See a transaction as MoM:
-         curl -s ${gateway}/v1/transactions/<transactionid> -H 'Authorization: Bearer ${keys.mom.token}'
+         curl -s ${gateway}/v1/transactions/<transactionid> -H "Authorization: Bearer $(node -p "require('./${rel(KEYS_FILE)}').mom.token")"
 [demo] Other runs: npm run demo -- --scenario withdrawal | --scenario worker-service-transfer | --load 1000
 [demo] The operator console is not built yet, so there is no console URL to open.
 [demo] Service logs: ${rel(join(RUN, 'logs'))}/<service>.log
