@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { kafkaFragment, loadConfig } from '@rabt/config';
 import { eventually, testStack, uniqueName, WORKSPACE_ROOT } from '@rabt/testing';
