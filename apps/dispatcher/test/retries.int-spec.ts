@@ -17,7 +17,7 @@ const receiver = async (...args: Parameters<typeof startReceiver>) => {
 };
 
 beforeAll(async () => {
-  h = await startDispatcherHarness({ DISPATCHER_BREAKER_FAILURES: '1000' });
+  h = await startDispatcherHarness({ DISPATCHER_BREAKER_FAILURES: '1000', DISPATCHER_ORPHAN_SWEEP_MS: '300' });
   await h.start();
 });
 afterAll(async () => {
@@ -148,5 +148,15 @@ describe('retries', () => {
     const requests = r.requests.length;
     await new Promise((resolve) => setTimeout(resolve, 1_500)); // longer than the schedule's next two delays
     expect(r.requests.length).toBe(requests);
+  });
+
+  it('a waiting delivery whose subscription row vanished without removeSubscription (a race) is ended by the sweep', async () => {
+    const r = await receiver(() => ({ status: 503 }));
+    const sub = await h.subscribe('moci', r.url);
+    await h.toInbox(sub, { key: '600000008' });
+    await eventually(async () => (await h.deliveries(sub.id))[0]?.state === 'retrying', 15_000, 20);
+    await h.db.query(`DELETE FROM subscription WHERE id = $1`, [sub.id]); // as if taken in just as it was removed
+    await eventually(async () => (await h.deliveries(sub.id))[0]?.state === 'gone', 5_000, 50);
+    expect((await h.deliveries(sub.id))[0]?.lastError).toBe('not attempted: the subscription was removed');
   });
 });
