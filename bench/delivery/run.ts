@@ -399,7 +399,7 @@ main()
 async function latencyHops(kafka: KafkaClient, databaseUrl: string, startedAt: ReadonlyMap<string, number>, acceptedAt: ReadonlyMap<string, number>, arrivedAt: ReadonlyMap<string, number>): Promise<string> {
   const epoch = (t: number) => performance.timeOrigin + t;
   const ids = new Set(startedAt.keys());
-  const inbox = await readMatching(kafka, inboxTopic('rop'), (r) => ids.has(r.headers['ce_id'] ?? ''), { expected: ids.size, timeoutMs: 30_000, idleMs: 3_000 });
+  const inbox = await readMatching(kafka, inboxTopic('rop'), (r) => ids.has(r.headers['ce_id'] ?? ''), { expected: ids.size, timeoutMs: 60_000, idleMs: 15_000 });
   const routedAt = new Map(inbox.map((r) => [r.headers['ce_id']!, Number(r.timestamp)]));
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
