@@ -25,6 +25,9 @@ import { InboxRepository } from './inbox.repository';
 
 export const INBOX_TOPICS = /^rabt\.inbox\..+/;
 
+/** Why an inbox record makes no delivery (the `result` label of its count). */
+type SkipReason = 'no-subscription' | 'disabled' | 'no-webhook';
+
 /**
  * Takes inbox records in as deliveries. kafkajs subscribes to the topics matching the pattern
  * when the consumer starts, so every agency's inbox topic is created first; every
@@ -71,44 +74,42 @@ export class InboxConsumer implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   /** One inbox record → at most one new delivery row. */
-  async handle(record: ConsumedRecord): Promise<void> {
-    const delivery = await this.toDelivery(record);
-    if (!delivery) return;
-    const inserted = await this.repository.insert([delivery]);
-    this.count(1, inserted);
+  handle(record: ConsumedRecord): Promise<void> {
+    return this.handleBatch([record]);
   }
 
   /**
    * A run of one partition's records → their new delivery rows, in one statement (in offset
-   * order, so per-key order holds). Any failure sends the run back to `handle`, record by record.
+   * order, so per-key order holds). Any failure sends the run back to `handle`, record by record;
+   * so the run's results are counted only once it is stored.
    */
   async handleBatch(records: readonly ConsumedRecord[]): Promise<void> {
     const deliveries: NewDelivery[] = [];
+    const skipped: SkipReason[] = [];
     for (const record of records) {
-      const delivery = await this.toDelivery(record);
-      if (delivery) deliveries.push(delivery);
+      const taken = await this.toDelivery(record);
+      if (typeof taken === 'string') skipped.push(taken);
+      else deliveries.push(taken);
     }
-    if (deliveries.length === 0) return;
-    this.count(deliveries.length, await this.repository.insert(deliveries));
+    const inserted = deliveries.length ? await this.repository.insert(deliveries) : 0;
+    for (const result of skipped) this.records.inc({ result });
+    if (deliveries.length > inserted) this.records.inc({ result: 'duplicate' }, deliveries.length - inserted);
+    if (inserted > 0) {
+      this.records.inc({ result: 'delivery' }, inserted);
+      this.worker.wake();
+    }
   }
 
-  private count(written: number, inserted: number): void {
-    if (inserted > 0) this.records.inc({ result: 'delivery' }, inserted);
-    if (written > inserted) this.records.inc({ result: 'duplicate' }, written - inserted);
-    if (inserted > 0) this.worker.wake();
-  }
-
-  /** The delivery an inbox record makes, or null when its subscription takes no webhooks now. */
-  private async toDelivery(record: ConsumedRecord): Promise<NewDelivery | null> {
+  /** The delivery an inbox record makes, or why it makes none (its subscription takes no webhooks now). */
+  private async toDelivery(record: ConsumedRecord): Promise<NewDelivery | SkipReason> {
     const subscriptionId = record.headers[SUBSCRIPTION_HEADER];
     if (!subscriptionId || !SubscriptionsCache.isId(subscriptionId)) throw new PermanentError('NO_SUBSCRIPTION', `inbox record without a valid ${SUBSCRIPTION_HEADER} header`);
     let subscription = await this.subscriptions.get(subscriptionId);
     // Only a skip is re-checked against Postgres: a subscription enabled a moment ago must not lose events.
     if (subscription && (subscription.state !== 'active' || !subscription.webhookUrl)) subscription = await this.subscriptions.get(subscriptionId, { fresh: true });
-    if (!subscription || subscription.state !== 'active' || !subscription.webhookUrl) {
-      this.records.inc({ result: !subscription ? 'no-subscription' : subscription.webhookUrl ? 'disabled' : 'no-webhook' });
-      return null;
-    }
+    if (!subscription) return 'no-subscription';
+    if (!subscription.webhookUrl) return 'no-webhook';
+    if (subscription.state !== 'active') return 'disabled';
     let attributes;
     try {
       attributes = fromKafkaMessage({ key: record.key === null ? null : Buffer.from(record.key), value: record.value, headers: record.headers, timestamp: record.timestamp }).attributes;
