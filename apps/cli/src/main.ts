@@ -4,6 +4,8 @@ import { CATALOGUE_GENERATED_FILE } from '@rabt/contracts/codegen';
 import { openAgencyRegistry } from './agencies/agency-registry';
 import { addAgencyRegistryCommands } from './agencies/agency-registry.commands';
 import { runAsyncApi } from './asyncapi/asyncapi.command';
+import { openAuditChain } from './audit/audit-chain';
+import { addAuditCommands } from './audit/audit.commands';
 import { ASYNCAPI_FILE } from './asyncapi/asyncapi.document';
 import { consoleOutput } from './cli/cli.exception';
 import { reportFailure, runCommand } from './cli/run-command';
@@ -42,7 +44,7 @@ const registryClient = (o: RegistryOptions) =>
 
 const program = new Command('rabt')
   .description(
-    'Rabt tooling: generate the contracts, check and register the event schemas, write the AsyncAPI document, manage the agency registry (agencies, API keys, grants) and subscriptions.',
+    'Rabt tooling: generate the contracts, check and register the event schemas, write the AsyncAPI document, manage the agency registry (agencies, API keys, grants) and subscriptions, and verify the audit log.',
   )
   .exitOverride()
   .showHelpAfterError();
@@ -109,6 +111,7 @@ program
 
 addAgencyRegistryCommands(program, { output, open: () => openAgencyRegistry() });
 addSubscriptionCommands(program, { output, open: () => openSubscriptionStore() });
+addAuditCommands(program, { output, open: () => openAuditChain() });
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.exitCode = reportFailure(e, output);

@@ -10,6 +10,11 @@ export enum ExitCode {
   /** The same status for the database (DATABASE_URL) of the agency registry commands. */
   // eslint-disable-next-line @typescript-eslint/no-duplicate-enum-values
   DATABASE_UNREACHABLE = 3,
+  /** The same status for Kafka (KAFKA_BROKERS), where `rabt audit` reads and writes anchors. */
+  // eslint-disable-next-line @typescript-eslint/no-duplicate-enum-values
+  KAFKA_UNREACHABLE = 3,
+  /** `rabt audit verify` found the audit chain broken (edited, deleted, reordered or cut short). */
+  AUDIT_BROKEN = 4,
   /** A bug in rabt itself (EX_SOFTWARE): reported with its stack trace. */
   INTERNAL = 70,
 }
@@ -23,6 +28,7 @@ export enum CliExceptionCode {
   REGISTRY_UNEXPECTED_ANSWER = 'REGISTRY_UNEXPECTED_ANSWER',
   DATABASE_UNREACHABLE = 'DATABASE_UNREACHABLE',
   DATABASE_NOT_MIGRATED = 'DATABASE_NOT_MIGRATED',
+  KAFKA_UNREACHABLE = 'KAFKA_UNREACHABLE',
 }
 
 const EXIT_CODES: Readonly<Record<CliExceptionCode, ExitCode>> = {
@@ -34,6 +40,7 @@ const EXIT_CODES: Readonly<Record<CliExceptionCode, ExitCode>> = {
   [CliExceptionCode.REGISTRY_UNEXPECTED_ANSWER]: ExitCode.REGISTRY_UNREACHABLE,
   [CliExceptionCode.DATABASE_UNREACHABLE]: ExitCode.DATABASE_UNREACHABLE,
   [CliExceptionCode.DATABASE_NOT_MIGRATED]: ExitCode.USAGE,
+  [CliExceptionCode.KAFKA_UNREACHABLE]: ExitCode.KAFKA_UNREACHABLE,
 };
 
 /** A failure the user can act on: printed as its message alone, never with a stack trace. */
