@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -41,6 +41,7 @@ export class OperatorsController {
   }
 
   @Post(':username/unlock')
+  @HttpCode(200)
   @ApiOperation({ summary: 'Unlock an account locked after wrong passwords: {reason}' })
   async unlock(@CurrentOperator() admin: OperatorPrincipal, @Param('username') username: string, @Body() body: unknown) {
     const reason = requireReason(body);
