@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { RabtConfigModule } from '@rabt/config';
+import { KafkaModule } from '@rabt/kafka';
 import { ObservabilityModule } from '@rabt/observability';
 import { DatabaseReadinessIndicator, PersistenceModule } from '@rabt/persistence';
 import { OpsAuditModule } from './audit/ops-audit.module';
@@ -16,6 +17,7 @@ export class AppModule {
       imports: [
         RabtConfigModule.forRoot(config),
         PersistenceModule.forRoot(),
+        KafkaModule.forRoot(),
         ObservabilityModule.forRoot({ readiness: [DatabaseReadinessIndicator] }),
         OpsAuditModule,
         OpsAuthModule,

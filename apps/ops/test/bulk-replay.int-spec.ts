@@ -50,7 +50,7 @@ beforeAll(async () => {
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     receivers[agency].secret = String(created.body['webhookSecret']);
   }
-  ops = await startBuiltOps(pipeline.database.url);
+  ops = await startBuiltOps(pipeline.database.url, { KAFKA_BROKERS: pipeline.broker.brokers });
   await createAccount(pipeline.db, 'oper', 'operator');
   operator = await OpsCaller.signIn(ops.url, 'oper');
 
@@ -115,7 +115,7 @@ describe('bulk replay of real dead letters', () => {
     const [{ done }] = (await pipeline.db.query(`SELECT done FROM replay_job WHERE id = $1`, [id])) as [{ done: number }];
     expect(done).toBeGreaterThan(0);
     expect(done).toBeLessThan(EVENTS);
-    ops = await startBuiltOps(pipeline.database.url);
+    ops = await startBuiltOps(pipeline.database.url, { KAFKA_BROKERS: pipeline.broker.brokers });
     operator = await OpsCaller.signIn(ops.url, 'oper');
     const job = await waitForJob(id, 60_000);
     expect(job).toMatchObject({ done: EVENTS, skipped: 0 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { createDataSource, migrateDatabase, seedAgencies } from '@rabt/persistence';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '@rabt/testing';
+import { createThrowawayDatabase, eventually, type ThrowawayDatabase } from '@rabt/testing';
 import { createAccount, metric, OpsCaller, PASSWORD, seedDeadLetter, startOps, type RunningOps, type SeededDeadLetter } from './ops.harness';
 
 // The ops API's rules against a real Postgres: sign-in and lockout, roles, agency scope, masking,
@@ -223,6 +223,31 @@ describe('dead letters', () => {
   it('/metrics carries the open dead-letter backlog per agency and the replays', async () => {
     expect(await metric(ops.url, 'rabt_dead_letter_backlog', { agency: 'moci' })).toBe(1);
     expect(await metric(ops.url, 'rabt_dead_letters_replayed_total', { agency: 'rop' })).toBe(1);
+  });
+
+  it('records every operator action in the audit trail with its reason; an admin reads and verifies the chain', async () => {
+    const actions = async () => (await db.query(`SELECT actor, action, subject, reason FROM audit_record ORDER BY id`)) as { actor: string; action: string; subject: string; reason: string | null }[];
+    const all = await actions();
+    expect(all).toEqual(
+      expect.arrayContaining([
+        { actor: 'operator:oper', action: 'dead-letter.replayed', subject: `dead-letter:${ropLetter.id}`, reason: 'receiver fixed' },
+        { actor: 'operator:oper', action: 'dead-letter.discarded', subject: `dead-letter:${mociLetter.id}`, reason: 'duplicate of a manual fix' },
+        { actor: 'operator:admin', action: 'operator.unlocked', subject: 'operator:locky', reason: 'called the helpdesk, identity checked' },
+        { actor: 'operator:admin', action: 'operator.created', subject: 'operator:new-viewer', reason: 'joined the team' },
+        expect.objectContaining({ action: 'operator.locked', subject: 'operator:locky' }),
+        expect.objectContaining({ action: 'operator.signed-in', subject: 'operator:oper' }),
+      ]),
+    );
+    expect((await callers['oper']!.call('GET', '/v1/audit')).status).toBe(403);
+    await eventually(async () => ((await callers['admin']!.call('GET', '/v1/audit?limit=500')).body['items'] as unknown[]).length >= all.length, 15_000);
+    const page = (await callers['admin']!.call('GET', '/v1/audit?limit=2')).body['items'] as { seq: number; hash: string }[];
+    expect(page).toHaveLength(2);
+    expect(page[0]!.seq).toBeGreaterThan(page[1]!.seq);
+    expect(page[0]!.hash).toMatch(/^[0-9a-f]{64}$/);
+    const verified = await callers['admin']!.call('POST', '/v1/audit/verify', {});
+    expect(verified.status).toBe(200);
+    expect(verified.body).toMatchObject({ ok: true, firstBreak: null });
+    expect(verified.body['checked']).toBeGreaterThanOrEqual(all.length);
   });
 
   it('serves its OpenAPI document', async () => {
