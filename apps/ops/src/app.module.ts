@@ -7,6 +7,7 @@ import { OpsAuditModule } from './audit/ops-audit.module';
 import { OpsAuthModule } from './auth/auth.module';
 import type { OpsAppConfig } from './config/ops.config';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
+import { ViewsModule } from './views.module';
 
 /** Composition root only: which modules make up the ops service. */
 @Module({})
@@ -22,6 +23,7 @@ export class AppModule {
         OpsAuditModule,
         OpsAuthModule,
         DeadLettersModule,
+        ViewsModule,
       ],
     };
   }

@@ -104,6 +104,27 @@ describe('bulk replay of real dead letters', () => {
     expect(await metric(ops.url, 'rabt_dead_letters_replayed_total', { agency: 'rop', ...byType })).toBe(EVENTS);
   });
 
+  it('the read views show the real traffic: schemas, subscriptions (no secrets), an event’s timeline, the dashboard', async () => {
+    const schemas = (await operator.call('GET', '/v1/schemas')).body['items'] as { subject: string; owner: string; latestVersion: number }[];
+    expect(schemas).toContainEqual(expect.objectContaining({ subject: `${REPORTED}-value`, type: REPORTED, owner: 'mom', latestVersion: 1 }));
+    const versions = (await operator.call('GET', `/v1/schemas/${REPORTED}-value/versions`)).body['items'] as { version: number; schema: string }[];
+    expect(versions[0]!.schema).toContain('\n  "type": "record"');
+    const subscriptions = await operator.call('GET', '/v1/subscriptions?agency=rop');
+    expect(subscriptions.body['items']).toHaveLength(1);
+    expect(JSON.stringify(subscriptions.body)).not.toMatch(/whsec_|ciphertext/);
+    const [dl] = (await pipeline.db.query(`SELECT event_id FROM dead_letter WHERE agency_code = 'rop' LIMIT 1`)) as { event_id: string }[];
+    const event = await operator.call('GET', `/v1/events/${dl!.event_id}?source=mom`);
+    expect(event.status).toBe(200);
+    const kinds = (event.body['timeline'] as { kind: string }[]).map((t) => t.kind);
+    for (const kind of ['published', 'routed', 'attempt', 'dead-lettered', 'replayed', 'delivered']) expect(kinds).toContain(kind);
+    expect(event.body['deliveries']).toHaveLength(2);
+    const dashboard = await operator.call('GET', '/v1/dashboard?window=15m');
+    const rop = (dashboard.body['agencies'] as { agency: string; delivered: number; failed: number }[]).find((a) => a.agency === 'rop')!;
+    expect(rop).toMatchObject({ delivered: EVENTS });
+    expect(rop.failed).toBeGreaterThanOrEqual(3 * EVENTS);
+    expect((dashboard.body['agencies'] as { agency: string; published: number }[]).find((a) => a.agency === 'mom')!.published).toBe(EVENTS);
+  });
+
   it('kill -9 of the ops service mid-replay: a new one resumes the job and each is still delivered once', async () => {
     const webhookIds = await deadLetters('moci');
     receivers.moci.failing = false;

@@ -255,3 +255,52 @@ describe('dead letters', () => {
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/session', '/v1/dead-letters', '/v1/dead-letters/{id}/replay', '/v1/replays/{id}']));
   });
 });
+
+describe('read views', () => {
+  beforeAll(async () => {
+    const now = new Date();
+    for (const [id, parties, state] of [
+      ['tx-views-1', ['mom', 'rop', 'moci'], 'running'],
+      ['tx-views-2', ['mom', 'moci'], 'completed'],
+    ] as const) {
+      await db.query(
+        `INSERT INTO workflow_transaction (id, workflow, workflow_version, state, trigger_type, trigger_agency, parties, started_at, updated_at) VALUES ($1, 'employee-left-work', 1, $2, 'mom.employee.left-work-reported', 'mom', $3, $4, $4)`,
+        [id, state, parties, now],
+      );
+    }
+    await db.query(
+      `INSERT INTO workflow_step (transaction_id, seq, name, agency, awaits, sla_ms, state) VALUES ('tx-views-1', 1, 'register-absconding', 'rop', 'rop.residence.absconding-registered', 60000, 'breached')`,
+    );
+  });
+
+  it('lists transactions (scoped to the agency’s) and shows one as the gateway does; 404 for another agency’s', async () => {
+    const all = await callers['viewer']!.call('GET', '/v1/transactions?limit=1');
+    expect(all.body['items']).toHaveLength(1);
+    const next = await callers['viewer']!.call('GET', `/v1/transactions?limit=1&cursor=${String(all.body['nextCursor'])}`);
+    expect([...(all.body['items'] as { id: string }[]), ...(next.body['items'] as { id: string }[])].map((t) => t.id).sort()).toEqual(['tx-views-1', 'tx-views-2']);
+    const rop = await callers['rop-integrator']!.call('GET', '/v1/transactions');
+    expect((rop.body['items'] as { id: string }[]).map((t) => t.id)).toEqual(['tx-views-1']);
+    const view = await callers['rop-integrator']!.call('GET', '/v1/transactions/tx-views-1');
+    expect(view.body).toMatchObject({ id: 'tx-views-1', workflow: 'employee-left-work', state: 'running', steps: [{ name: 'register-absconding', agency: 'rop', state: 'breached' }], timeline: [] });
+    expect((await callers['rop-integrator']!.call('GET', '/v1/transactions/tx-views-2')).status).toBe(404);
+    expect((await callers['viewer']!.call('GET', '/v1/transactions?state=lost')).body['code']).toBe('INVALID_FILTER');
+  });
+
+  it('the dashboard counts transactions by state, per agency and per minute', async () => {
+    const d = await callers['viewer']!.call('GET', '/v1/dashboard?window=5m');
+    expect(d.status).toBe(200);
+    expect(d.body['sla']).toEqual({ open: 1, breached: 1, completed: 1, withdrawn: 0 });
+    expect((d.body['series'] as unknown[]).length).toBeGreaterThanOrEqual(5);
+    expect((d.body['agencies'] as { agency: string; deadLetters: number }[]).find((a) => a.agency === 'moci')?.deadLetters).toBe(1);
+    const rop = await callers['rop-integrator']!.call('GET', '/v1/dashboard');
+    expect((rop.body['agencies'] as { agency: string }[]).map((a) => a.agency)).toEqual(['rop']);
+    expect((await callers['viewer']!.call('GET', '/v1/dashboard?window=forever')).body['code']).toBe('INVALID_FILTER');
+  });
+
+  it('lists agencies (an agency account: its own) and subscriptions without secrets', async () => {
+    const all = await callers['viewer']!.call('GET', '/v1/agencies');
+    expect((all.body['items'] as { code: string }[]).map((a) => a.code)).toEqual(expect.arrayContaining(['mom', 'rop', 'moci']));
+    expect((await callers['rop-integrator']!.call('GET', '/v1/agencies')).body['items']).toEqual([expect.objectContaining({ code: 'rop', subscriptions: 0, grants: [] })]);
+    expect((await callers['viewer']!.call('GET', '/v1/subscriptions')).body).toEqual({ items: [] });
+  });
+});
