@@ -57,6 +57,8 @@ export class DeliveryOutcomesRepository {
    */
   async gone(d: ClaimedDelivery, attempt: AttemptRecord | null, reason: string): Promise<void> {
     await this.finish(d, 'gone', attempt, { lastStatus: attempt ? attempt.status : d.lastStatus, lastError: reason }, async (m) => {
+      // A replayed delivery that cannot be delivered any more: its dead letter is open again, with why.
+      await m.query(`UPDATE dead_letter SET state = 'open', last_error = $2, error_code = 'OTHER' WHERE delivery_id = $1 AND state = 'replaying'`, [d.id, reason]);
       if (!attempt) return;
       try {
         await disableSubscription(m, d.subscriptionId, reason);
