@@ -138,6 +138,7 @@ export async function startDispatcherHarness(env: Record<string, string> = {}): 
       const created = await createSubscription(
         {
           manager: db.manager,
+          actor: `agency:${agency}`,
           secrets: box,
           webhooks: { allowHosts: parseAllowList(options.allowHosts ?? '127.0.0.1'), previousSecretTtlMs: 3_600_000 },
           isGranted: async () => true,
