@@ -305,3 +305,24 @@ describe('read views', () => {
     expect((await callers['viewer']!.call('GET', '/v1/subscriptions')).body).toEqual({ items: [] });
   });
 });
+
+describe('bulk replay with two ops instances', () => {
+  it('works each dead letter once: pages are taken under the job row lock, so no page is done twice', async () => {
+    const second = await startOps(database.url);
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 60; i++) ids.push((await seedDeadLetter(db, { subscriber: 'mm', errorCode: 'CONNECTION', lastStatus: null })).id);
+      const started = await callers['oper']!.call('POST', '/v1/replays', { filter: { agency: 'mm' }, reason: 'mm is reachable again', ratePerSecond: 7 });
+      expect(started.body).toMatchObject({ total: 60, state: 'running' });
+      await eventually(async () => (await callers['viewer']!.call('GET', `/v1/replays/${String(started.body['id'])}`)).body['state'] === 'completed', 30_000, 200);
+      const job = (await callers['viewer']!.call('GET', `/v1/replays/${String(started.body['id'])}`)).body;
+      expect(job).toMatchObject({ done: 60, skipped: 0 });
+      const audited = (await db.query(`SELECT subject, count(*)::int AS n FROM audit_record WHERE action = 'dead-letter.replayed' AND details->>'replayJob' = $1 GROUP BY subject`, [started.body['id']])) as { subject: string; n: number }[];
+      expect(audited.map((a) => a.subject).sort()).toEqual(ids.map((id) => `dead-letter:${id}`).sort());
+      expect(audited.every((a) => a.n === 1)).toBe(true);
+      expect((await db.query(`SELECT count(*)::int AS n FROM delivery d JOIN dead_letter dl ON dl.delivery_id = d.id WHERE dl.agency_code = 'mm' AND d.state = 'pending' AND dl.state = 'replaying'`))[0].n).toBe(60);
+    } finally {
+      await second.close();
+    }
+  }, 60_000);
+});
