@@ -111,6 +111,18 @@ describe('audit chain', () => {
     expect(result.firstBreak).toMatchObject({ seq: 8, problem: expect.stringMatching(/prev_hash is not the hash of record 7/) });
   });
 
+  it('editing, deleting or moving ANY record (each of 1..N in turn) is found exactly there (the last one through the anchor)', async () => {
+    const anchor = await headAnchor(dataSource, N);
+    for (let seq = 1; seq <= N; seq++) {
+      expect((await tampered([`UPDATE audit_record SET details = details || '{"x":1}' WHERE seq = ${seq}`], [anchor])).firstBreak?.seq, `edit ${seq}`).toBe(seq);
+      expect((await tampered([`DELETE FROM audit_record WHERE seq = ${seq}`], [anchor])).firstBreak?.seq, `delete ${seq}`).toBe(seq);
+      if (seq < N) {
+        const swap = [`UPDATE audit_record SET seq = 1000000 WHERE seq = ${seq}`, `UPDATE audit_record SET seq = ${seq} WHERE seq = ${seq + 1}`, `UPDATE audit_record SET seq = ${seq + 1} WHERE seq = 1000000`];
+        expect((await tampered(swap, [anchor])).firstBreak?.seq, `swap ${seq} and ${seq + 1}`).toBe(seq);
+      }
+    }
+  });
+
   it('deleting a middle record (10) is found at 10', async () => {
     const result = await tampered([`DELETE FROM audit_record WHERE seq = 10`]);
     expect(result.firstBreak).toMatchObject({ seq: 10, problem: expect.stringMatching(/record 10 is missing/) });
