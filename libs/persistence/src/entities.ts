@@ -7,6 +7,7 @@ import { DeliveryAttemptEntity } from './delivery/delivery-attempt.entity';
 import { DeliveryEntity } from './delivery/delivery.entity';
 import { AcceptedEventEntity } from './gateway/accepted-event.entity';
 import { SubscriptionEntity } from './subscription/subscription.entity';
+import { OPS_ENTITIES } from './ops/ops.entities';
 import { WORKFLOW_ENTITIES } from './workflow/workflow.entities';
 import { RegistrySchemaEntity, RegistrySettingEntity, RegistrySubjectVersionEntity } from './schema-registry/registry.entities';
 
@@ -25,4 +26,5 @@ export const ENTITIES = [
   DeadLetterEntity,
   ...WORKFLOW_ENTITIES,
   AuditRecordEntity,
+  ...OPS_ENTITIES,
 ];

@@ -14,9 +14,12 @@ export interface ClaimedDelivery {
   readonly payload: Record<string, unknown>;
   /** Attempts made before this claim. */
   readonly attempts: number;
+  /** Attempts made before the last replay (0 if never replayed): the retry schedule counts from there. */
+  readonly attemptsBeforeReplay: number;
   readonly lastStatus: number | null;
   readonly lastError: string | null;
-  readonly createdAt: Date;
+  /** Its maximum age counts from here: when it was created, or last replayed by an operator. */
+  readonly ageFrom: Date;
   /** Every write about this claim must carry it: a claim whose lease ran out is someone else's. */
   readonly leaseToken: string;
 }
@@ -31,9 +34,10 @@ interface ClaimRow {
   event_id: string;
   payload: Record<string, unknown>;
   attempts: number;
+  attempts_before_replay: number;
   last_status: number | null;
   last_error: string | null;
-  created_at: Date;
+  age_from: Date;
   lease_token: string;
 }
 
@@ -84,7 +88,7 @@ export class DeliveryClaimsRepository {
          FROM due
         WHERE d.id = due.id
        RETURNING d.id, d.seq, d.subscription_id, d.agency_code, d.event_type, d.event_source, d.event_id, d.payload,
-                 d.attempts, d.last_status, d.last_error, d.created_at, d.lease_token`,
+                 d.attempts, d.attempts_before_replay, d.last_status, d.last_error, COALESCE(d.replayed_at, d.created_at) AS age_from, d.lease_token`,
       [limit, leaseMs, [...capacities.keys()], [...capacities.values()], defaultCapacity],
     )) as [ClaimRow[], number];
     return rows.map((r) => ({
@@ -97,9 +101,10 @@ export class DeliveryClaimsRepository {
       eventId: r.event_id,
       payload: r.payload,
       attempts: r.attempts,
+      attemptsBeforeReplay: r.attempts_before_replay,
       lastStatus: r.last_status,
       lastError: r.last_error,
-      createdAt: r.created_at,
+      ageFrom: r.age_from,
       leaseToken: r.lease_token,
     }));
   }
@@ -107,16 +112,22 @@ export class DeliveryClaimsRepository {
   /**
    * Ends the open deliveries of subscriptions that no longer exist (removed while deliveries were
    * waiting, or taken in just as it was removed): gone, never attempted again. Claims go by
-   * subscription, so these would otherwise wait for ever. Answers how many ended.
+   * subscription, so these would otherwise wait for ever. A replayed one's dead letter is open
+   * again, with that reason. Answers how many ended.
    */
   async endOrphans(): Promise<number> {
-    const [, count] = (await this.dataSource.query(
-      `UPDATE delivery d
-          SET state = 'gone', last_error = 'not attempted: the subscription was removed', lease_until = NULL, lease_token = NULL
-        WHERE d.state IN ('pending', 'retrying')
-          AND NOT EXISTS (SELECT 1 FROM subscription s WHERE s.id = d.subscription_id)`,
-    )) as [unknown, number];
-    return count;
+    const [row] = (await this.dataSource.query(
+      `WITH ended AS (
+         UPDATE delivery d
+            SET state = 'gone', last_error = $1, lease_until = NULL, lease_token = NULL
+          WHERE d.state IN ('pending', 'retrying')
+            AND NOT EXISTS (SELECT 1 FROM subscription s WHERE s.id = d.subscription_id)
+          RETURNING d.id),
+       reopened AS (UPDATE dead_letter dl SET state = 'open', last_error = $1, error_code = 'OTHER' FROM ended WHERE dl.delivery_id = ended.id AND dl.state = 'replaying')
+       SELECT count(*)::int AS n FROM ended`,
+      ['not attempted: the subscription was removed'],
+    )) as { n: number }[];
+    return row?.n ?? 0;
   }
 
   /** Gives a claim back without an attempt (circuit open, endpoint busy): due again at `at`, no retry budget used. */

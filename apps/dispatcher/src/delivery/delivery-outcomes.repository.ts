@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditTrail, auditInsert, type AuditRecordInput } from '@rabt/audit';
+import { classifyDeadLetterError } from '@rabt/persistence';
 import { disableSubscription, SubscriptionException, SubscriptionExceptionCode } from '@rabt/routing';
 import type { ClaimedDelivery } from './delivery-claims.repository';
 import { attemptAudit, deadLetterAudit, DISPATCHER_ACTOR } from './delivery.audit';
@@ -18,9 +19,10 @@ type Ending = 'delivered' | 'retrying' | 'dead' | 'gone';
 
 /**
  * The end of a claim, in one transaction each: the delivery's new state, the attempt (when one
- * was made), and what follows from it (a dead letter; for 410, the subscription disabled), with
- * their audit records. Every write is fenced by the claim's lease token; if the lease was lost
- * meanwhile, the attempt is still recorded (and audited) but the delivery is left to its new owner.
+ * was made), and what follows from it (a dead letter, or a replayed one reopened; a replayed
+ * one marked replayed once delivered; for 410, the subscription disabled), with their audit
+ * records. Every write is fenced by the claim's lease token; if the lease was lost meanwhile, the
+ * attempt is still recorded (and audited) but the delivery is left to its new owner.
  */
 @Injectable()
 export class DeliveryOutcomesRepository {
@@ -41,12 +43,15 @@ export class DeliveryOutcomesRepository {
   async dead(d: ClaimedDelivery, attempt: AttemptRecord | null, error: string): Promise<void> {
     const lastStatus = attempt ? attempt.status : d.lastStatus;
     await this.finish(d, 'dead', attempt, { lastStatus, lastError: error }, async (m, attempts) => {
+      // A replayed delivery that dies again reopens its dead letter (one per delivery).
       const letters = (await m.query(
-        `INSERT INTO dead_letter (delivery_id, subscription_id, agency_code, event_type, event_source, event_id, payload, last_status, last_error, attempts)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10)
-         ON CONFLICT (delivery_id) DO NOTHING
+        `INSERT INTO dead_letter (delivery_id, subscription_id, agency_code, event_type, event_source, event_id, payload, last_status, last_error, attempts, error_code)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11)
+         ON CONFLICT (delivery_id) DO UPDATE
+            SET state = 'open', last_status = EXCLUDED.last_status, last_error = EXCLUDED.last_error, attempts = EXCLUDED.attempts, error_code = EXCLUDED.error_code
+          WHERE dead_letter.state = 'replaying'
          RETURNING id`,
-        [d.id, d.subscriptionId, d.agencyCode, d.eventType, d.eventSource, d.eventId, JSON.stringify(d.payload), lastStatus, error, attempts],
+        [d.id, d.subscriptionId, d.agencyCode, d.eventType, d.eventSource, d.eventId, JSON.stringify(d.payload), lastStatus, error, attempts, classifyDeadLetterError(lastStatus, error)],
       )) as { id: string }[];
       return letters.map((l) => deadLetterAudit(d, l.id, error, attempts));
     });
@@ -59,6 +64,8 @@ export class DeliveryOutcomesRepository {
    */
   async gone(d: ClaimedDelivery, attempt: AttemptRecord | null, reason: string): Promise<void> {
     await this.finish(d, 'gone', attempt, { lastStatus: attempt ? attempt.status : d.lastStatus, lastError: reason }, async (m) => {
+      // A replayed delivery that cannot be delivered any more: its dead letter is open again, with why.
+      await m.query(`UPDATE dead_letter SET state = 'open', last_error = $2, error_code = 'OTHER' WHERE delivery_id = $1 AND state = 'replaying'`, [d.id, reason]);
       if (!attempt) return;
       try {
         await disableSubscription(m, d.subscriptionId, reason, DISPATCHER_ACTOR);
@@ -66,8 +73,11 @@ export class DeliveryOutcomesRepository {
         if (!(e instanceof SubscriptionException && e.code === SubscriptionExceptionCode.SUBSCRIPTION_NOT_FOUND)) throw e; // removed meanwhile
       }
       await m.query(
-        `UPDATE delivery SET state = 'gone', last_error = $2, lease_until = NULL, lease_token = NULL, next_attempt_at = now()
-          WHERE subscription_id = $1 AND state IN ('pending', 'retrying')`,
+        `WITH ended AS (
+           UPDATE delivery SET state = 'gone', last_error = $2, lease_until = NULL, lease_token = NULL, next_attempt_at = now()
+            WHERE subscription_id = $1 AND state IN ('pending', 'retrying')
+            RETURNING id)
+         ${REOPEN_REPLAYED}`,
         [d.subscriptionId, `not attempted: the subscription was disabled (${reason})`],
       );
     });
@@ -115,7 +125,11 @@ export class DeliveryOutcomesRepository {
                 lease_until = NULL, lease_token = NULL
            FROM input i
           WHERE d.id = i.id AND d.lease_token = i.lease_token
-          RETURNING d.id),
+          RETURNING d.id, d.state),
+       replayed AS (
+         UPDATE dead_letter dl SET state = 'replayed'
+           FROM finished f
+          WHERE dl.delivery_id = f.id AND f.state = 'delivered' AND dl.state = 'replaying'),
        audited AS (${audit.sql})
        INSERT INTO delivery_attempt (delivery_id, attempt_no, started_at, status, latency_ms, error)
        SELECT id, attempt_no, started_at, status, latency_ms, error FROM input`,
@@ -173,6 +187,12 @@ export class WriteGroup<T> {
     }
   }
 }
+
+/**
+ * After a WITH `ended` (ids of deliveries just ended as gone, $2 the reason): their dead letters
+ * being replayed are open again, with the reason.
+ */
+export const REOPEN_REPLAYED = `UPDATE dead_letter dl SET state = 'open', last_error = $2, error_code = 'OTHER' FROM ended WHERE dl.delivery_id = ended.id AND dl.state = 'replaying'`;
 
 /** The claim's end, only while the lease is still this claim's ($1 id, $2 token). */
 const FINISH = `UPDATE delivery
