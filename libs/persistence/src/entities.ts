@@ -6,6 +6,7 @@ import { DeliveryAttemptEntity } from './delivery/delivery-attempt.entity';
 import { DeliveryEntity } from './delivery/delivery.entity';
 import { AcceptedEventEntity } from './gateway/accepted-event.entity';
 import { SubscriptionEntity } from './subscription/subscription.entity';
+import { OPS_ENTITIES } from './ops/ops.entities';
 import { WORKFLOW_ENTITIES } from './workflow/workflow.entities';
 import { RegistrySchemaEntity, RegistrySettingEntity, RegistrySubjectVersionEntity } from './schema-registry/registry.entities';
 
@@ -23,4 +24,5 @@ export const ENTITIES = [
   DeliveryAttemptEntity,
   DeadLetterEntity,
   ...WORKFLOW_ENTITIES,
+  ...OPS_ENTITIES,
 ];

@@ -12,6 +12,8 @@ export * from './schema-registry/registry.entities';
 export * from './gateway/accepted-event.entity';
 export * from './subscription/subscription.entity';
 export * from './delivery/dead-letter.entity';
+export * from './delivery/dead-letter.error-code';
+export * from './ops/ops.entities';
 export * from './delivery/delivery-attempt.entity';
 export * from './delivery/delivery.entity';
 export * from './workflow/workflow.entities';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { formatDuration } from '@rabt/config';
-import type { SubscriptionEntity } from '@rabt/persistence';
+import { SSRF_REFUSAL_PREFIX, type SubscriptionEntity } from '@rabt/persistence';
 import { DispatcherConfig } from '../config/dispatcher.config';
 import { endpointOf, SubscriptionsCache } from '../subscriptions/subscriptions.cache';
 import { DeliveryClaimsRepository, type ClaimedDelivery } from './delivery-claims.repository';
@@ -38,8 +38,9 @@ export class DeliveryAttemptService {
       this.metrics.ended.inc({ state: 'gone' });
       return this.outcomes.gone(d, null, whyNotAttempted(subscription));
     }
-    if (isExpired(d.createdAt, Date.now(), this.config.maxAgeMs)) {
+    if (isExpired(d.ageFrom, Date.now(), this.config.maxAgeMs)) {
       this.metrics.ended.inc({ state: 'dead' });
+      this.metrics.deadLettered.inc({ agency: d.agencyCode, type: d.eventType });
       return this.outcomes.dead(d, null, `maximum age ${formatDuration(this.config.maxAgeMs)} reached before another attempt; last error: ${d.lastError ?? 'none (never attempted)'}`);
     }
 
@@ -55,16 +56,22 @@ export class DeliveryAttemptService {
       const result = await this.client.send(d, subscription, url);
       if (result.kind === 'refused') {
         this.metrics.attempts.inc({ outcome: 'refused' });
-        await this.outcomes.dead(d, { startedAt, status: null, latencyMs: 0, error: result.reason }, `refused by the SSRF guard: ${result.reason}`);
+        this.metrics.deadLettered.inc({ agency: d.agencyCode, type: d.eventType });
+        await this.outcomes.dead(d, { startedAt, status: null, latencyMs: 0, error: result.reason }, `${SSRF_REFUSAL_PREFIX}: ${result.reason}`);
         return;
       }
       verdict = verdictOf(result.status, result.local);
       const now = Date.now();
       const outcome = { status: result.status, error: result.error, ...withRetryAfter(parseRetryAfter(result.retryAfter, now)) };
       const attempt: AttemptRecord = { startedAt, status: result.status, latencyMs: result.latencyMs, error: isSuccess(result.status) ? null : describeFailure(outcome) };
-      const decision = decide(outcome, d.attempts + 1, d.createdAt, now, this.policy);
+      const decision = decide(outcome, d.attempts - d.attemptsBeforeReplay + 1, d.ageFrom, now, this.policy);
       this.metrics.attempts.inc({ outcome: decision.kind });
       this.metrics.attemptSeconds.observe({ outcome: decision.kind }, result.latencyMs / 1000);
+      const labels = { agency: d.agencyCode, type: d.eventType };
+      this.metrics.latency.observe(labels, result.latencyMs / 1000);
+      if (decision.kind === 'delivered') this.metrics.delivered.inc(labels);
+      else this.metrics.failed.inc(labels);
+      if (decision.kind === 'dead') this.metrics.deadLettered.inc(labels);
       switch (decision.kind) {
         case 'delivered':
           return await this.outcomes.delivered(d, attempt);

@@ -14,9 +14,12 @@ export interface ClaimedDelivery {
   readonly payload: Record<string, unknown>;
   /** Attempts made before this claim. */
   readonly attempts: number;
+  /** Attempts made before the last replay (0 if never replayed): the retry schedule counts from there. */
+  readonly attemptsBeforeReplay: number;
   readonly lastStatus: number | null;
   readonly lastError: string | null;
-  readonly createdAt: Date;
+  /** Its maximum age counts from here: when it was created, or last replayed by an operator. */
+  readonly ageFrom: Date;
   /** Every write about this claim must carry it: a claim whose lease ran out is someone else's. */
   readonly leaseToken: string;
 }
@@ -31,9 +34,10 @@ interface ClaimRow {
   event_id: string;
   payload: Record<string, unknown>;
   attempts: number;
+  attempts_before_replay: number;
   last_status: number | null;
   last_error: string | null;
-  created_at: Date;
+  age_from: Date;
   lease_token: string;
 }
 
@@ -84,7 +88,7 @@ export class DeliveryClaimsRepository {
          FROM due
         WHERE d.id = due.id
        RETURNING d.id, d.seq, d.subscription_id, d.agency_code, d.event_type, d.event_source, d.event_id, d.payload,
-                 d.attempts, d.last_status, d.last_error, d.created_at, d.lease_token`,
+                 d.attempts, d.attempts_before_replay, d.last_status, d.last_error, COALESCE(d.replayed_at, d.created_at) AS age_from, d.lease_token`,
       [limit, leaseMs, [...capacities.keys()], [...capacities.values()], defaultCapacity],
     )) as [ClaimRow[], number];
     return rows.map((r) => ({
@@ -97,9 +101,10 @@ export class DeliveryClaimsRepository {
       eventId: r.event_id,
       payload: r.payload,
       attempts: r.attempts,
+      attemptsBeforeReplay: r.attempts_before_replay,
       lastStatus: r.last_status,
       lastError: r.last_error,
-      createdAt: r.created_at,
+      ageFrom: r.age_from,
       leaseToken: r.lease_token,
     }));
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { classifyDeadLetterError } from '@rabt/persistence';
 import { disableSubscription, SubscriptionException, SubscriptionExceptionCode } from '@rabt/routing';
 import type { ClaimedDelivery } from './delivery-claims.repository';
 
@@ -16,7 +17,8 @@ type Ending = 'delivered' | 'retrying' | 'dead' | 'gone';
 
 /**
  * The end of a claim, in one transaction each: the delivery's new state, the attempt (when one
- * was made), and what follows from it (a dead letter; for 410, the subscription disabled). Every
+ * was made), and what follows from it (a dead letter, or a replayed one reopened; a replayed
+ * one marked replayed once delivered; for 410, the subscription disabled). Every
  * write is fenced by the claim's lease token; if the lease was lost meanwhile, the attempt is
  * still recorded but the delivery is left to its new owner.
  */
@@ -36,11 +38,14 @@ export class DeliveryOutcomesRepository {
   async dead(d: ClaimedDelivery, attempt: AttemptRecord | null, error: string): Promise<void> {
     const lastStatus = attempt ? attempt.status : d.lastStatus;
     await this.finish(d, 'dead', attempt, { lastStatus, lastError: error }, async (m, attempts) => {
+      // A replayed delivery that dies again reopens its dead letter (one per delivery).
       await m.query(
-        `INSERT INTO dead_letter (delivery_id, subscription_id, agency_code, event_type, event_source, event_id, payload, last_status, last_error, attempts)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10)
-         ON CONFLICT (delivery_id) DO NOTHING`,
-        [d.id, d.subscriptionId, d.agencyCode, d.eventType, d.eventSource, d.eventId, JSON.stringify(d.payload), lastStatus, error, attempts],
+        `INSERT INTO dead_letter (delivery_id, subscription_id, agency_code, event_type, event_source, event_id, payload, last_status, last_error, attempts, error_code)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11)
+         ON CONFLICT (delivery_id) DO UPDATE
+            SET state = 'open', last_status = EXCLUDED.last_status, last_error = EXCLUDED.last_error, attempts = EXCLUDED.attempts, error_code = EXCLUDED.error_code
+          WHERE dead_letter.state = 'replaying'`,
+        [d.id, d.subscriptionId, d.agencyCode, d.eventType, d.eventSource, d.eventId, JSON.stringify(d.payload), lastStatus, error, attempts, classifyDeadLetterError(lastStatus, error)],
       );
     });
   }
@@ -100,7 +105,11 @@ export class DeliveryOutcomesRepository {
                 lease_until = NULL, lease_token = NULL
            FROM input i
           WHERE d.id = i.id AND d.lease_token = i.lease_token
-          RETURNING d.id)
+          RETURNING d.id, d.state),
+       replayed AS (
+         UPDATE dead_letter dl SET state = 'replayed'
+           FROM finished f
+          WHERE dl.delivery_id = f.id AND f.state = 'delivered' AND dl.state = 'replaying')
        INSERT INTO delivery_attempt (delivery_id, attempt_no, started_at, status, latency_ms, error)
        SELECT id, attempt_no, started_at, status, latency_ms, error FROM input`,
       rows.flat(),

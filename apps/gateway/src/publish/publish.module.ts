@@ -11,6 +11,7 @@ import { PublishConfig } from '../config/gateway.config';
 import { AcceptedEventsRepository } from './accepted-events.repository';
 import { EventsController } from './events.controller';
 import { PublishBatcher } from './publish.batcher';
+import { PublishMetrics } from './publish.metrics';
 import { PublishService } from './publish.service';
 import { RateLimiter } from './rate-limiter';
 
@@ -44,6 +45,7 @@ class CatalogueTopics implements OnApplicationBootstrap {
     AcceptedEventsRepository,
     PublishBatcher,
     PublishService,
+    PublishMetrics,
     RateLimiter,
     CatalogueTopics,
     { provide: APP_GUARD, useClass: BearerAuthGuard },

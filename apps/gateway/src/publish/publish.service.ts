@@ -9,6 +9,7 @@ import { AcceptedEventsRepository } from './accepted-events.repository';
 import type { IncomingEvent } from './cloudevent.parser';
 import { GatewayExceptionCode, gatewayError } from './gateway.exception';
 import { PublishBatcher } from './publish.batcher';
+import { PublishMetrics } from './publish.metrics';
 
 /** The 202 answer: where the event now durably is. */
 export interface AcceptedAnswer {
@@ -37,6 +38,7 @@ export class PublishService {
     private readonly registry: SchemaRegistryClientConfig,
     private readonly batcher: PublishBatcher,
     private readonly events: AcceptedEventsRepository,
+    private readonly metrics: PublishMetrics,
   ) {}
 
   async publish(caller: Principal, event: IncomingEvent, traceparent: string | undefined): Promise<AcceptedAnswer> {
@@ -83,7 +85,10 @@ export class PublishService {
       value,
       kafkaAttributes,
     });
-    if (outcome.kind === 'accepted') return { id: event.id, transactionid: transactionid ?? null, topic: entry.topic, partition: outcome.partition, offset: outcome.offset };
+    if (outcome.kind === 'accepted') {
+      this.metrics.published.inc({ agency: caller.agency, type: entry.type });
+      return { id: event.id, transactionid: transactionid ?? null, topic: entry.topic, partition: outcome.partition, offset: outcome.offset };
+    }
     return this.answerFor(outcome.row, event);
   }
 

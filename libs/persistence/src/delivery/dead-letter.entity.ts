@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import type { DeadLetterErrorCode, DeadLetterState } from './dead-letter.error-code';
 import { DeliveryEntity } from './delivery.entity';
 
 /**
@@ -9,6 +10,8 @@ import { DeliveryEntity } from './delivery.entity';
 @Entity({ name: 'dead_letter' })
 @Index('UQ_dead_letter_delivery', ['deliveryId'], { unique: true })
 @Index('IDX_dead_letter_agency', ['agencyCode', 'createdAt'])
+@Index('IDX_dead_letter_state_created', ['state', 'createdAt', 'id'])
+@Check('CHK_dead_letter_state', `"state" IN ('open', 'replaying', 'replayed', 'discarded')`)
 export class DeadLetterEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -48,6 +51,14 @@ export class DeadLetterEntity {
 
   @Column({ type: 'integer' })
   attempts!: number;
+
+  /** Classified by the dispatcher when it dead-letters (classifyDeadLetterError). */
+  @Column({ name: 'error_code', type: 'varchar', length: 32, default: 'OTHER' })
+  errorCode!: DeadLetterErrorCode;
+
+  /** open → replaying (put back to pending) → replayed (delivered) | open again (dead again); open → discarded. */
+  @Column({ type: 'varchar', length: 16, default: 'open' })
+  state!: DeadLetterState;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -89,6 +89,14 @@ export class DeliveryEntity {
   @Column({ name: 'delivered_at', type: 'timestamptz', nullable: true })
   deliveredAt!: Date | null;
 
+  /** When an operator last replayed it (from a dead letter): its maximum age counts from here. */
+  @Column({ name: 'replayed_at', type: 'timestamptz', nullable: true })
+  replayedAt!: Date | null;
+
+  /** Attempts made before the last replay: the retry schedule starts over after a replay. */
+  @Column({ name: 'attempts_before_replay', type: 'integer', default: 0 })
+  attemptsBeforeReplay!: number;
+
   /** Where the inbox record was (rabt.inbox.<agency>). */
   @Column({ name: 'inbox_topic', type: 'varchar', length: 249 })
   inboxTopic!: string;

@@ -1,0 +1,28 @@
+/** Why a delivery was dead-lettered, as operators filter by it (GET /v1/dead-letters?errorCode=). */
+export const DEAD_LETTER_ERROR_CODES = ['HTTP_4XX', 'HTTP_5XX', 'TIMEOUT', 'CONNECTION', 'ADDRESS_REFUSED', 'MAX_AGE', 'OTHER'] as const;
+export type DeadLetterErrorCode = (typeof DEAD_LETTER_ERROR_CODES)[number];
+
+export const DEAD_LETTER_STATES = ['open', 'replaying', 'replayed', 'discarded'] as const;
+export type DeadLetterState = (typeof DEAD_LETTER_STATES)[number];
+
+/** The dispatcher's texts for refused URLs and an exhausted maximum age (see apps/dispatcher). */
+export const SSRF_REFUSAL_PREFIX = 'refused by the SSRF guard';
+const MAX_AGE = /maximum age/i;
+const TIMEOUT = /timed out|timeout/i;
+const CONNECTION = /ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE|socket hang up|connect|DNS|resolve/i;
+
+/**
+ * Classifies a dead letter by its last status and error (the dispatcher's own texts): a refused
+ * URL, an exhausted maximum age, the receiver's 4xx or 5xx, a timeout, a connection failure, or
+ * anything else. The first rule that matches wins; the order matters ("maximum age … last
+ * error: HTTP 500" is MAX_AGE).
+ */
+export function classifyDeadLetterError(lastStatus: number | null, lastError: string): DeadLetterErrorCode {
+  if (lastError.startsWith(SSRF_REFUSAL_PREFIX)) return 'ADDRESS_REFUSED';
+  if (MAX_AGE.test(lastError)) return 'MAX_AGE';
+  if (lastStatus !== null && lastStatus >= 400 && lastStatus < 500) return 'HTTP_4XX';
+  if (lastStatus !== null && lastStatus >= 500 && lastStatus < 600) return 'HTTP_5XX';
+  if (lastStatus === null && TIMEOUT.test(lastError)) return 'TIMEOUT';
+  if (lastStatus === null && CONNECTION.test(lastError)) return 'CONNECTION';
+  return 'OTHER';
+}

@@ -1,0 +1,150 @@
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+
+export const OPERATOR_ROLES = ['viewer', 'operator', 'admin'] as const;
+export type OperatorRole = (typeof OPERATOR_ROLES)[number];
+
+/**
+ * A person who signs in to the ops service (console or CLI). Without an agency, a Rabt operator
+ * who sees everything; with one, an agency integrator who sees only that agency's traffic.
+ */
+@Entity({ name: 'operator' })
+@Index('UQ_operator_username', ['username'], { unique: true })
+@Check('CHK_operator_role', `"role" IN ('viewer', 'operator', 'admin')`)
+@Check('CHK_operator_username', `"username" ~ '^[a-z0-9][a-z0-9._-]{1,63}$'`)
+export class OperatorEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  username!: string;
+
+  @Column({ name: 'display_name', type: 'varchar', length: 200 })
+  displayName!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  role!: OperatorRole;
+
+  /** The agency an integrator account is bound to; null for Rabt operators. */
+  @Column({ name: 'agency_code', type: 'varchar', length: 16, nullable: true })
+  agencyCode!: string | null;
+
+  /** argon2id (PHC string). */
+  @Column({ name: 'password_hash', type: 'text' })
+  passwordHash!: string;
+
+  /** Wrong passwords in a row; the third locks the account. */
+  @Column({ name: 'failed_attempts', type: 'integer', default: 0 })
+  failedAttempts!: number;
+
+  @Column({ name: 'locked_at', type: 'timestamptz', nullable: true })
+  lockedAt!: Date | null;
+
+  @Column({ name: 'last_sign_in_at', type: 'timestamptz', nullable: true })
+  lastSignInAt!: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}
+
+/** A signed-in session: only the SHA-256 of its token is stored. */
+@Entity({ name: 'operator_session' })
+@Index('IDX_operator_session_operator', ['operatorId'])
+export class OperatorSessionEntity {
+  /** Hex SHA-256 of the token. */
+  @PrimaryColumn({ name: 'token_hash', type: 'char', length: 64 })
+  tokenHash!: string;
+
+  @Column({ name: 'operator_id', type: 'uuid' })
+  operatorId!: string;
+
+  @ManyToOne(() => OperatorEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'operator_id', foreignKeyConstraintName: 'FK_operator_session_operator' })
+  operator?: OperatorEntity;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  /** Idle expiry counts from here; refreshed as the session is used. */
+  @Column({ name: 'last_seen_at', type: 'timestamptz' })
+  lastSeenAt!: Date;
+
+  /** Absolute expiry. */
+  @Column({ name: 'expires_at', type: 'timestamptz' })
+  expiresAt!: Date;
+}
+
+export const REPLAY_JOB_STATES = ['running', 'completed', 'failed'] as const;
+export type ReplayJobState = (typeof REPLAY_JOB_STATES)[number];
+
+/** The filter of a bulk replay (the same fields as the dead-letter list). */
+export interface ReplayFilter {
+  readonly agency?: string;
+  readonly type?: string;
+  readonly errorCode?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly transactionId?: string;
+}
+
+/**
+ * A bulk replay: the open dead letters matching `filter` (created up to `upTo`), worked in pages
+ * of `rate_per_second` by an ops instance holding the row's lock; `position` is the last dead
+ * letter done, stored with every page, so a restart resumes after it.
+ */
+@Entity({ name: 'replay_job' })
+@Index('IDX_replay_job_state', ['state', 'createdAt'])
+@Check('CHK_replay_job_state', `"state" IN ('running', 'completed', 'failed')`)
+export class ReplayJobEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'varchar', length: 16, default: 'running' })
+  state!: ReplayJobState;
+
+  @Column({ type: 'jsonb' })
+  filter!: ReplayFilter;
+
+  /** An agency-scoped requester's agency: the job replays only that agency's dead letters. */
+  @Column({ name: 'scope_agency', type: 'varchar', length: 16, nullable: true })
+  scopeAgency!: string | null;
+
+  @Column({ type: 'text' })
+  reason!: string;
+
+  @Column({ name: 'requested_by', type: 'varchar', length: 64 })
+  requestedBy!: string;
+
+  @Column({ type: 'integer' })
+  total!: number;
+
+  @Column({ type: 'integer', default: 0 })
+  done!: number;
+
+  @Column({ type: 'integer', default: 0 })
+  skipped!: number;
+
+  @Column({ name: 'rate_per_second', type: 'integer' })
+  ratePerSecond!: number;
+
+  /** Dead letters created after this are not part of the job. */
+  @Column({ name: 'up_to', type: 'timestamptz' })
+  upTo!: Date;
+
+  /** The last dead letter done: its created_at and id (pages go in that order). */
+  @Column({ name: 'position_created_at', type: 'timestamptz', nullable: true })
+  positionCreatedAt!: Date | null;
+
+  @Column({ name: 'position_id', type: 'uuid', nullable: true })
+  positionId!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  error!: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
+  finishedAt!: Date | null;
+}
+
+export const OPS_ENTITIES = [OperatorEntity, OperatorSessionEntity, ReplayJobEntity];
