@@ -9,3 +9,4 @@ export * from './auth.module';
 export * from './grants.service';
 export * from './secret-box';
 export * from './secret-box.config';
+export * from './operator-accounts';

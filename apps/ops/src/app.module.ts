@@ -1,0 +1,26 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { RabtConfigModule } from '@rabt/config';
+import { ObservabilityModule } from '@rabt/observability';
+import { DatabaseReadinessIndicator, PersistenceModule } from '@rabt/persistence';
+import { OpsAuditModule } from './audit/ops-audit.module';
+import { OpsAuthModule } from './auth/auth.module';
+import type { OpsAppConfig } from './config/ops.config';
+import { DeadLettersModule } from './dead-letters/dead-letters.module';
+
+/** Composition root only: which modules make up the ops service. */
+@Module({})
+export class AppModule {
+  static forRoot(config: OpsAppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        RabtConfigModule.forRoot(config),
+        PersistenceModule.forRoot(),
+        ObservabilityModule.forRoot({ readiness: [DatabaseReadinessIndicator] }),
+        OpsAuditModule,
+        OpsAuthModule,
+        DeadLettersModule,
+      ],
+    };
+  }
+}

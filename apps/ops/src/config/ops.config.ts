@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { configTypes, databaseFragment, fragment, httpFragment, loadConfig, loggingFragment, parseDuration } from '@rabt/config';
+
+export const OPS_SERVICE = 'ops';
+
+/** The ops service's own settings: sessions, the console's files, bulk replays. */
+export abstract class OpsConfig {
+  /** Where the built console (apps/console) is; served at `/` when it exists. */
+  abstract readonly consoleDir: string;
+  /** A session unused for this long ends (ms). */
+  abstract readonly sessionIdleMs: number;
+  /** A session ends this long after sign-in, used or not (ms). */
+  abstract readonly sessionAbsoluteMs: number;
+  /** Sets `Secure` on the session cookie (behind TLS). */
+  abstract readonly cookieSecure: boolean;
+  /** How often an idle ops instance looks for a running bulk replay to work on (ms). */
+  abstract readonly replayPollMs: number;
+}
+
+const duration = z.string().superRefine((value, ctx) => {
+  try {
+    parseDuration(value);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: (e as Error).message });
+  }
+});
+
+const opsFragment = () =>
+  fragment({
+    token: OpsConfig,
+    env: {
+      OPS_CONSOLE_DIR: z.string().min(1).default('dist/apps/console'),
+      OPS_SESSION_IDLE: duration.default('30m'),
+      OPS_SESSION_ABSOLUTE: duration.default('12h'),
+      OPS_COOKIE_SECURE: configTypes.bool.default(false),
+      OPS_REPLAY_POLL_MS: configTypes.positiveInt.default(1000),
+    },
+    map: (e): OpsConfig => ({
+      consoleDir: e.OPS_CONSOLE_DIR,
+      sessionIdleMs: parseDuration(e.OPS_SESSION_IDLE),
+      sessionAbsoluteMs: parseDuration(e.OPS_SESSION_ABSOLUTE),
+      cookieSecure: e.OPS_COOKIE_SECURE,
+      replayPollMs: e.OPS_REPLAY_POLL_MS,
+    }),
+  });
+
+/** Everything the ops service reads from its environment, validated once at start. */
+export const opsConfigFragments = () => ({
+  http: httpFragment('OPS_PORT', 8082),
+  logging: loggingFragment(OPS_SERVICE),
+  database: databaseFragment(),
+  ops: opsFragment(),
+});
+
+export const loadOpsConfig = (env?: Record<string, string | undefined>) => loadConfig(OPS_SERVICE, opsConfigFragments(), env);
+export type OpsAppConfig = ReturnType<typeof loadOpsConfig>;

@@ -1,0 +1,48 @@
+import { DomainException, type ProblemMapping } from '@rabt/runtime';
+
+export enum OpsExceptionCode {
+  INVALID_REQUEST = 'INVALID_REQUEST',
+  INVALID_FILTER = 'INVALID_FILTER',
+  INVALID_CURSOR = 'INVALID_CURSOR',
+  REASON_REQUIRED = 'REASON_REQUIRED',
+  INVALID_CREDENTIALS = 'INVALID_CREDENTIALS',
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  FORBIDDEN_ROLE = 'FORBIDDEN_ROLE',
+  ACCOUNT_LOCKED = 'ACCOUNT_LOCKED',
+  OPERATOR_NOT_FOUND = 'OPERATOR_NOT_FOUND',
+  OPERATOR_EXISTS = 'OPERATOR_EXISTS',
+  UNKNOWN_AGENCY = 'UNKNOWN_AGENCY',
+  DEAD_LETTER_NOT_FOUND = 'DEAD_LETTER_NOT_FOUND',
+  DEAD_LETTER_NOT_OPEN = 'DEAD_LETTER_NOT_OPEN',
+  REPLAY_JOB_NOT_FOUND = 'REPLAY_JOB_NOT_FOUND',
+  EVENT_NOT_FOUND = 'EVENT_NOT_FOUND',
+  TRANSACTION_NOT_FOUND = 'TRANSACTION_NOT_FOUND',
+  SUBJECT_NOT_FOUND = 'SUBJECT_NOT_FOUND',
+  UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
+}
+
+export class OpsException extends DomainException<OpsExceptionCode> {}
+
+/** code -> HTTP meaning. Every ops error is answered as problem+json with this `code`. */
+export const OPS_PROBLEMS: ProblemMapping<OpsExceptionCode> = {
+  [OpsExceptionCode.INVALID_REQUEST]: { status: 400, title: 'The request is not valid' },
+  [OpsExceptionCode.INVALID_FILTER]: { status: 400, title: 'A filter value is not valid' },
+  [OpsExceptionCode.INVALID_CURSOR]: { status: 400, title: 'The cursor is not one this service gave out' },
+  [OpsExceptionCode.REASON_REQUIRED]: { status: 400, title: 'Every operator action needs a reason' },
+  [OpsExceptionCode.INVALID_CREDENTIALS]: { status: 401, title: 'Wrong username or password' },
+  [OpsExceptionCode.UNAUTHENTICATED]: { status: 401, title: 'Sign in first (the session is missing or expired)' },
+  [OpsExceptionCode.FORBIDDEN_ROLE]: { status: 403, title: "The account's role does not allow this" },
+  [OpsExceptionCode.ACCOUNT_LOCKED]: { status: 423, title: 'The account is locked after repeated wrong passwords; an admin must unlock it' },
+  [OpsExceptionCode.OPERATOR_NOT_FOUND]: { status: 404, title: 'No such operator' },
+  [OpsExceptionCode.OPERATOR_EXISTS]: { status: 409, title: 'An operator with this username exists' },
+  [OpsExceptionCode.UNKNOWN_AGENCY]: { status: 400, title: 'No such agency' },
+  [OpsExceptionCode.DEAD_LETTER_NOT_FOUND]: { status: 404, title: 'No such dead letter' },
+  [OpsExceptionCode.DEAD_LETTER_NOT_OPEN]: { status: 409, title: 'The dead letter is not open (already replayed or discarded)' },
+  [OpsExceptionCode.REPLAY_JOB_NOT_FOUND]: { status: 404, title: 'No such replay job' },
+  [OpsExceptionCode.EVENT_NOT_FOUND]: { status: 404, title: 'No such event' },
+  [OpsExceptionCode.TRANSACTION_NOT_FOUND]: { status: 404, title: 'No such transaction' },
+  [OpsExceptionCode.SUBJECT_NOT_FOUND]: { status: 404, title: 'No such schema subject' },
+  [OpsExceptionCode.UNSUPPORTED_MEDIA_TYPE]: { status: 415, title: 'Send application/json' },
+};
+
+export const opsError = (code: OpsExceptionCode, message: string, details?: Record<string, unknown>) => new OpsException(code, message, details);
