@@ -10,6 +10,9 @@ import { reportFailure, runCommand } from './cli/run-command';
 import { findWorkspaceRoot, userPath, workspaceVersion } from './cli/workspace';
 import { loadCliConfig } from './config/cli.config';
 import { runContractsGenerate } from './contracts/contracts.command';
+import { openOperatorStore } from './operators/operators.command';
+import { readSecret } from './cli/secret.input';
+import { addOpsCommands } from './ops/ops-cli.commands';
 import { gitReader } from './schemas/git-baseline';
 import { registryClientFrom } from './schemas/registry.client';
 import { runSchemasCheck } from './schemas/schemas-check.command';
@@ -42,7 +45,7 @@ const registryClient = (o: RegistryOptions) =>
 
 const program = new Command('rabt')
   .description(
-    'Rabt tooling: generate the contracts, check and register the event schemas, write the AsyncAPI document, manage the agency registry (agencies, API keys, grants) and subscriptions.',
+    'Rabt tooling: generate the contracts, check and register the event schemas, write the AsyncAPI document, manage the agency registry (agencies, API keys, grants), subscriptions and operator accounts; sign in to the ops service to inspect and replay dead letters and follow transactions.',
   )
   .exitOverride()
   .showHelpAfterError();
@@ -109,6 +112,7 @@ program
 
 addAgencyRegistryCommands(program, { output, open: () => openAgencyRegistry() });
 addSubscriptionCommands(program, { output, open: () => openSubscriptionStore() });
+addOpsCommands(program, { output, openOperators: () => openOperatorStore(), readPassword: (prompt) => readSecret(prompt) });
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.exitCode = reportFailure(e, output);

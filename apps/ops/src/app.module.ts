@@ -1,11 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { RabtConfigModule } from '@rabt/config';
+import { KafkaModule } from '@rabt/kafka';
 import { ObservabilityModule } from '@rabt/observability';
 import { DatabaseReadinessIndicator, PersistenceModule } from '@rabt/persistence';
 import { OpsAuditModule } from './audit/ops-audit.module';
 import { OpsAuthModule } from './auth/auth.module';
 import type { OpsAppConfig } from './config/ops.config';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
+import { ViewsModule } from './views.module';
 
 /** Composition root only: which modules make up the ops service. */
 @Module({})
@@ -16,10 +18,12 @@ export class AppModule {
       imports: [
         RabtConfigModule.forRoot(config),
         PersistenceModule.forRoot(),
+        KafkaModule.forRoot(),
         ObservabilityModule.forRoot({ readiness: [DatabaseReadinessIndicator] }),
         OpsAuditModule,
         OpsAuthModule,
         DeadLettersModule,
+        ViewsModule,
       ],
     };
   }

@@ -6,6 +6,7 @@ import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { OPERATOR_ACCOUNT_PROBLEMS } from '@rabt/auth';
+import { SUBSCRIPTION_PROBLEMS } from '@rabt/routing';
 import { ProblemDetailsFilter } from '@rabt/runtime';
 import { OpsConfig } from './config/ops.config';
 import { OPS_PROBLEMS } from './ops.exception';
@@ -33,4 +34,4 @@ export async function configureOpsHttp(app: NestFastifyApplication): Promise<voi
   SwaggerModule.setup('docs', app, document);
 }
 
-export const opsExceptionFilter = () => new ProblemDetailsFilter([OPS_PROBLEMS, OPERATOR_ACCOUNT_PROBLEMS]);
+export const opsExceptionFilter = () => new ProblemDetailsFilter([OPS_PROBLEMS, OPERATOR_ACCOUNT_PROBLEMS, SUBSCRIPTION_PROBLEMS]);

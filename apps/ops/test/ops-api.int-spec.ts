@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { createDataSource, migrateDatabase, seedAgencies } from '@rabt/persistence';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '@rabt/testing';
+import { createThrowawayDatabase, eventually, type ThrowawayDatabase } from '@rabt/testing';
 import { createAccount, metric, OpsCaller, PASSWORD, seedDeadLetter, startOps, type RunningOps, type SeededDeadLetter } from './ops.harness';
 
 // The ops API's rules against a real Postgres: sign-in and lockout, roles, agency scope, masking,
@@ -225,8 +225,82 @@ describe('dead letters', () => {
     expect(await metric(ops.url, 'rabt_dead_letters_replayed_total', { agency: 'rop' })).toBe(1);
   });
 
+  it('records every operator action in the audit trail with its reason; an admin reads and verifies the chain', async () => {
+    const actions = async () => (await db.query(`SELECT actor, action, subject, reason FROM audit_record ORDER BY id`)) as { actor: string; action: string; subject: string; reason: string | null }[];
+    const all = await actions();
+    expect(all).toEqual(
+      expect.arrayContaining([
+        { actor: 'operator:oper', action: 'dead-letter.replayed', subject: `dead-letter:${ropLetter.id}`, reason: 'receiver fixed' },
+        { actor: 'operator:oper', action: 'dead-letter.discarded', subject: `dead-letter:${mociLetter.id}`, reason: 'duplicate of a manual fix' },
+        { actor: 'operator:admin', action: 'operator.unlocked', subject: 'operator:locky', reason: 'called the helpdesk, identity checked' },
+        { actor: 'operator:admin', action: 'operator.created', subject: 'operator:new-viewer', reason: 'joined the team' },
+        expect.objectContaining({ action: 'operator.locked', subject: 'operator:locky' }),
+        expect.objectContaining({ action: 'operator.signed-in', subject: 'operator:oper' }),
+      ]),
+    );
+    expect((await callers['oper']!.call('GET', '/v1/audit')).status).toBe(403);
+    await eventually(async () => ((await callers['admin']!.call('GET', '/v1/audit?limit=500')).body['items'] as unknown[]).length >= all.length, 15_000);
+    const page = (await callers['admin']!.call('GET', '/v1/audit?limit=2')).body['items'] as { seq: number; hash: string }[];
+    expect(page).toHaveLength(2);
+    expect(page[0]!.seq).toBeGreaterThan(page[1]!.seq);
+    expect(page[0]!.hash).toMatch(/^[0-9a-f]{64}$/);
+    const verified = await callers['admin']!.call('POST', '/v1/audit/verify', {});
+    expect(verified.status).toBe(200);
+    expect(verified.body).toMatchObject({ ok: true, firstBreak: null });
+    expect(verified.body['checked']).toBeGreaterThanOrEqual(all.length);
+  });
+
   it('serves its OpenAPI document', async () => {
     const doc = (await (await fetch(`${ops.url}/docs-json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/session', '/v1/dead-letters', '/v1/dead-letters/{id}/replay', '/v1/replays/{id}']));
+  });
+});
+
+describe('read views', () => {
+  beforeAll(async () => {
+    const now = new Date();
+    for (const [id, parties, state] of [
+      ['tx-views-1', ['mom', 'rop', 'moci'], 'running'],
+      ['tx-views-2', ['mom', 'moci'], 'completed'],
+    ] as const) {
+      await db.query(
+        `INSERT INTO workflow_transaction (id, workflow, workflow_version, state, trigger_type, trigger_agency, parties, started_at, updated_at) VALUES ($1, 'employee-left-work', 1, $2, 'mom.employee.left-work-reported', 'mom', $3, $4, $4)`,
+        [id, state, parties, now],
+      );
+    }
+    await db.query(
+      `INSERT INTO workflow_step (transaction_id, seq, name, agency, awaits, sla_ms, state) VALUES ('tx-views-1', 1, 'register-absconding', 'rop', 'rop.residence.absconding-registered', 60000, 'breached')`,
+    );
+  });
+
+  it('lists transactions (scoped to the agency’s) and shows one as the gateway does; 404 for another agency’s', async () => {
+    const all = await callers['viewer']!.call('GET', '/v1/transactions?limit=1');
+    expect(all.body['items']).toHaveLength(1);
+    const next = await callers['viewer']!.call('GET', `/v1/transactions?limit=1&cursor=${String(all.body['nextCursor'])}`);
+    expect([...(all.body['items'] as { id: string }[]), ...(next.body['items'] as { id: string }[])].map((t) => t.id).sort()).toEqual(['tx-views-1', 'tx-views-2']);
+    const rop = await callers['rop-integrator']!.call('GET', '/v1/transactions');
+    expect((rop.body['items'] as { id: string }[]).map((t) => t.id)).toEqual(['tx-views-1']);
+    const view = await callers['rop-integrator']!.call('GET', '/v1/transactions/tx-views-1');
+    expect(view.body).toMatchObject({ id: 'tx-views-1', workflow: 'employee-left-work', state: 'running', steps: [{ name: 'register-absconding', agency: 'rop', state: 'breached' }], timeline: [] });
+    expect((await callers['rop-integrator']!.call('GET', '/v1/transactions/tx-views-2')).status).toBe(404);
+    expect((await callers['viewer']!.call('GET', '/v1/transactions?state=lost')).body['code']).toBe('INVALID_FILTER');
+  });
+
+  it('the dashboard counts transactions by state, per agency and per minute', async () => {
+    const d = await callers['viewer']!.call('GET', '/v1/dashboard?window=5m');
+    expect(d.status).toBe(200);
+    expect(d.body['sla']).toEqual({ open: 1, breached: 1, completed: 1, withdrawn: 0 });
+    expect((d.body['series'] as unknown[]).length).toBeGreaterThanOrEqual(5);
+    expect((d.body['agencies'] as { agency: string; deadLetters: number }[]).find((a) => a.agency === 'moci')?.deadLetters).toBe(1);
+    const rop = await callers['rop-integrator']!.call('GET', '/v1/dashboard');
+    expect((rop.body['agencies'] as { agency: string }[]).map((a) => a.agency)).toEqual(['rop']);
+    expect((await callers['viewer']!.call('GET', '/v1/dashboard?window=forever')).body['code']).toBe('INVALID_FILTER');
+  });
+
+  it('lists agencies (an agency account: its own) and subscriptions without secrets', async () => {
+    const all = await callers['viewer']!.call('GET', '/v1/agencies');
+    expect((all.body['items'] as { code: string }[]).map((a) => a.code)).toEqual(expect.arrayContaining(['mom', 'rop', 'moci']));
+    expect((await callers['rop-integrator']!.call('GET', '/v1/agencies')).body['items']).toEqual([expect.objectContaining({ code: 'rop', subscriptions: 0, grants: [] })]);
+    expect((await callers['viewer']!.call('GET', '/v1/subscriptions')).body).toEqual({ items: [] });
   });
 });

@@ -55,3 +55,48 @@ export async function readMatching(
   }
   return found;
 }
+
+/**
+ * Reads every record a topic holds now: from the beginning up to the end offsets at the time of
+ * the call, with a throwaway consumer group. Unlike readMatching it never stops on a guess: it
+ * returns once each partition was read to its end, or throws when `timeoutMs` passes first. A
+ * topic that does not exist holds nothing. For tools and checks (e.g. `rabt audit verify`).
+ */
+export async function readToEnd(kafka: Kafka, topic: string, options: { timeoutMs?: number } = {}): Promise<ConsumedRecord[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  let ends: Map<number, bigint>;
+  try {
+    if (!(await admin.listTopics()).includes(topic)) return [];
+    const offsets = await whileRetriable(() => admin.fetchTopicOffsets(topic));
+    ends = new Map(offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high) - 1n]));
+  } finally {
+    await admin.disconnect();
+  }
+  if (ends.size === 0) return [];
+  const records: ConsumedRecord[] = [];
+  const pending = new Set(ends.keys());
+  const consumer = new EventConsumer(kafka, {
+    groupId: `rabt-reader-${randomUUID()}`,
+    topics: [topic],
+    fromBeginning: true,
+    handle: async (r) => {
+      const last = ends.get(r.partition);
+      if (last === undefined || BigInt(r.offset) > last) return;
+      records.push(r);
+      if (BigInt(r.offset) === last) pending.delete(r.partition);
+    },
+  });
+  await consumer.start();
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const deadline = Date.now() + timeoutMs;
+  try {
+    while (pending.size > 0) {
+      if (Date.now() > deadline) throw new Error(`could not read ${topic} to its end within ${timeoutMs} ms (partitions ${[...pending].join(', ')} unfinished)`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    await consumer.stop();
+  }
+  return records.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
+}

@@ -1,6 +1,7 @@
 import { AgencyApiKeyEntity } from './agency/agency-api-key.entity';
 import { AgencyGrantEntity } from './agency/agency-grant.entity';
 import { AgencyEntity } from './agency/agency.entity';
+import { AuditRecordEntity } from './audit/audit-record.entity';
 import { DeadLetterEntity } from './delivery/dead-letter.entity';
 import { DeliveryAttemptEntity } from './delivery/delivery-attempt.entity';
 import { DeliveryEntity } from './delivery/delivery.entity';
@@ -24,5 +25,6 @@ export const ENTITIES = [
   DeliveryAttemptEntity,
   DeadLetterEntity,
   ...WORKFLOW_ENTITIES,
+  AuditRecordEntity,
   ...OPS_ENTITIES,
 ];

@@ -2,6 +2,7 @@ export * from './agency/agency-api-key.entity';
 export * from './agency/agency-grant.entity';
 export * from './agency/agency.entity';
 export * from './agency/agency.seed';
+export * from './audit/audit-record.entity';
 export * from './data-source.factory';
 export * from './database.admin';
 export * from './entities';

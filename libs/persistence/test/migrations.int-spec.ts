@@ -123,6 +123,19 @@ describe('migrations', () => {
     await expect(outbox.insert(row)).rejects.toThrow(/UQ_workflow_outbox_event/);
   });
 
+  it('audit_record: inserted unsealed, sealed once, never changed or removed afterwards (trigger)', async () => {
+    const [row] = (await dataSource.query(`INSERT INTO audit_record (actor, action, subject) VALUES ('cli:test', 'agency.key-issued', 'key:k1') RETURNING id`)) as { id: string }[];
+    await expect(dataSource.query(`INSERT INTO audit_record (actor, action, subject, seq, prev_hash, hash) VALUES ('x', 'y', 'z', 9, repeat('0', 64), repeat('0', 64))`)).rejects.toThrow(/inserted unsealed/);
+    await expect(dataSource.query(`UPDATE audit_record SET subject = 'key:other' WHERE id = $1`, [row!.id])).rejects.toThrow(/append-only/);
+    await dataSource.query(`UPDATE audit_record SET seq = 1, prev_hash = repeat('0', 64), hash = repeat('a', 64) WHERE id = $1`, [row!.id]);
+    await expect(dataSource.query(`UPDATE audit_record SET hash = repeat('b', 64) WHERE id = $1`, [row!.id])).rejects.toThrow(/append-only/);
+    await expect(dataSource.query(`UPDATE audit_record SET reason = 'later' WHERE id = $1`, [row!.id])).rejects.toThrow(/append-only/);
+    await expect(dataSource.query(`DELETE FROM audit_record WHERE id = $1`, [row!.id])).rejects.toThrow(/append-only/);
+    await expect(dataSource.query(`TRUNCATE audit_record`)).rejects.toThrow(/append-only/);
+    await expect(dataSource.query(`UPDATE audit_record SET seq = NULL, prev_hash = NULL, hash = NULL WHERE id = $1`, [row!.id])).rejects.toThrow(/append-only/);
+    expect(await dataSource.query(`SELECT seq, hash FROM audit_record`)).toEqual([{ seq: '1', hash: 'a'.repeat(64) }]);
+  });
+
   it('every migration can be reverted in order', async () => {
     for (let i = 0; i < MIGRATIONS.length; i++) await dataSource.undoLastMigration({ transaction: 'each' });
     const tables = await dataSource.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'rabt_migrations'`);

@@ -10,6 +10,9 @@ export enum ExitCode {
   /** The same status for the database (DATABASE_URL) of the agency registry commands. */
   // eslint-disable-next-line @typescript-eslint/no-duplicate-enum-values
   DATABASE_UNREACHABLE = 3,
+  /** The same status for the ops service (RABT_OPS_URL) of the login, dlq and tx commands. */
+  // eslint-disable-next-line @typescript-eslint/no-duplicate-enum-values
+  OPS_UNREACHABLE = 3,
   /** A bug in rabt itself (EX_SOFTWARE): reported with its stack trace. */
   INTERNAL = 70,
 }
@@ -23,6 +26,14 @@ export enum CliExceptionCode {
   REGISTRY_UNEXPECTED_ANSWER = 'REGISTRY_UNEXPECTED_ANSWER',
   DATABASE_UNREACHABLE = 'DATABASE_UNREACHABLE',
   DATABASE_NOT_MIGRATED = 'DATABASE_NOT_MIGRATED',
+  /** The ops service did not answer (or answered with a server error). */
+  OPS_UNREACHABLE = 'OPS_UNREACHABLE',
+  /** No session, or it expired: `rabt login`. */
+  NOT_SIGNED_IN = 'NOT_SIGNED_IN',
+  /** The ops service refused the request as malformed (400). */
+  OPS_BAD_REQUEST = 'OPS_BAD_REQUEST',
+  /** The ops service refused it (role, not found, not open, locked, …). */
+  OPS_REFUSED = 'OPS_REFUSED',
 }
 
 const EXIT_CODES: Readonly<Record<CliExceptionCode, ExitCode>> = {
@@ -34,6 +45,10 @@ const EXIT_CODES: Readonly<Record<CliExceptionCode, ExitCode>> = {
   [CliExceptionCode.REGISTRY_UNEXPECTED_ANSWER]: ExitCode.REGISTRY_UNREACHABLE,
   [CliExceptionCode.DATABASE_UNREACHABLE]: ExitCode.DATABASE_UNREACHABLE,
   [CliExceptionCode.DATABASE_NOT_MIGRATED]: ExitCode.USAGE,
+  [CliExceptionCode.OPS_UNREACHABLE]: ExitCode.OPS_UNREACHABLE,
+  [CliExceptionCode.NOT_SIGNED_IN]: ExitCode.USAGE,
+  [CliExceptionCode.OPS_BAD_REQUEST]: ExitCode.USAGE,
+  [CliExceptionCode.OPS_REFUSED]: ExitCode.FAILED,
 };
 
 /** A failure the user can act on: printed as its message alone, never with a stack trace. */

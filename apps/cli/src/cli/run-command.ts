@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { AgencyAdminException, AgencyAdminExceptionCode } from '@rabt/auth';
+import { AgencyAdminException, AgencyAdminExceptionCode, OperatorAccountException, OperatorAccountExceptionCode } from '@rabt/auth';
 import { ConfigValidationError } from '@rabt/config';
 import { SubscriptionException, SubscriptionExceptionCode } from '@rabt/routing';
 import { CliException, ExitCode, type CliOutput } from './cli.exception';
@@ -29,6 +29,13 @@ const SUBSCRIPTION_EXIT_CODES: Readonly<Record<SubscriptionExceptionCode, ExitCo
   [SubscriptionExceptionCode.NO_WEBHOOK]: ExitCode.FAILED,
 };
 
+/** Operator account refusals: a malformed account is bad usage (2); exists / not found fails (1). */
+const OPERATOR_ACCOUNT_EXIT_CODES: Readonly<Record<OperatorAccountExceptionCode, ExitCode>> = {
+  [OperatorAccountExceptionCode.INVALID_OPERATOR]: ExitCode.USAGE,
+  [OperatorAccountExceptionCode.OPERATOR_EXISTS]: ExitCode.FAILED,
+  [OperatorAccountExceptionCode.OPERATOR_NOT_FOUND]: ExitCode.FAILED,
+};
+
 /**
  * Runs a command's action and sets the exit code. User errors print their message alone;
  * only an unexpected error (a bug) prints a stack trace.
@@ -50,6 +57,10 @@ export function reportFailure(e: unknown, output: CliOutput): ExitCode {
   if (e instanceof AgencyAdminException) {
     output.err(`rabt: ${e.message}`);
     return AGENCY_ADMIN_EXIT_CODES[e.code];
+  }
+  if (e instanceof OperatorAccountException) {
+    output.err(`rabt: ${e.message}`);
+    return OPERATOR_ACCOUNT_EXIT_CODES[e.code];
   }
   if (e instanceof SubscriptionException) {
     output.err(`rabt: ${e.message}`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigValidationError } from '@rabt/config';
-import { DEFAULT_REGISTRY_URL, loadCliConfig } from './cli.config';
+import { DEFAULT_OPS_URL, DEFAULT_REGISTRY_URL, loadCliConfig, loadOpsCliConfig } from './cli.config';
 
 describe('CLI configuration', () => {
   it('defaults to the local registry, without credentials', () => {
@@ -33,5 +33,18 @@ describe('CLI configuration', () => {
         '--api-key: must not be empty (got (secret, not shown))',
       ]);
     }
+  });
+});
+
+describe('ops configuration', () => {
+  it('defaults to the local ops service and ~/.config/rabt', () => {
+    expect(loadOpsCliConfig({}, {}, '/home/aisha')).toEqual({ opsUrl: DEFAULT_OPS_URL, sessionFile: '/home/aisha/.config/rabt/ops-session.json' });
+  });
+
+  it('reads RABT_OPS_URL and XDG_CONFIG_HOME; --ops overrides', () => {
+    expect(loadOpsCliConfig({}, { RABT_OPS_URL: 'https://ops.example.om/', XDG_CONFIG_HOME: '/cfg' }, '/h')).toEqual({ opsUrl: 'https://ops.example.om', sessionFile: '/cfg/rabt/ops-session.json' });
+    expect(loadOpsCliConfig({ ops: 'http://o:1' }, {}, '/h').opsUrl).toBe('http://o:1');
+    expect(() => loadOpsCliConfig({ ops: 'o:1' }, {}, '/h')).toThrow(ConfigValidationError);
+    expect(() => loadOpsCliConfig({}, { XDG_CONFIG_HOME: 'relative' }, '/h')).toThrow(ConfigValidationError);
   });
 });

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigValidationError, fragment, loadConfig } from '@rabt/config';
 
 export const CLI_NAME = 'rabt';
@@ -63,4 +65,32 @@ export function loadCliConfig(flags: CliConfigFlags = {}, env?: Record<string, s
   }
   if (problems.length > 0) throw new ConfigValidationError(CLI_NAME, problems);
   return { ...fromEnv, ...overrides };
+}
+
+export const DEFAULT_OPS_URL = 'http://127.0.0.1:8082';
+
+/** Where the ops service is, and where `rabt login` keeps the session token. */
+export abstract class OpsCliConfig {
+  abstract readonly opsUrl: string;
+  /** $XDG_CONFIG_HOME/rabt/ops-session.json, else ~/.config/rabt/ops-session.json. */
+  abstract readonly sessionFile: string;
+}
+
+export const opsCliFragment = (homeDir: string) =>
+  fragment({
+    token: OpsCliConfig,
+    env: {
+      RABT_OPS_URL: httpUrl.default(DEFAULT_OPS_URL),
+      XDG_CONFIG_HOME: z.string().startsWith('/', { message: 'must be an absolute path' }).optional(),
+    },
+    map: (e): OpsCliConfig => ({ opsUrl: e.RABT_OPS_URL, sessionFile: join(e.XDG_CONFIG_HOME ?? join(homeDir, '.config'), CLI_NAME, 'ops-session.json') }),
+  });
+
+/** RABT_OPS_URL (or `--ops <url>`) and the session file's place. */
+export function loadOpsCliConfig(flags: { readonly ops?: string | undefined } = {}, env?: Record<string, string | undefined>, homeDir: string = homedir()): OpsCliConfig {
+  const fromEnv = loadConfig(CLI_NAME, { ops: opsCliFragment(homeDir) }, env).values.ops;
+  if (flags.ops === undefined) return fromEnv;
+  const parsed = httpUrl.safeParse(flags.ops);
+  if (!parsed.success) throw new ConfigValidationError(CLI_NAME, [`--ops: ${parsed.error.issues[0]?.message ?? 'invalid'} (got ${JSON.stringify(flags.ops)})`]);
+  return { ...fromEnv, opsUrl: parsed.data };
 }

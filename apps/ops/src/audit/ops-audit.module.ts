@@ -1,7 +1,15 @@
 import { Global, Module } from '@nestjs/common';
+import { AuditModule } from '@rabt/audit';
+import { AuditController } from './audit.controller';
+import { AuditLogRepository } from './audit-log.repository';
 import { OpsAudit } from './ops-audit';
 
-/** The audit door (OpsAudit) for every module of the ops service. */
+/** The audit door (OpsAudit) for every module of the ops service, and the audit API (admin). */
 @Global()
-@Module({ providers: [OpsAudit], exports: [OpsAudit] })
+@Module({
+  imports: [AuditModule],
+  controllers: [AuditController],
+  providers: [OpsAudit, AuditLogRepository],
+  exports: [OpsAudit],
+})
 export class OpsAuditModule {}

@@ -1,37 +1,23 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { AuditTrail, type AuditRecordInput } from '@rabt/audit';
 
-export type OpsAuditAction =
-  | 'operator.signed-in'
-  | 'operator.sign-in-failed'
-  | 'operator.locked'
-  | 'operator.unlocked'
-  | 'operator.created'
-  | 'operator.signed-out'
-  | 'dead-letter.replayed'
-  | 'dead-letter.discarded'
-  | 'replay-job.started';
-
-export interface OpsAuditInput {
-  /** `operator:<username>`. */
-  readonly actor: string;
-  readonly action: OpsAuditAction;
-  readonly subject: string;
-  readonly reason?: string | null;
-  readonly details?: Record<string, unknown>;
-}
+export type OpsAuditInput = AuditRecordInput;
 
 /**
- * The ops service's one door to the audit trail: every operator action is recorded here, in
- * the transaction of the action when `manager` is given (so both commit or neither). Wired to
- * @rabt/audit's AuditTrail once that library is merged; until then it logs the record.
+ * The ops service's one door to the audit trail (@rabt/audit): every operator action is recorded
+ * here, in the transaction of the action when `manager` is given, so both commit or neither.
  */
 @Injectable()
 export class OpsAudit {
-  private readonly log = new Logger('audit');
+  constructor(private readonly trail: AuditTrail) {}
 
-  async record(input: OpsAuditInput, manager?: EntityManager): Promise<void> {
-    void manager;
-    this.log.log({ audit: input }, `${input.actor} ${input.action} ${input.subject}`);
+  record(input: OpsAuditInput, manager?: EntityManager): Promise<void> {
+    return this.trail.record(input, manager);
+  }
+
+  /** Several records in one statement (a bulk replay's page). */
+  recordMany(inputs: OpsAuditInput[], manager?: EntityManager): Promise<void> {
+    return inputs.length ? this.trail.recordMany(inputs, manager) : Promise.resolve();
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { configTypes, databaseFragment, fragment, httpFragment, loadConfig, loggingFragment, parseDuration } from '@rabt/config';
+import { auditFragment } from '@rabt/audit';
+import { configTypes, databaseFragment, fragment, httpFragment, kafkaFragment, loadConfig, loggingFragment, parseDuration } from '@rabt/config';
 
 export const OPS_SERVICE = 'ops';
 
@@ -49,6 +50,9 @@ export const opsConfigFragments = () => ({
   http: httpFragment('OPS_PORT', 8082),
   logging: loggingFragment(OPS_SERVICE),
   database: databaseFragment(),
+  kafka: kafkaFragment(`rabt-${OPS_SERVICE}`),
+  // The ops service seals the audit log and anchors its head unless told otherwise.
+  audit: auditFragment({ sealer: true }),
   ops: opsFragment(),
 });
 

@@ -71,9 +71,10 @@ export class ReplayWorker implements OnApplicationBootstrap, BeforeApplicationSh
         return [];
       }
       const done = await this.deadLetters.replay(m, ids);
-      for (const d of done) {
-        await this.audit.record({ actor: `operator:${job.requestedBy}`, action: 'dead-letter.replayed', subject: `dead-letter:${d.id}`, reason: job.reason, details: { replayJob: job.id } }, m);
-      }
+      await this.audit.recordMany(
+        done.map((d) => ({ actor: `operator:${job.requestedBy}`, action: 'dead-letter.replayed', subject: `dead-letter:${d.id}`, reason: job.reason, details: { replayJob: job.id } })),
+        m,
+      );
       await this.jobs.advance(m, job.id, ids[ids.length - 1]!, done.length, ids.length - done.length);
       return done;
     });

@@ -6,6 +6,7 @@ import { CreateSubscriptions1764480400000 } from './1764480400000-create-subscri
 import { CreateDeliveries1764480500000 } from './1764480500000-create-deliveries';
 import { ClaimDeliveriesBySubscription1764480550000 } from './1764480550000-claim-deliveries-by-subscription';
 import { CreateWorkflowTransactions1764480600000 } from './1764480600000-create-workflow-transactions';
+import { CreateAuditLog1764480700000 } from './1764480700000-create-audit-log';
 import { CreateOperatorsAndReplays1764480800000 } from './1764480800000-create-operators-and-replays';
 
 /** Every migration, oldest first. A new migration is added here and nowhere else. */
@@ -18,5 +19,6 @@ export const MIGRATIONS = [
   CreateDeliveries1764480500000,
   ClaimDeliveriesBySubscription1764480550000,
   CreateWorkflowTransactions1764480600000,
+  CreateAuditLog1764480700000,
   CreateOperatorsAndReplays1764480800000,
 ];

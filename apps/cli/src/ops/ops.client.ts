@@ -1,0 +1,52 @@
+// The ops API (docs/ops-api.md) as the CLI calls it: a session token as Bearer, problem+json
+// answers turned into CliExceptions with the right exit code.
+import { CliException, CliExceptionCode } from '../cli/cli.exception';
+
+export interface OpsProblem {
+  readonly status: number;
+  readonly code?: string;
+  readonly detail?: string;
+  readonly title?: string;
+}
+
+export interface OpsClient {
+  call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T>;
+}
+
+type Fetch = typeof fetch;
+
+/** The exception for a refusal: 401 → sign in again (2), 400 → bad usage (2), 5xx → unreachable (3), else refused (1). */
+export function problemException(baseUrl: string, p: OpsProblem): CliException {
+  const what = `${p.code ?? `HTTP ${p.status}`}: ${p.detail ?? p.title ?? 'no detail'}`;
+  if (p.status === 401 && p.code !== 'INVALID_CREDENTIALS') return new CliException(CliExceptionCode.NOT_SIGNED_IN, `not signed in to ${baseUrl} (or the session expired): run rabt login (${what})`);
+  if (p.status >= 500) return new CliException(CliExceptionCode.OPS_UNREACHABLE, `the ops service at ${baseUrl} failed: ${what}`);
+  if (p.status === 400) return new CliException(CliExceptionCode.OPS_BAD_REQUEST, what);
+  return new CliException(CliExceptionCode.OPS_REFUSED, what);
+}
+
+export function opsClient(baseUrl: string, token: string | undefined, fetchImpl: Fetch = fetch): OpsClient {
+  return {
+    async call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+      let res: Response;
+      try {
+        res = await fetchImpl(`${baseUrl}${path}`, {
+          method,
+          headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+          signal: AbortSignal.timeout(30_000),
+        });
+      } catch (e) {
+        throw new CliException(CliExceptionCode.OPS_UNREACHABLE, `the ops service at ${baseUrl} is unreachable (set RABT_OPS_URL or --ops): ${(e as Error).message}`);
+      }
+      const text = await res.text();
+      let parsed: unknown;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      if (!res.ok) throw problemException(baseUrl, { status: res.status, ...((parsed as object | undefined) ?? {}) });
+      return parsed as T;
+    },
+  };
+}

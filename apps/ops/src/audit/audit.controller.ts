@@ -1,0 +1,38 @@
+import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuditSealer } from '@rabt/audit';
+import { RequireRole } from '../auth/session.guard';
+import { OpsExceptionCode, opsError } from '../ops.exception';
+import { AuditLogRepository } from './audit-log.repository';
+
+/** The audit trail (admin only): read it, and verify its chain against the anchors. */
+@ApiTags('audit')
+@Controller('v1/audit')
+@RequireRole('admin')
+export class AuditController {
+  constructor(
+    private readonly log: AuditLogRepository,
+    private readonly sealer: AuditSealer,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Sealed audit records, newest first: query limit (≤500), before (a seq)' })
+  async list(@Query('limit') limit?: string, @Query('before') before?: string) {
+    const n = limit === undefined || limit === '' ? 100 : Number(limit);
+    const b = before === undefined || before === '' ? undefined : Number(before);
+    const errors = [
+      ...(!Number.isInteger(n) || n < 1 || n > 500 ? ['limit: a whole number from 1 to 500'] : []),
+      ...(b !== undefined && (!Number.isInteger(b) || b < 1) ? ['before: a seq (a whole number from 1)'] : []),
+    ];
+    if (errors.length) throw opsError(OpsExceptionCode.INVALID_FILTER, errors.join('; '), { errors });
+    return { items: await this.log.page(n, b) };
+  }
+
+  @Post('verify')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Walk the chain and check it against the anchors: {ok, checked, firstBreak, anchor}' })
+  async verify() {
+    const v = await this.sealer.verify();
+    return { ok: v.ok, checked: v.checked, firstBreak: v.firstBreak, anchor: v.anchor, anchors: v.anchors, head: v.head, unsealed: v.unsealed };
+  }
+}
