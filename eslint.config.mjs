@@ -58,6 +58,24 @@ export default tseslint.config(
     },
   },
   { files: ['libs/kafka/**/*.ts'], rules: { 'no-restricted-imports': 'off' } },
+  // The console's browser tests run in Node: they start the services and drive Chromium, so they
+  // may use the Node-side libraries (testing, persistence, auth); the console's src/ may not.
+  {
+    files: ['apps/console/test/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:infra', 'type:contracts', 'type:sdk', 'type:testing'] },
+            { sourceTag: 'scope:browser', onlyDependOnLibsWithTags: ['scope:browser', 'scope:shared', 'scope:node'] },
+          ],
+        },
+      ],
+    },
+  },
   // Browser code (the console) runs in the browser: no Node built-ins, no Node-only packages.
   {
     files: ['apps/console/src/**/*.ts', 'apps/console/src/**/*.tsx'],

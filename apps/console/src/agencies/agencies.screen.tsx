@@ -4,7 +4,7 @@ import { Code } from '../ui/badges.component';
 import { Empty, Loading, ProblemBox } from '../ui/problem.component';
 
 export function AgenciesScreen({ agency }: { readonly agency?: string | undefined }) {
-  const { t, fmt, api } = useConsole();
+  const { t, fmt, api, lang } = useConsole();
   const agencies = useLoad(() => api.agencies(), []);
   const subscriptions = useLoad(() => api.subscriptions(agency), [agency]);
   return (
@@ -34,7 +34,7 @@ export function AgenciesScreen({ agency }: { readonly agency?: string | undefine
                       <Code value={a.code} />
                     </a>
                   </td>
-                  <td>{a.name}</td>
+                  <td>{lang === 'ar' && a.nameAr ? a.nameAr : a.name}</td>
                   <td class="num">{fmt.number(a.grants.length)}</td>
                   <td class="num">{fmt.number(a.subscriptions)}</td>
                 </tr>

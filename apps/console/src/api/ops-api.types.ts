@@ -118,8 +118,9 @@ export interface Dashboard {
 
 export interface SchemaSubject {
   readonly subject: string;
-  readonly type: string;
-  readonly owner: string;
+  /** Null for a subject that is not in the catalogue. */
+  readonly type: string | null;
+  readonly owner: string | null;
   readonly latestVersion: number;
   readonly compatibility: string;
 }
@@ -134,7 +135,11 @@ export interface SchemaVersion {
 
 export interface Agency {
   readonly code: string;
+  /** English name. */
   readonly name: string;
+  /** Arabic name (the ops service sends it next to `name`). */
+  readonly nameAr?: string | null;
+  readonly status?: string;
   readonly grants: readonly unknown[];
   readonly subscriptions: number;
 }

@@ -7,8 +7,12 @@ import { bulkFilter } from './dead-letter.filter';
 
 const POLL_MS = 1000;
 
-/** "Replay all matching": starts a bulk replay job for the list's filter and follows its progress. */
-export function BulkReplay({ filter, total, onFinished }: { readonly filter: DeadLetterFilter; readonly total: number; readonly onFinished: () => void }) {
+/**
+ * "Replay all matching": starts a bulk replay job for the list's filter and follows its progress;
+ * the progress stays in view after the job has emptied the list.
+ */
+export function BulkReplay(props: { readonly filter: DeadLetterFilter; readonly total: number; readonly enabled: boolean; readonly onFinished: () => void }) {
+  const { filter, total, enabled, onFinished } = props;
   const { t, fmt, api } = useConsole();
   const [asking, setAsking] = useState(false);
   const [rate, setRate] = useState(50);
@@ -28,9 +32,11 @@ export function BulkReplay({ filter, total, onFinished }: { readonly filter: Dea
 
   return (
     <>
-      <button type="button" class="button primary" data-testid="replay-all" onClick={() => setAsking(true)} disabled={job?.state === 'running'}>
-        {t('deadLetters.replayAll')}
-      </button>
+      {enabled ? (
+        <button type="button" class="button primary" data-testid="replay-all" onClick={() => setAsking(true)} disabled={job?.state === 'running'}>
+          {t('deadLetters.replayAll')}
+        </button>
+      ) : null}
       {asking ? (
         <ReasonDialog
           title={t('deadLetters.replayAllTitle', { count: fmt.number(total) })}

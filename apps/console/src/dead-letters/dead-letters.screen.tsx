@@ -38,7 +38,7 @@ export function DeadLettersScreen({ filter }: { readonly filter: DeadLetterFilte
           <button type="button" class="button ghost" onClick={first.reload}>
             {t('common.refresh')}
           </button>
-          {canAct(operator) && first.data && first.data.total > 0 && (filter.state ?? 'open') === 'open' ? <BulkReplay filter={filter} total={first.data.total} onFinished={first.reload} /> : null}
+          {canAct(operator) ? <BulkReplay filter={filter} total={first.data?.total ?? 0} enabled={(first.data?.total ?? 0) > 0 && (filter.state ?? 'open') === 'open'} onFinished={first.reload} /> : null}
         </div>
       </div>
       <FilterForm filter={filter} />
@@ -98,7 +98,7 @@ export function DeadLettersScreen({ filter }: { readonly filter: DeadLetterFilte
 }
 
 function FilterForm({ filter }: { readonly filter: DeadLetterFilter }) {
-  const { t, api } = useConsole();
+  const { t, api, lang } = useConsole();
   const [draft, setDraft] = useState<DeadLetterFilter>(filter);
   useEffect(() => setDraft(filter), [JSON.stringify(filter)]);
   const agencies = useLoad(() => api.agencies(), []);
@@ -114,23 +114,20 @@ function FilterForm({ filter }: { readonly filter: DeadLetterFilter }) {
     <form class="filters card" data-testid="dead-letter-filters" onSubmit={apply}>
       <label class="field">
         <span>{t('filter.agency')}</span>
-        <select data-testid="filter-agency" value={draft.agency ?? ''} onChange={(e) => set('agency', e.currentTarget.value)}>
-          <option value="">{t('common.all')}</option>
+        <input data-testid="filter-agency" list="agency-codes" dir="ltr" value={draft.agency ?? ''} onInput={(e) => set('agency', e.currentTarget.value)} />
+        <datalist id="agency-codes">
           {(agencies.data?.items ?? []).map((a) => (
             <option key={a.code} value={a.code}>
-              {a.code} · {a.name}
+              {lang === 'ar' && a.nameAr ? a.nameAr : a.name}
             </option>
           ))}
-          {draft.agency && !agencies.data?.items.some((a) => a.code === draft.agency) ? <option value={draft.agency}>{draft.agency}</option> : null}
-        </select>
+        </datalist>
       </label>
       <label class="field wide">
         <span>{t('filter.type')}</span>
         <input data-testid="filter-type" list="event-types" dir="ltr" value={draft.type ?? ''} onInput={(e) => set('type', e.currentTarget.value)} />
         <datalist id="event-types">
-          {(schemas.data?.items ?? []).map((s) => (
-            <option key={s.type} value={s.type} />
-          ))}
+          {(schemas.data?.items ?? []).flatMap((s) => (s.type ? [<option key={s.type} value={s.type} />] : []))}
         </datalist>
       </label>
       <label class="field">

@@ -33,12 +33,10 @@ export function SchemasScreen({ subject }: { readonly subject?: string | undefin
                   <tr key={s.subject} class={s.subject === subject ? 'selected' : ''} data-testid="subject-row" data-subject={s.subject}>
                     <td>
                       <a href={hrefOf({ name: 'schemas', subject: s.subject })}>
-                        <Code value={s.type} />
+                        <Code value={s.type ?? s.subject} />
                       </a>
                     </td>
-                    <td>
-                      <Code value={s.owner} />
-                    </td>
+                    <td>{s.owner ? <Code value={s.owner} /> : t('common.none')}</td>
                     <td class="num">{fmt.number(s.latestVersion)}</td>
                   </tr>
                 ))}
