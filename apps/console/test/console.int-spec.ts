@@ -81,7 +81,7 @@ afterAll(async () => {
 });
 
 describe('the operator console in Chromium', () => {
-  it('a wrong password shows INVALID_CREDENTIALS and leaves the sign-in screen', async () => {
+  it('a wrong password shows INVALID_CREDENTIALS; the third in a row locks the account (ACCOUNT_LOCKED)', async () => {
     const { context, page } = await newPage('en');
     await page.getByTestId('sign-in').waitFor();
     await shot(page, 'sign-in', 'en');
@@ -89,6 +89,19 @@ describe('the operator console in Chromium', () => {
     await expect.poll(() => page.getByTestId('problem').getAttribute('data-code')).toBe('INVALID_CREDENTIALS');
     expect(await page.getByTestId('problem').innerText()).toContain(CATALOGUES.en['error.INVALID_CREDENTIALS']);
     expect(await page.getByTestId('sign-in').count()).toBe(1);
+
+    // The third wrong password in a row locks the account; then even the right one is refused.
+    const codes: (string | null)[] = [];
+    for (let i = 0; i < 2; i++) {
+      await signIn(page, 'careless', `still wrong ${i}`);
+      await expect.poll(() => page.getByTestId('sign-in-submit').isEnabled()).toBe(true);
+      codes.push(await page.getByTestId('problem').getAttribute('data-code'));
+    }
+    await signIn(page, 'careless');
+    await expect.poll(() => page.getByTestId('problem').getAttribute('data-code')).toBe('ACCOUNT_LOCKED');
+    expect(await page.getByTestId('problem').innerText()).toContain(CATALOGUES.en['error.ACCOUNT_LOCKED']);
+    expect(codes).toEqual(['INVALID_CREDENTIALS', 'INVALID_CREDENTIALS']);
+    await shot(page, 'sign-in-locked', 'en');
     await context.close();
   });
 
@@ -133,6 +146,9 @@ describe('the operator console in Chromium', () => {
     await page.getByTestId('webhook-id').waitFor();
     expect(await page.getByTestId('replay').count()).toBe(0);
     expect(await page.getByTestId('discard').count()).toBe(0);
+    // Fields marked rabt.sensitive are masked for a viewer, and the console says which.
+    expect(await page.getByTestId('masked-value').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('masked-paths').innerText()).toContain('workerCivilNumber');
     const refused = await page.evaluate(async (id) => {
       const res = await fetch(`/v1/dead-letters/${id}/replay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'viewer tries' }) });
       return { status: res.status, body: (await res.json()) as { code: string } };

@@ -57,6 +57,8 @@ export interface DeadLetterDetail extends Omit<DeadLetterSummary, 'attempts'> {
   /** Paths of the masked fields. */
   readonly masked: readonly string[];
   readonly attempts: readonly DeliveryAttempt[];
+  /** How many attempts were made (the ops service sends it next to the list). */
+  readonly attemptCount?: number;
 }
 
 /** The filter of the dead-letter list; every field optional. */

@@ -102,7 +102,7 @@ function Detail({ d, onChanged }: { readonly d: DeadLetterDetail; readonly onCha
           {d.discardReason ? <Fact label={t('deadLetter.discardReason')}>{d.discardReason}</Fact> : null}
         </dl>
       </div>
-      <div class="grid-2">
+      <div class="grid-2 even">
         <div class="card">
           <h2>{t('deadLetter.payload')}</h2>
           {d.masked.length > 0 ? (

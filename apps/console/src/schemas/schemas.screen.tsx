@@ -4,7 +4,7 @@ import { useConsole, useLoad } from '../app/console.context';
 import { hrefOf } from '../app/route';
 import { Code } from '../ui/badges.component';
 import { Empty, Loading, ProblemBox } from '../ui/problem.component';
-import { hasChanges, schemaDiff } from './schema.diff';
+import { foldUnchanged, hasChanges, schemaDiff } from './schema.diff';
 
 export function SchemasScreen({ subject }: { readonly subject?: string | undefined }) {
   const { t, fmt, api } = useConsole();
@@ -109,19 +109,25 @@ function VersionSelect(props: { readonly label: string; readonly testid: string;
 }
 
 function Diff({ before, after }: { readonly before: string; readonly after: string }) {
-  const { t } = useConsole();
+  const { t, fmt } = useConsole();
   const lines = schemaDiff(before, after);
   return (
     <>
       <h3>{t('schemas.diff')}</h3>
       {!hasChanges(lines) ? <p class="notice subtle">{t('schemas.noChange')}</p> : null}
       <pre class="diff" dir="ltr" data-testid="schema-diff">
-        {lines.map((l, i) => (
-          <div key={i} class={`diff-${l.kind}`} data-kind={l.kind}>
-            <span class="diff-sign">{l.kind === 'added' ? '+' : l.kind === 'removed' ? '−' : ' '}</span>
-            {l.text}
-          </div>
-        ))}
+        {foldUnchanged(lines).map((l, i) =>
+          l.kind === 'fold' ? (
+            <div key={i} class="diff-fold" data-kind="fold">
+              {t('schemas.unchangedLines', { count: fmt.number(l.count) })}
+            </div>
+          ) : (
+            <div key={i} class={`diff-${l.kind}`} data-kind={l.kind}>
+              <span class="diff-sign">{l.kind === 'added' ? '+' : l.kind === 'removed' ? '−' : ' '}</span>
+              {l.text}
+            </div>
+          ),
+        )}
       </pre>
     </>
   );

@@ -146,7 +146,7 @@ function TransactionDetail({ tx }: { readonly tx: TransactionView }) {
                     <Code value={s.agency} />
                   </td>
                   <td>
-                    <span class={`badge step-${s.state}`}>{s.state}</span>
+                    <span class={`badge step-${s.state}`}>{t(`stepState.${s.state}`)}</span>
                   </td>
                   <td>{fmt.dateTime(s.slaDueAt)}</td>
                   <td>{fmt.dateTime(s.completedAt)}</td>
