@@ -6,5 +6,9 @@ cd "$(dirname "$0")/.."
 
 bash deploy/local/stack.sh up
 echo "[demo] building the services …"
-npx nx run-many -t build -p gateway schema-registry router dispatcher workflow agency-simulator --output-style=static >/dev/null
+npx nx run-many -t build -p gateway schema-registry router dispatcher workflow ops agency-simulator --output-style=static >/dev/null
+# The operator console (apps/console) is served by ops when it is built.
+if [ -f apps/console/project.json ]; then
+  npx nx run console:build --output-style=static >/dev/null || echo "[demo] the console did not build; the ops API still runs"
+fi
 exec node_modules/.bin/tsx --tsconfig tsconfig.base.json deploy/local/demo.ts "$@"

@@ -9,11 +9,11 @@ import 'reflect-metadata';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { authFragment, issueAgencyKey, parseApiKey, secretMatches } from '@rabt/auth';
+import { authFragment, createOperator, issueAgencyKey, parseApiKey, secretMatches } from '@rabt/auth';
 import { databaseFragment, kafkaFragment, loadConfig, type KafkaConfig } from '@rabt/config';
 import { CATALOGUE, catalogueEntry, EventTypes, registerCatalogueSchemas } from '@rabt/contracts';
 import { commitGroupPositions, createKafka, TopicAdmin, type GroupPosition, type KafkaClient } from '@rabt/kafka';
-import { AgencyApiKeyEntity, createDataSource, ensureDatabase, migrateDatabase, seedAgencies } from '@rabt/persistence';
+import { AgencyApiKeyEntity, createDataSource, ensureDatabase, migrateDatabase, OperatorEntity, seedAgencies } from '@rabt/persistence';
 import { inboxTopic } from '@rabt/routing';
 import { RabtClient } from '@rabt/sdk';
 import { provisionSimulatedAgencies, simulatorEnv } from '@rabt/testing';
@@ -23,6 +23,13 @@ import { DemoServices, rel, RUN, say } from './demo/services';
 import { followTransaction, stepTable, type TransactionView } from './demo/transactions';
 
 const KEYS_FILE = join(RUN, 'demo-keys.json');
+/** Operator accounts of the demo (rabt_demo only): username, role, agency, demo password. */
+const DEMO_OPERATORS = [
+  { username: 'admin', role: 'admin', password: 'rabt-demo-admin' },
+  { username: 'operator', role: 'operator', password: 'rabt-demo-operator' },
+  { username: 'viewer', role: 'viewer', password: 'rabt-demo-viewer' },
+  { username: 'rop-integrator', role: 'operator', agency: 'rop', password: 'rabt-demo-rop-integrator' },
+] as const;
 const AGENCIES = ['mom', 'rop', 'moci', 'epay'] as const;
 type DemoKeys = Record<(typeof AGENCIES)[number] | 'integrator', { agency: string; token: string }>;
 
@@ -32,6 +39,7 @@ const PORTS = {
   router: Number(process.env['ROUTER_PORT'] ?? 8083),
   dispatcher: Number(process.env['DISPATCHER_PORT'] ?? 8084),
   workflow: Number(process.env['WORKFLOW_PORT'] ?? 8085),
+  ops: Number(process.env['OPS_PORT'] ?? 8082),
   mom: 8091,
   rop: 8092,
   moci: 8093,
@@ -98,6 +106,15 @@ async function provision(databaseUrl: string): Promise<DemoKeys> {
       const row = parsed ? await ds.manager.findOneBy(AgencyApiKeyEntity, { id: parsed.keyId }) : null;
       if (have && parsed && row && !row.revokedAt && secretMatches(parsed.secret, row.secretHash, auth.apiKeyPepper)) keys[name] = have;
       else keys[name] = { agency, token: (await issueAgencyKey(ds.manager, auth.apiKeyPepper, agency, `demo ${name}`, roles)).token };
+    }
+    // Sign-in accounts for the console and `rabt login`, with published demo passwords: only in
+    // the demo's own database, never in one DEMO_DATABASE_URL points elsewhere.
+    if (new URL(databaseUrl).pathname === '/rabt_demo') {
+      for (const o of DEMO_OPERATORS) {
+        if (await ds.manager.existsBy(OperatorEntity, { username: o.username })) continue;
+        await createOperator(ds.manager, { ...o, displayName: `Demo ${o.username}` });
+        say(`operator account ${o.username} (${o.role}${'agency' in o ? ` of ${o.agency}` : ''}) created`);
+      }
     }
     mkdirSync(RUN, { recursive: true });
     writeFileSync(KEYS_FILE, JSON.stringify(keys, null, 2));
@@ -174,6 +191,7 @@ async function main(): Promise<void> {
   );
   if (!DemoServices.built('workflow')) throw new Error('dist/apps/workflow/main.js is missing: the workflow service was not built (npx nx build workflow)');
   await services.start('workflow', { ...serviceEnv, WORKFLOW_PORT: String(PORTS.workflow), WORKFLOW_GROUP_ID: GROUPS.workflow, ...(opts.sla ? { WORKFLOW_SLA_OVERRIDE: opts.sla } : {}) }, PORTS.workflow);
+  await services.start('ops', { ...base, KAFKA_BROKERS: kafkaConfig.brokers.join(','), OPS_PORT: String(PORTS.ops) }, PORTS.ops);
   const simulatorBehaviour = { SIM_DELAY_MS: opts.delay ?? (load ? '20-80' : '400-1500'), SIM_FAILURE_RATE: opts.failureRate ?? '0' };
   await services.start(
     'agency-simulator',
@@ -188,16 +206,26 @@ async function main(): Promise<void> {
   process.stdout.write(`
 [demo] Running: Kafka (${kafkaConfig.brokers.join(',')}), PostgreSQL (database ${new URL(databaseUrl).pathname.slice(1)}), the schema registry
        (${registry}), the gateway (${gateway}, OpenAPI at ${gateway}/docs), the router, the dispatcher,
-       the workflow service (:${PORTS.workflow}) and the agency simulators (:${PORTS.mom}-${PORTS.epay}, GET /status on each).
+       the workflow service (:${PORTS.workflow}), the ops service (:${PORTS.ops}) and the agency simulators (:${PORTS.mom}-${PORTS.epay}, GET /status on each).
 [demo] API keys of the demo agencies are in ${rel(KEYS_FILE)}. See a transaction as MoM:
          curl -s ${gateway}/v1/transactions/<transactionid> -H "Authorization: Bearer $(node -p "require('./${rel(KEYS_FILE)}').mom.token")"
 [demo] Other runs: npm run demo -- --scenario withdrawal | --scenario worker-service-transfer | --load 1000
-[demo] The operator console is not built yet, so there is no console URL to open.
+${consoleLines(databaseUrl)}
 [demo] Service logs: ${rel(join(RUN, 'logs'))}/<service>.log
 `);
   if (opts.exit) return;
   say('Ctrl-C stops the services (the stack keeps running; npm run stack:down stops it).');
   await interrupted;
+}
+
+/** Where the console is (or why not), and the demo accounts to sign in with. */
+function consoleLines(databaseUrl: string): string {
+  const ops = `http://127.0.0.1:${PORTS.ops}`;
+  const accounts = new URL(databaseUrl).pathname === '/rabt_demo' ? DEMO_OPERATORS.map((o) => `${o.username} / ${o.password}`).join(', ') : 'none created (not the rabt_demo database)';
+  const where = DemoServices.built('console', 'index.html')
+    ? `[demo] Operator console: ${ops}/ (ops API: ${ops}/docs).`
+    : `[demo] The console is not built (npx nx build console); the ops API is at ${ops}/docs (also: npm run rabt -- login --username operator).`;
+  return `${where}\n[demo] Demo operator accounts (demo passwords, rabt_demo only): ${accounts}`;
 }
 
 /** One transaction, followed live through GET /v1/transactions/{id} as MoM. */

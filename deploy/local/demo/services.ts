@@ -12,8 +12,8 @@ export const rel = (path: string) => path.replace(`${ROOT}/`, '');
 export class DemoServices {
   private readonly children: { name: string; child: ChildProcess }[] = [];
 
-  static built(app: string): boolean {
-    return existsSync(join(ROOT, 'dist/apps', app, 'main.js'));
+  static built(app: string, file = 'main.js'): boolean {
+    return existsSync(join(ROOT, 'dist/apps', app, file));
   }
 
   /** Starts `app` and waits until `http://127.0.0.1:<port>/health/ready` answers 200. */
