@@ -3,4 +3,8 @@ import { OpsClient } from './api/ops.client';
 import { App } from './app/app';
 import './styles.css';
 
-render(<App api={new OpsClient()} />, document.getElementById('app')!);
+import { SESSION_ENDED_EVENT } from './app/app';
+
+// A request refused because the session ended brings the sign-in screen back.
+const api = new OpsClient({ onUnauthenticated: () => dispatchEvent(new Event(SESSION_ENDED_EVENT)) });
+render(<App api={api} />, document.getElementById('app')!);

@@ -205,7 +205,7 @@ describe('the operator console in Chromium', () => {
     await context.close();
   });
 
-  it('switching to Arabic flips the layout to rtl, shows Arabic strings and is remembered', async () => {
+  it('switching to Arabic flips the layout to rtl, shows Arabic strings and is remembered; an ended session or signing out shows the sign-in screen', async () => {
     const { context, page } = await newPage('en');
     await signIn(page, 'operator');
     await page.getByTestId('dashboard').waitFor();
@@ -220,6 +220,16 @@ describe('the operator console in Chromium', () => {
     await page.getByTestId('dashboard').waitFor();
     expect(await page.evaluate(() => document.documentElement.dir)).toBe('rtl');
     expect(await page.getByTestId('nav-dead-letters').innerText()).toBe(CATALOGUES.ar['nav.deadLetters']);
+
+    // A session that ends on the server (here: deleted behind the console's back) brings the
+    // sign-in screen back at the next request; signing out does too.
+    expect(await page.evaluate(async () => (await fetch('/v1/session', { method: 'DELETE' })).status)).toBe(204);
+    await page.getByTestId('nav-dead-letters').click();
+    await page.getByTestId('sign-in').waitFor();
+    await signIn(page, 'operator');
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('sign-in').waitFor();
+    expect(await page.evaluate(async () => (await fetch('/v1/session')).status)).toBe(401);
     await context.close();
   });
 

@@ -24,6 +24,8 @@ export interface OpsClientOptions {
   readonly baseUrl?: string;
   readonly token?: string;
   readonly fetch?: typeof fetch;
+  /** Called when a request of a signed-in caller is refused with 401 UNAUTHENTICATED (the session ended). */
+  readonly onUnauthenticated?: () => void;
 }
 
 type Query = Readonly<Record<string, string | number | undefined | null>>;
@@ -130,7 +132,11 @@ export class OpsClient {
     } catch (e) {
       throw OpsProblem.network(e);
     }
-    if (!res.ok) throw await OpsProblem.fromResponse(res);
+    if (!res.ok) {
+      const problem = await OpsProblem.fromResponse(res);
+      if (problem.code === 'UNAUTHENTICATED' && path !== '/v1/session') this.options.onUnauthenticated?.();
+      throw problem;
+    }
     if (res.status === 204) return undefined as T;
     const text = await res.text();
     return (text ? JSON.parse(text) : undefined) as T;

@@ -1,7 +1,6 @@
 // The console shell: language and session state, the header, the navigation and the screen of the
 // current hash route.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { OpsProblem } from '../api/ops-problem.exception';
 import type { Operator } from '../api/ops-api.types';
 import type { OpsClient } from '../api/ops.client';
 import { AgenciesScreen } from '../agencies/agencies.screen';
@@ -16,6 +15,9 @@ import { TransactionScreen, TransactionsScreen } from '../transactions/transacti
 import { ConsoleContext, makeI18n, useConsole, type ConsoleContextValue } from './console.context';
 import { LanguageSwitch } from './language.switch';
 import { hrefOf, parseHash, type Route } from './route';
+
+/** Dispatched on window when the ops API says the session has ended. */
+export const SESSION_ENDED_EVENT = 'rabt:session-ended';
 
 const NAV: readonly { readonly route: Route; readonly label: MessageKey; readonly matches: readonly Route['name'][] }[] = [
   { route: { name: 'dashboard' }, label: 'nav.dashboard', matches: ['dashboard'] },
@@ -52,12 +54,9 @@ export function App({ api }: { readonly api: OpsClient }) {
 
   useEffect(() => {
     api.currentOperator().then(setOperator, () => setOperator(null));
-    // A 401 anywhere later (session expired) brings the sign-in screen back.
-    const onRejection = (e: PromiseRejectionEvent) => {
-      if (e.reason instanceof OpsProblem && e.reason.code === 'UNAUTHENTICATED') setOperator(null);
-    };
-    addEventListener('unhandledrejection', onRejection);
-    return () => removeEventListener('unhandledrejection', onRejection);
+    const onEnded = () => setOperator(null);
+    addEventListener(SESSION_ENDED_EVENT, onEnded);
+    return () => removeEventListener(SESSION_ENDED_EVENT, onEnded);
   }, [api]);
 
   const value = useMemo<ConsoleContextValue>(
