@@ -259,6 +259,9 @@ describe('the operator console in Chromium', () => {
       await page.goto(`${stack.opsUrl}/#/events/${encodeURIComponent(event.id)}?source=urn:rabt:agency:mom`);
       await page.getByTestId('event-timeline').locator('[data-kind="published"]').waitFor();
       await shot(page, 'event', lang);
+      await page.goto(`${stack.opsUrl}/#/transactions`);
+      await expect.poll(() => page.getByTestId('transaction-row').count()).toBe(EVENTS);
+      await shot(page, 'transactions', lang);
       await page.goto(`${stack.opsUrl}/#/transactions/${event.transactionid}`);
       await page.getByTestId('step-row').first().waitFor();
       await shot(page, 'transaction', lang);

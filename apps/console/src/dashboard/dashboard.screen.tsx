@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useConsole, useLoad } from '../app/console.context';
 import { hrefOf } from '../app/route';
+import { num, Table } from '../ui/loaded.component';
 import { Loading, ProblemBox } from '../ui/problem.component';
 import { eventsPerSecond, totals } from './dashboard.metrics';
 import { TrafficChart } from './traffic.chart';
@@ -65,30 +66,22 @@ export function DashboardScreen() {
           </div>
           <div class="card">
             <h2>{t('dashboard.perAgency')}</h2>
-            <table class="table" data-testid="agency-table">
-              <thead>
-                <tr>
-                  <th>{t('dashboard.agency')}</th>
-                  <th class="num">{t('dashboard.published')}</th>
-                  <th class="num">{t('dashboard.delivered')}</th>
-                  <th class="num">{t('dashboard.failed')}</th>
-                  <th class="num">{t('dashboard.deadLetters')}</th>
+            <Table
+              testid="agency-table"
+              columns={[t('dashboard.agency'), num(t('dashboard.published')), num(t('dashboard.delivered')), num(t('dashboard.failed')), num(t('dashboard.deadLetters'))]}
+            >
+              {d.agencies.map((a) => (
+                <tr key={a.agency} data-testid={`agency-row-${a.agency}`}>
+                  <td>
+                    <span class="code">{a.agency}</span>
+                  </td>
+                  <td class="num">{fmt.number(a.published)}</td>
+                  <td class="num">{fmt.number(a.delivered)}</td>
+                  <td class="num">{fmt.number(a.failed)}</td>
+                  <td class="num">{a.deadLetters ? <a href={hrefOf({ name: 'dead-letters', filter: { agency: a.agency, state: 'open' } })}>{fmt.number(a.deadLetters)}</a> : fmt.number(0)}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {d.agencies.map((a) => (
-                  <tr key={a.agency} data-testid={`agency-row-${a.agency}`}>
-                    <td>
-                      <span class="code">{a.agency}</span>
-                    </td>
-                    <td class="num">{fmt.number(a.published)}</td>
-                    <td class="num">{fmt.number(a.delivered)}</td>
-                    <td class="num">{fmt.number(a.failed)}</td>
-                    <td class="num">{a.deadLetters ? <a href={hrefOf({ name: 'dead-letters', filter: { agency: a.agency, state: 'open' } })}>{fmt.number(a.deadLetters)}</a> : fmt.number(0)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </Table>
           </div>
         </>
       )}

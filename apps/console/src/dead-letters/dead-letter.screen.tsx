@@ -5,7 +5,7 @@ import { hrefOf } from '../app/route';
 import { Code, ErrorBadge, StateBadge } from '../ui/badges.component';
 import { Fact } from '../ui/facts.component';
 import { JsonView } from '../ui/json.view';
-import { Loading, ProblemBox } from '../ui/problem.component';
+import { LoadedView, num, Table } from '../ui/loaded.component';
 import { ReasonDialog } from '../ui/reason.dialog';
 
 type Action = 'replay' | 'discard';
@@ -21,8 +21,7 @@ export function DeadLetterScreen({ id }: { readonly id: string }) {
           {t('deadLetter.back')}
         </a>
       </div>
-      <ProblemBox error={detail.error} />
-      {detail.data ? <Detail d={detail.data} onChanged={detail.reload} /> : detail.error ? null : <Loading />}
+      <LoadedView loaded={detail}>{(d) => <Detail d={d} onChanged={detail.reload} />}</LoadedView>
     </section>
   );
 }
@@ -114,28 +113,17 @@ function Detail({ d, onChanged }: { readonly d: DeadLetterDetail; readonly onCha
         </div>
         <div class="card">
           <h2>{t('deadLetter.attempts')}</h2>
-          <table class="table" data-testid="attempts">
-            <thead>
-              <tr>
-                <th>#</th>
-                <th>{t('attempt.at')}</th>
-                <th class="num">{t('attempt.status')}</th>
-                <th class="num">{t('attempt.latency')}</th>
-                <th>{t('attempt.error')}</th>
+          <Table testid="attempts" columns={['#', t('attempt.at'), num(t('attempt.status')), num(t('attempt.latency')), t('attempt.error')]}>
+            {d.attempts.map((a, i) => (
+              <tr key={i} data-testid="attempt-row">
+                <td>{fmt.number(i + 1)}</td>
+                <td>{fmt.dateTime(a.attemptedAt)}</td>
+                <td class="num">{a.status ?? t('common.none')}</td>
+                <td class="num">{a.latencyMs === null ? t('common.none') : t('attempt.ms', { ms: fmt.number(a.latencyMs) })}</td>
+                <td class="wrap">{a.error ?? ''}</td>
               </tr>
-            </thead>
-            <tbody>
-              {d.attempts.map((a, i) => (
-                <tr key={i} data-testid="attempt-row">
-                  <td>{fmt.number(i + 1)}</td>
-                  <td>{fmt.dateTime(a.attemptedAt)}</td>
-                  <td class="num">{a.status ?? t('common.none')}</td>
-                  <td class="num">{a.latencyMs === null ? t('common.none') : t('attempt.ms', { ms: fmt.number(a.latencyMs) })}</td>
-                  <td class="wrap">{a.error ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         </div>
       </div>
       {action ? (

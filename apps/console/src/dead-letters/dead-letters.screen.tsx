@@ -3,6 +3,7 @@ import { DEAD_LETTER_STATES, DELIVERY_ERROR_CODES, type DeadLetterFilter, type D
 import { canAct, useConsole, useLoad } from '../app/console.context';
 import { hrefOf } from '../app/route';
 import { Code, ErrorBadge, StateBadge } from '../ui/badges.component';
+import { num, Table } from '../ui/loaded.component';
 import { Empty, Loading, ProblemBox } from '../ui/problem.component';
 import { fromLocalInput, normaliseFilter, toLocalInput } from './dead-letter.filter';
 import { BulkReplay } from './bulk-replay.component';
@@ -46,46 +47,35 @@ export function DeadLettersScreen({ filter }: { readonly filter: DeadLetterFilte
       {first.loading && !first.data ? <Loading /> : null}
       {first.data && rows.length === 0 ? <Empty /> : null}
       {rows.length > 0 ? (
-        <div class="card flush">
-          <table class="table" data-testid="dead-letter-table">
-            <thead>
-              <tr>
-                <th>{t('column.created')}</th>
-                <th>{t('column.agency')}</th>
-                <th>{t('column.type')}</th>
-                <th>{t('column.error')}</th>
-                <th class="num">{t('column.attempts')}</th>
-                <th>{t('column.transaction')}</th>
-                <th>{t('column.state')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((d) => (
-                <tr key={d.id} data-testid="dead-letter-row" data-id={d.id} data-agency={d.agency}>
-                  <td>
-                    <a href={hrefOf({ name: 'dead-letter', id: d.id })} data-testid="dead-letter-link">
-                      {fmt.dateTime(d.createdAt)}
-                    </a>
-                  </td>
-                  <td>
-                    <Code value={d.agency} />
-                  </td>
-                  <td>
-                    <Code value={d.eventType} />
-                  </td>
-                  <td>
-                    <ErrorBadge code={d.errorCode} status={d.lastStatus} />
-                  </td>
-                  <td class="num">{fmt.number(d.attempts)}</td>
-                  <td>{d.transactionId ? <Code value={d.transactionId} short /> : t('common.none')}</td>
-                  <td>
-                    <StateBadge state={d.state} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          flush
+          testid="dead-letter-table"
+          columns={[t('column.created'), t('column.agency'), t('column.type'), t('column.error'), num(t('column.attempts')), t('column.transaction'), t('column.state')]}
+        >
+          {rows.map((d) => (
+            <tr key={d.id} data-testid="dead-letter-row" data-id={d.id} data-agency={d.agency}>
+              <td>
+                <a href={hrefOf({ name: 'dead-letter', id: d.id })} data-testid="dead-letter-link">
+                  {fmt.dateTime(d.createdAt)}
+                </a>
+              </td>
+              <td>
+                <Code value={d.agency} />
+              </td>
+              <td>
+                <Code value={d.eventType} />
+              </td>
+              <td>
+                <ErrorBadge code={d.errorCode} status={d.lastStatus} />
+              </td>
+              <td class="num">{fmt.number(d.attempts)}</td>
+              <td>{d.transactionId ? <Code value={d.transactionId} short /> : t('common.none')}</td>
+              <td>
+                <StateBadge state={d.state} />
+              </td>
+            </tr>
+          ))}
+        </Table>
       ) : null}
       <ProblemBox error={more.error} />
       {more.cursor ? (

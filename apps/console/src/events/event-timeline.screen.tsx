@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { EventTimelineKind } from '../api/ops-api.types';
+import type { EventTimelineKind, EventView } from '../api/ops-api.types';
 import { useConsole, useLoad } from '../app/console.context';
 import { hrefOf } from '../app/route';
 import { Code } from '../ui/badges.component';
 import { Fact } from '../ui/facts.component';
-import { Loading, ProblemBox } from '../ui/problem.component';
+import { LoadedView } from '../ui/loaded.component';
 import { Timeline } from '../ui/timeline.component';
 
 const TONES: Readonly<Record<EventTimelineKind, string>> = {
@@ -47,17 +47,20 @@ export function EventTimelineScreen({ id, source }: { readonly id?: string | und
           </button>
         </div>
       </form>
-      {id ? <EventView id={id} source={source} /> : <p class="muted">{t('events.hint')}</p>}
+      {id ? <EventLookup id={id} source={source} /> : <p class="muted">{t('events.hint')}</p>}
     </section>
   );
 }
 
-function EventView({ id, source }: { readonly id: string; readonly source?: string | undefined }) {
-  const { t, fmt, api } = useConsole();
+function EventLookup({ id, source }: { readonly id: string; readonly source?: string | undefined }) {
+  const { api } = useConsole();
   const view = useLoad(() => api.event(id, source), [id, source]);
-  if (view.error) return <ProblemBox error={view.error} />;
-  if (!view.data) return <Loading />;
-  const { event, timeline } = view.data;
+  return <LoadedView loaded={view}>{(data) => <EventDetail view={data} />}</LoadedView>;
+}
+
+function EventDetail({ view }: { readonly view: EventView }) {
+  const { t, fmt } = useConsole();
+  const { event, timeline } = view;
   return (
     <div class="grid-2">
       <div class="card">

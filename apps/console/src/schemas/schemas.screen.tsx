@@ -3,7 +3,7 @@ import type { SchemaVersion } from '../api/ops-api.types';
 import { useConsole, useLoad } from '../app/console.context';
 import { hrefOf } from '../app/route';
 import { Code } from '../ui/badges.component';
-import { Empty, Loading, ProblemBox } from '../ui/problem.component';
+import { LoadedView, num, Table } from '../ui/loaded.component';
 import { foldUnchanged, hasChanges, schemaDiff } from './schema.diff';
 
 export function SchemasScreen({ subject }: { readonly subject?: string | undefined }) {
@@ -14,22 +14,12 @@ export function SchemasScreen({ subject }: { readonly subject?: string | undefin
       <div class="page-head">
         <h1>{t('schemas.title')}</h1>
       </div>
-      <ProblemBox error={subjects.error} />
       <div class="split">
         <div class="card flush list-pane">
-          {!subjects.data ? (
-            subjects.error ? null : <Loading />
-          ) : (
-            <table class="table" data-testid="subject-table">
-              <thead>
-                <tr>
-                  <th>{t('schemas.type')}</th>
-                  <th>{t('schemas.owner')}</th>
-                  <th class="num">{t('schemas.latestVersion')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {subjects.data.items.map((s) => (
+          <LoadedView loaded={subjects}>
+            {(data) => (
+              <Table testid="subject-table" columns={[t('schemas.type'), t('schemas.owner'), num(t('schemas.latestVersion'))]}>
+                {data.items.map((s) => (
                   <tr key={s.subject} class={s.subject === subject ? 'selected' : ''} data-testid="subject-row" data-subject={s.subject}>
                     <td>
                       <a href={hrefOf({ name: 'schemas', subject: s.subject })}>
@@ -40,9 +30,9 @@ export function SchemasScreen({ subject }: { readonly subject?: string | undefin
                     <td class="num">{fmt.number(s.latestVersion)}</td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          )}
+              </Table>
+            )}
+          </LoadedView>
         </div>
         <div class="detail-pane">{subject ? <Versions subject={subject} compatibility={subjects.data?.items.find((s) => s.subject === subject)?.compatibility} /> : <p class="muted card">{t('schemas.pick')}</p>}</div>
       </div>
@@ -51,20 +41,25 @@ export function SchemasScreen({ subject }: { readonly subject?: string | undefin
 }
 
 function Versions({ subject, compatibility }: { readonly subject: string; readonly compatibility?: string | undefined }) {
-  const { t, fmt, api } = useConsole();
+  const { api } = useConsole();
   const versions = useLoad(() => api.schemaVersions(subject), [subject]);
-  const items = versions.data?.items ?? [];
+  return (
+    <LoadedView loaded={versions} isEmpty={(d) => d.items.length === 0}>
+      {(data) => <VersionsAndDiff subject={subject} compatibility={compatibility} items={data.items} />}
+    </LoadedView>
+  );
+}
+
+function VersionsAndDiff({ subject, compatibility, items }: { readonly subject: string; readonly compatibility?: string | undefined; readonly items: readonly SchemaVersion[] }) {
+  const { t, fmt } = useConsole();
   const [from, setFrom] = useState<number | null>(null);
   const [to, setTo] = useState<number | null>(null);
   useEffect(() => {
     const sorted = [...items].sort((a, b) => a.version - b.version);
     setTo(sorted.at(-1)?.version ?? null);
     setFrom(sorted.at(-2)?.version ?? sorted.at(-1)?.version ?? null);
-  }, [versions.data]);
+  }, [items]);
 
-  if (versions.error) return <ProblemBox error={versions.error} />;
-  if (!versions.data) return <Loading />;
-  if (items.length === 0) return <Empty />;
   const pick = (v: number | null) => items.find((x) => x.version === v);
   const before = pick(from);
   const after = pick(to);

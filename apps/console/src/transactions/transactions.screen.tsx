@@ -3,7 +3,7 @@ import { useConsole, useLoad } from '../app/console.context';
 import { hrefOf } from '../app/route';
 import { Code } from '../ui/badges.component';
 import { Fact } from '../ui/facts.component';
-import { Empty, Loading, ProblemBox } from '../ui/problem.component';
+import { LoadedView, Table } from '../ui/loaded.component';
 import { Timeline } from '../ui/timeline.component';
 
 const TX_STATES = ['running', 'completed', 'compensating', 'compensated'] as const;
@@ -40,47 +40,34 @@ export function TransactionsScreen() {
           </button>
         </form>
       </div>
-      <ProblemBox error={list.error} />
-      {!list.data ? (
-        list.error ? null : <Loading />
-      ) : list.data.items.length === 0 ? (
-        <Empty />
-      ) : (
-        <div class="card flush">
-          <table class="table" data-testid="transaction-table">
-            <thead>
-              <tr>
-                <th>{t('transactions.id')}</th>
-                <th>{t('transactions.workflow')}</th>
-                <th>{t('transactions.state')}</th>
-                <th>{t('transactions.parties')}</th>
-                <th>{t('transactions.startedAt')}</th>
-                <th>{t('transactions.updatedAt')}</th>
+      <LoadedView loaded={list} isEmpty={(d) => d.items.length === 0}>
+        {(data) => (
+          <Table
+            flush
+            testid="transaction-table"
+            columns={[t('transactions.id'), t('transactions.workflow'), t('transactions.state'), t('transactions.parties'), t('transactions.startedAt'), t('transactions.updatedAt')]}
+          >
+            {data.items.map((tx) => (
+              <tr key={tx.id} data-testid="transaction-row">
+                <td>
+                  <a href={hrefOf({ name: 'transaction', id: tx.id })}>
+                    <Code value={tx.id} short />
+                  </a>
+                </td>
+                <td>
+                  <Code value={tx.workflow} />
+                </td>
+                <td>
+                  <TxStateBadge state={tx.state} />
+                </td>
+                <td>{tx.parties.join(' · ')}</td>
+                <td>{fmt.dateTime(tx.startedAt)}</td>
+                <td>{fmt.dateTime(tx.updatedAt)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((tx) => (
-                <tr key={tx.id} data-testid="transaction-row">
-                  <td>
-                    <a href={hrefOf({ name: 'transaction', id: tx.id })}>
-                      <Code value={tx.id} short />
-                    </a>
-                  </td>
-                  <td>
-                    <Code value={tx.workflow} />
-                  </td>
-                  <td>
-                    <TxStateBadge state={tx.state} />
-                  </td>
-                  <td>{tx.parties.join(' · ')}</td>
-                  <td>{fmt.dateTime(tx.startedAt)}</td>
-                  <td>{fmt.dateTime(tx.updatedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </Table>
+        )}
+      </LoadedView>
     </section>
   );
 }
@@ -98,8 +85,7 @@ export function TransactionScreen({ id }: { readonly id: string }) {
           {t('transactions.back')}
         </a>
       </div>
-      <ProblemBox error={view.error} />
-      {view.data ? <TransactionDetail tx={view.data} /> : view.error ? null : <Loading />}
+      <LoadedView loaded={view}>{(tx) => <TransactionDetail tx={tx} />}</LoadedView>
     </section>
   );
 }
@@ -126,34 +112,23 @@ function TransactionDetail({ tx }: { readonly tx: TransactionView }) {
       <div class="grid-2">
         <div class="card flush">
           <h2 class="pad">{t('transactions.steps')}</h2>
-          <table class="table" data-testid="steps">
-            <thead>
-              <tr>
-                <th>{t('step.name')}</th>
-                <th>{t('step.agency')}</th>
-                <th>{t('step.state')}</th>
-                <th>{t('step.slaDueAt')}</th>
-                <th>{t('step.completedAt')}</th>
+          <Table testid="steps" columns={[t('step.name'), t('step.agency'), t('step.state'), t('step.slaDueAt'), t('step.completedAt')]}>
+            {tx.steps.map((s) => (
+              <tr key={s.name} data-testid="step-row" data-state={s.state}>
+                <td>
+                  <Code value={s.name} />
+                </td>
+                <td>
+                  <Code value={s.agency} />
+                </td>
+                <td>
+                  <span class={`badge step-${s.state}`}>{t(`stepState.${s.state}`)}</span>
+                </td>
+                <td>{fmt.dateTime(s.slaDueAt)}</td>
+                <td>{fmt.dateTime(s.completedAt)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {tx.steps.map((s) => (
-                <tr key={s.name} data-testid="step-row" data-state={s.state}>
-                  <td>
-                    <Code value={s.name} />
-                  </td>
-                  <td>
-                    <Code value={s.agency} />
-                  </td>
-                  <td>
-                    <span class={`badge step-${s.state}`}>{t(`stepState.${s.state}`)}</span>
-                  </td>
-                  <td>{fmt.dateTime(s.slaDueAt)}</td>
-                  <td>{fmt.dateTime(s.completedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         </div>
         <div class="card">
           <h2>{t('transactions.timeline')}</h2>
