@@ -57,6 +57,7 @@ beforeAll(async () => {
   await stack.createOperator({ username: 'operator', password: PASSWORD, role: 'operator', displayName: 'Salim Al-Harthy' });
   await stack.createOperator({ username: 'viewer', password: PASSWORD, role: 'viewer', displayName: 'Maryam Al-Zadjali' });
   await stack.createOperator({ username: 'careless', password: PASSWORD, role: 'operator', displayName: 'Careless Typist' });
+  await stack.createOperator({ username: 'moci-integrator', password: PASSWORD, role: 'operator', displayName: 'MoCI Integration Team', agency: 'moci' });
 
   for (let i = 0; i < EVENTS; i++) {
     const accepted = await stack.mom.publish(REPORTED as never, { ...report, reportId: `LWR-CONSOLE-${Date.now().toString(36)}-${i}`, workerCivilNumber: String(410_000_000 + i) } as never);
@@ -146,6 +147,11 @@ describe('the operator console in Chromium', () => {
     await page.getByTestId('webhook-id').waitFor();
     expect(await page.getByTestId('replay').count()).toBe(0);
     expect(await page.getByTestId('discard').count()).toBe(0);
+    await page.getByTestId('nav-dead-letters').click();
+    await page.getByTestId('dead-letter-row').first().waitFor();
+    expect(await page.getByTestId('replay-all').count()).toBe(0);
+    await page.goBack();
+    await page.getByTestId('webhook-id').waitFor();
     // Fields marked rabt.sensitive are masked for a viewer, and the console says which.
     expect(await page.getByTestId('masked-value').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('masked-paths').innerText()).toContain('workerCivilNumber');
@@ -155,6 +161,21 @@ describe('the operator console in Chromium', () => {
     }, letter!.id);
     expect(refused).toMatchObject({ status: 403, body: { code: 'FORBIDDEN_ROLE' } });
     expect((await admin.deadLetter(letter!.id)).state).toBe('open');
+    await context.close();
+  });
+
+  it('an agency integrator (MoCI) sees only its own agency: no ROP dead letters, its own dashboard row, and a ROP dead letter by link is "not found"', async () => {
+    const [letter] = await openDeadLetters('rop');
+    const { context, page } = await newPage('en');
+    await signIn(page, 'moci-integrator');
+    await page.getByTestId('agency-row-moci').waitFor();
+    expect(await page.getByTestId('agency-table').locator('tbody tr').count()).toBe(1);
+    await page.getByTestId('nav-dead-letters').click();
+    await page.getByTestId('empty').waitFor();
+    expect(await page.getByTestId('dead-letters-total').innerText()).toContain('0');
+    await page.goto(`${stack.opsUrl}/#/dead-letters/${letter!.id}`);
+    await expect.poll(() => page.getByTestId('problem').getAttribute('data-code')).toBe('DEAD_LETTER_NOT_FOUND');
+    expect(await page.getByTestId('replay').count()).toBe(0);
     await context.close();
   });
 
