@@ -13,12 +13,14 @@ export interface CliRun {
 
 /** `env()` gives the whole environment of every run (PATH, DATABASE_URL of the test's database, …). */
 export function cliRunner(env: () => Record<string, string>) {
-  async function rabt(args: string[], extra: Record<string, string> = {}): Promise<CliRun> {
+  /** `input`, when given, is piped to standard input (e.g. a password). */
+  async function rabt(args: string[], extra: Record<string, string> = {}, input?: string): Promise<CliRun> {
     const child = spawn(process.execPath, [join(WORKSPACE_ROOT, 'dist/apps/cli/main.js'), ...args], {
       cwd: WORKSPACE_ROOT,
       env: { ...env(), ...extra },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    if (input !== undefined) child.stdin!.end(input);
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -28,15 +30,15 @@ export function cliRunner(env: () => Record<string, string>) {
   }
 
   /** Runs and expects exit 0 (the output is in the failure message). */
-  async function ok(args: string[], extra?: Record<string, string>): Promise<CliRun> {
-    const run = await rabt(args, extra);
+  async function ok(args: string[], extra?: Record<string, string>, input?: string): Promise<CliRun> {
+    const run = await rabt(args, extra, input);
     expect(run.code, `rabt ${args.join(' ')}\n${run.stdout}${run.stderr}`).toBe(0);
     return run;
   }
 
   /** Runs with --json, expects exit 0, returns the parsed output. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const okJson = async (args: string[], extra?: Record<string, string>): Promise<any> => JSON.parse((await ok([...args, '--json'], extra)).stdout);
+  const okJson = async (args: string[], extra?: Record<string, string>, input?: string): Promise<any> => JSON.parse((await ok([...args, '--json'], extra, input)).stdout);
 
   return { rabt, ok, okJson };
 }

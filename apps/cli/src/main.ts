@@ -4,6 +4,8 @@ import { CATALOGUE_GENERATED_FILE } from '@rabt/contracts/codegen';
 import { openAgencyRegistry } from './agencies/agency-registry';
 import { addAgencyRegistryCommands } from './agencies/agency-registry.commands';
 import { runAsyncApi } from './asyncapi/asyncapi.command';
+import { openAuditChain } from './audit/audit-chain';
+import { addAuditCommands } from './audit/audit.commands';
 import { ASYNCAPI_FILE } from './asyncapi/asyncapi.document';
 import { consoleOutput } from './cli/cli.exception';
 import { reportFailure, runCommand } from './cli/run-command';
@@ -45,7 +47,7 @@ const registryClient = (o: RegistryOptions) =>
 
 const program = new Command('rabt')
   .description(
-    'Rabt tooling: generate the contracts, check and register the event schemas, write the AsyncAPI document, manage the agency registry (agencies, API keys, grants), subscriptions and operator accounts; sign in to the ops service to inspect and replay dead letters and follow transactions.',
+    'Rabt tooling: generate the contracts, check and register the event schemas, write the AsyncAPI document, manage the agency registry (agencies, API keys, grants), subscriptions and operator accounts, verify the audit log; sign in to the ops service to inspect and replay dead letters and follow transactions.',
   )
   .exitOverride()
   .showHelpAfterError();
@@ -113,6 +115,7 @@ program
 addAgencyRegistryCommands(program, { output, open: () => openAgencyRegistry() });
 addSubscriptionCommands(program, { output, open: () => openSubscriptionStore() });
 addOpsCommands(program, { output, openOperators: () => openOperatorStore(), readPassword: (prompt) => readSecret(prompt) });
+addAuditCommands(program, { output, open: () => openAuditChain() });
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.exitCode = reportFailure(e, output);

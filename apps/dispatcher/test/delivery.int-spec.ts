@@ -68,7 +68,7 @@ describe('a webhook subscriber', () => {
   it('during a secret rotation each delivery carries two signatures: the old and the new secret both verify', async () => {
     const r = await receiver();
     const sub = await h.subscribe('rop', r.url);
-    const rotated = await rotateWebhookSecret({ manager: h.db.manager, secrets: h.box, webhooks: { allowHosts: parseAllowList('127.0.0.1'), previousSecretTtlMs: 3_600_000 } }, sub.id);
+    const rotated = await rotateWebhookSecret({ manager: h.db.manager, actor: 'agency:test', secrets: h.box, webhooks: { allowHosts: parseAllowList('127.0.0.1'), previousSecretTtlMs: 3_600_000 } }, sub.id);
     await h.toInbox(sub, { key: '111111112' });
     await delivered(sub.id);
     const [req] = r.requests;

@@ -138,6 +138,7 @@ export async function startDispatcherHarness(env: Record<string, string> = {}): 
       const created = await createSubscription(
         {
           manager: db.manager,
+          actor: `agency:${agency}`,
           secrets: box,
           webhooks: { allowHosts: parseAllowList(options.allowHosts ?? '127.0.0.1'), previousSecretTtlMs: 3_600_000 },
           isGranted: async () => true,
@@ -182,16 +183,8 @@ export async function startDispatcherHarness(env: Record<string, string> = {}): 
   };
 }
 
-/** Scrapes one counter or gauge (summed over the label sets that match `labels`) from /metrics. */
-export async function metric(url: string, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) sum += Number(line.split(' ').pop());
-  }
-  return sum;
-}
+/** Scrapes one metric from a service's /metrics. */
+export { scrapeMetric as metric } from '@rabt/testing';
 
 /**
  * The shared broker's inbox topics hold what earlier runs (and other suites) wrote: the test's

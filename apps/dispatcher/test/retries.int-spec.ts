@@ -25,6 +25,10 @@ afterAll(async () => {
   for (const r of receivers) await r.close();
 });
 
+/** The audit records about `subject`, oldest first. */
+const audited = async (subject: string) =>
+  (await h.db.query(`SELECT actor, action, details FROM audit_record WHERE subject = $1 ORDER BY id`, [subject])) as { actor: string; action: string; details: Record<string, unknown> }[];
+
 const settled = async (subscriptionId: string, state: string, timeoutMs = 15_000) =>
   eventually(async () => (await h.deliveries(subscriptionId))[0]?.state === state, timeoutMs, 50);
 
@@ -50,6 +54,13 @@ describe('retries', () => {
       { attemptNo: 3, status: 200, error: null },
     ]);
     expect(attempts.every((a) => a.startedAt instanceof Date && a.latencyMs >= 0)).toBe(true);
+    // the audit log: the routing decision when the delivery was created, then every attempt, each with its write
+    expect(await audited(`event:urn:rabt:agency:mom/${event.id}`)).toEqual([{ actor: 'service:dispatcher', action: 'event.routed', details: expect.objectContaining({ delivery: row!.id, agency: 'rop' }) }]);
+    expect((await audited(`delivery:${row!.id}`)).map((a) => [a.action, a.details['attemptNo'], a.details['status'], a.details['outcome']])).toEqual([
+      ['delivery.attempted', 1, 500, 'retrying'],
+      ['delivery.attempted', 2, 500, 'retrying'],
+      ['delivery.attempted', 3, 200, 'delivered'],
+    ]);
   });
 
   it('a receiver slower than the timeout: the timeout is recorded and the delivery retried', async () => {
@@ -134,6 +145,15 @@ describe('retries', () => {
     const [letter] = await h.db.getRepository(DeadLetterEntity).findBy({ deliveryId: row!.id });
     expect(letter).toMatchObject({ subscriptionId: sub.id, agencyCode: 'mm', eventType: REPORTED, eventId: event.id, attempts: 4, lastStatus: null, lastError: row!.lastError });
     expect(letter!.payload).toMatchObject({ specversion: '1.0', id: event.id, type: REPORTED });
+    expect((await audited(`delivery:${row!.id}`)).map((a) => [a.action, a.details['attemptNo'], a.details['outcome']])).toEqual([
+      ['delivery.attempted', 1, 'retrying'],
+      ['delivery.attempted', 2, 'retrying'],
+      ['delivery.attempted', 3, 'retrying'],
+      ['delivery.attempted', 4, 'dead'],
+    ]);
+    expect(await audited(`dead-letter:${letter!.id}`)).toEqual([
+      { actor: 'service:dispatcher', action: 'delivery.dead-lettered', details: expect.objectContaining({ delivery: row!.id, attempts: 4, agency: 'mm' }) },
+    ]);
   });
 
   it('removing a subscription ends its waiting deliveries as gone; nothing more is attempted', async () => {
@@ -142,7 +162,7 @@ describe('retries', () => {
     await h.toInbox(sub, { key: '600000007' });
     await eventually(() => r.requests.length >= 1, 15_000, 50);
     await eventually(async () => (await h.deliveries(sub.id))[0]?.state === 'retrying', 15_000, 20);
-    await h.db.transaction((m) => removeSubscription(m, sub.id));
+    await h.db.transaction((m) => removeSubscription(m, sub.id, 'agency:test'));
     const [row] = await h.deliveries(sub.id);
     expect(row).toMatchObject({ state: 'gone', lastError: 'not attempted: the subscription was removed' });
     const requests = r.requests.length;

@@ -154,6 +154,12 @@ describe('keys', () => {
     expect((await api('DELETE', `/v1/admin/keys/${keyId.replace(/-/g, '')}`, gw.keys.ita)).status).toBe(204); // again: nothing changes
     const again = (await api('GET', '/v1/admin/agencies/mom/keys', gw.keys.ita)).body.keys as { id: string; revokedAt: string }[];
     expect(again.find((k) => k.id === keyId)!.revokedAt).toBe(revoked.revokedAt);
+    // issued and revoked once each in the audit log, by the admin agency, never with the token
+    const audited = (await gw.db.query(`SELECT actor, action, details FROM audit_record WHERE subject = $1 ORDER BY id`, [`key:${keyId}`])) as unknown[];
+    expect(audited).toEqual([
+      { actor: 'agency:ita', action: 'agency.key-issued', details: { agency: 'mom', label: 'rotation 2026', roles: [] } },
+      { actor: 'agency:ita', action: 'agency.key-revoked', details: { agency: 'mom', label: 'rotation 2026' } },
+    ]);
   });
 
   it('GET lists id, agency, label, roles, createdAt and revokedAt of every key, oldest first', async () => {
@@ -246,6 +252,13 @@ describe('grants', () => {
     const res = await api('DELETE', `/v1/grants?agency=rop&eventType=${REPORTED}&permission=publish`, gw.keys.mom);
     expect(res.status, JSON.stringify(res.body)).toBe(204);
     expectProblem(await publish(gw.keys.rop, 'rop'), 403, 'NOT_GRANTED');
+    const audited = (await gw.db.query(`SELECT actor, details->>'change' AS change FROM audit_record WHERE action = 'agency.grant-changed' AND subject = $1 ORDER BY id`, [
+      `grant:rop/${REPORTED}/publish`,
+    ])) as { actor: string; change: string }[];
+    expect(audited.slice(-2)).toEqual([
+      { actor: 'agency:mom', change: 'added' },
+      { actor: 'agency:mom', change: 'removed' },
+    ]);
   });
 
   it('DELETE with a body removes a grant (204); a grant that is not there → 404 GRANT_NOT_FOUND', async () => {

@@ -49,6 +49,14 @@ describe('POST /v1/events (structured mode)', () => {
     expect(record!.value[0]).toBe(0); // Confluent wire format
     const serde = new AvroSerde({ url: gw.registryUrl, username: 'ita', password: gw.keys.ita, latestCacheMs: 0 });
     expect(await serde.decode(record!.value)).toEqual(data);
+    // audited with the accepted row, by the publishing agency
+    expect(await gw.db.query(`SELECT actor, action, details FROM audit_record WHERE subject = $1`, [`event:urn:rabt:agency:mom/${event.id}`])).toEqual([
+      {
+        actor: 'agency:mom',
+        action: 'event.published',
+        details: { type: REPORTED, topic: REPORTED, partition: res.body.partition, offset: res.body.offset, transactionId: res.body.transactionid },
+      },
+    ]);
   });
 
   it('keeps a transaction id the publisher chose', async () => {

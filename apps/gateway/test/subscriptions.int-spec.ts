@@ -193,7 +193,7 @@ describe('secrets, other agencies, enable and delete', () => {
   });
 
   it('enable brings back a subscription the dispatcher disabled', async () => {
-    await disableSubscription(gw.db.manager, created.id, 'the webhook answered 410 Gone');
+    await disableSubscription(gw.db.manager, created.id, 'the webhook answered 410 Gone', 'service:dispatcher');
     expect((await api('GET', `/v1/subscriptions/${created.id}`, gw.keys.rop)).body).toMatchObject({ state: 'disabled', disabledReason: 'the webhook answered 410 Gone' });
     const res = await api('POST', `/v1/subscriptions/${created.id}/enable`, gw.keys.rop);
     expect(res.status).toBe(200);

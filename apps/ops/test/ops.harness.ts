@@ -95,13 +95,5 @@ export async function seedDeadLetter(
   return { id: row!.id, deliveryId };
 }
 
-/** Scrapes one metric (summed over the label sets matching `labels`) from /metrics. */
-export async function metric(url: string, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) sum += Number(line.split(' ').pop());
-  }
-  return sum;
-}
+/** Scrapes one metric from a service's /metrics. */
+export { scrapeMetric as metric } from '@rabt/testing';

@@ -75,7 +75,7 @@ export async function startRouterHarness(port: number): Promise<RouterHarness> {
         await db.query(`INSERT INTO agency_grant (agency_code, event_type, permission, granted_by) VALUES ($1, $2, 'subscribe', $3) ON CONFLICT DO NOTHING`, [agency, type, owner]);
       }
       const created = await createSubscription(
-        { manager: db.manager, secrets, webhooks: { allowHosts: parseAllowList(''), previousSecretTtlMs: 0 } },
+        { manager: db.manager, actor: 'agency:test', secrets, webhooks: { allowHosts: parseAllowList(''), previousSecretTtlMs: 0 } },
         { agency, eventType: type, inbox: true, ...(options.filter ? { filter: options.filter } : {}), ...(options.projection ? { projection: options.projection } : {}) },
       );
       return created.id;

@@ -23,6 +23,8 @@ export interface RegistryHarness {
   ): Promise<RegistryResponse>;
   restart(): Promise<void>;
   close(): Promise<void>;
+  /** The audit records written so far, oldest first. */
+  audited(): Promise<{ actor: string; action: string; subject: string; details: Record<string, unknown> }[]>;
   /** Username/password pairs, for clients that take Basic credentials (e.g. @kafkajs/confluent-schema-registry). */
   credentials(as: Exclude<Principal, 'anonymous' | 'bad-password'>): { username: string; password: string };
 }
@@ -85,6 +87,9 @@ export async function startRegistry(): Promise<RegistryHarness> {
     async restart() {
       await app?.close();
       await start();
+    },
+    async audited() {
+      return app!.get(DataSource).query(`SELECT actor, action, subject, details FROM audit_record ORDER BY id`);
     },
     async close() {
       await app?.close();

@@ -19,4 +19,18 @@ describe('smoke', () => {
     expect(got.headers['content-type']).toContain('application/vnd.schemaregistry.v1+json');
     expect((await sr.request('GET', '/schemas/ids/1')).body).toEqual({ schema });
   });
+
+  it('a new version and a config change are audited, by the agency that asked; registering the same schema again is not', async () => {
+    const schema = JSON.stringify({ type: 'record', name: 'B', fields: [{ name: 'x', type: 'string' }] });
+    expect((await sr.request('POST', '/subjects/mom.b-value/versions', { body: { schema }, as: 'mom' })).status).toBe(200);
+    expect((await sr.request('POST', '/subjects/mom.b-value/versions', { body: { schema }, as: 'mom' })).status).toBe(200);
+    expect((await sr.request('PUT', '/config/mom.b-value', { body: { compatibility: 'FULL' }, as: 'mom' })).status).toBe(200);
+    expect((await sr.request('DELETE', '/subjects/mom.b-value/versions/1', { as: 'mom' })).status).toBe(200);
+    const audited = (await sr.audited()).filter((a) => a.subject.includes('mom.b-value'));
+    expect(audited).toEqual([
+      { actor: 'agency:mom', action: 'schema.registered', subject: 'schema:mom.b-value/1', details: expect.objectContaining({ subject: 'mom.b-value', version: 1, imported: false }) },
+      { actor: 'agency:mom', action: 'schema.config-changed', subject: 'schema-config:mom.b-value', details: { subject: 'mom.b-value', compatibility: 'FULL' } },
+      { actor: 'agency:mom', action: 'schema.deleted', subject: 'schema:mom.b-value/1', details: expect.objectContaining({ version: 1, permanent: false }) },
+    ]);
+  });
 });

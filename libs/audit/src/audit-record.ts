@@ -9,6 +9,7 @@ export const AUDIT_ACTIONS = [
   'replay-job.started',
   'schema.registered',
   'schema.config-changed',
+  'schema.deleted',
   'agency.key-issued',
   'agency.key-revoked',
   'agency.grant-changed',

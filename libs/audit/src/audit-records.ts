@@ -95,3 +95,39 @@ export async function chainName(db: AuditQueryable): Promise<string> {
   const rows = (await db.query(`SELECT current_database() AS name`)) as { name: string }[];
   return rows[0]!.name;
 }
+
+/** One record as GET /v1/audit lists it (docs/ops-api.md); seq and hash are null until sealed. */
+export interface AuditListItem {
+  readonly seq: number | null;
+  readonly at: string;
+  readonly actor: string;
+  readonly action: string;
+  readonly subject: string;
+  readonly reason: string | null;
+  readonly details: Record<string, unknown>;
+  readonly hash: string | null;
+}
+
+/**
+ * The newest records first, unsealed ones (the last moments) on top; `before` (a seq) pages back
+ * through the sealed ones. For the ops API and tools; the chain itself is checked by verifyAuditChain.
+ */
+export async function listAuditRecords(db: AuditQueryable, options: { limit?: number; before?: number } = {}): Promise<AuditListItem[]> {
+  const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
+  const rows = (await db.query(
+    options.before === undefined
+      ? `SELECT ${COLUMNS} FROM audit_record ORDER BY "seq" DESC NULLS FIRST, "id" DESC LIMIT $1`
+      : `SELECT ${COLUMNS} FROM audit_record WHERE "seq" < $2 ORDER BY "seq" DESC LIMIT $1`,
+    options.before === undefined ? [limit] : [limit, options.before],
+  )) as RecordRow[];
+  return rows.map((r) => ({
+    seq: r.seq === null ? null : Number(r.seq),
+    at: r.recorded_at,
+    actor: r.actor,
+    action: r.action,
+    subject: r.subject,
+    reason: r.reason,
+    details: r.details,
+    hash: r.hash,
+  }));
+}

@@ -42,6 +42,10 @@ export async function verifyAuditChain(db: AuditQueryable, anchors: readonly Aud
   walk: for (;;) {
     const page = await readSealed(db, expected - 1, pageSize);
     for (const r of page) {
+      if (r.seq < expected) {
+        walkBreak = { seq: r.seq, problem: `seq ${r.seq} appears more than once` };
+        break walk;
+      }
       if (r.seq !== expected) {
         const missing = r.seq - 1 === expected ? `record ${expected} is missing` : `records ${expected} to ${r.seq - 1} are missing`;
         walkBreak = { seq: expected, problem: `${missing} (deleted, or its seq changed): the next record is ${r.seq}` };

@@ -26,10 +26,11 @@ export async function takeAuditAnchor(dataSource: DataSource, now: () => Date = 
 export class AuditSealer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('audit');
   private readonly config: AuditConfig;
-  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
   private running: Promise<unknown> = Promise.resolve();
   private stopped = false;
   private lastAnchored: string | undefined;
+  private topicReady = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -47,7 +48,9 @@ export class AuditSealer implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.sealer) return;
-    await this.anchors().ensure(this.requireKafka().admin);
+    this.requireKafka();
+    // Not fatal when Kafka is down now: sealing goes on, and anchoring ensures the topic again.
+    await this.ensureTopic().catch((e: unknown) => this.log.warn({ msg: 'could not create the audit anchors topic yet', error: (e as Error).message }));
     this.every(this.config.sealIntervalMs, () => this.sealNow());
     this.every(this.config.anchorIntervalMs, () => this.anchorNow({ onlyIfMoved: true }));
     this.log.log({ msg: 'audit sealer started', sealIntervalMs: this.config.sealIntervalMs, anchorIntervalMs: this.config.anchorIntervalMs, anchorTopic: this.config.anchorTopic });
@@ -56,6 +59,7 @@ export class AuditSealer implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
     await this.running.catch(() => undefined);
   }
 
@@ -69,6 +73,7 @@ export class AuditSealer implements OnApplicationBootstrap, OnModuleDestroy {
     return this.serially(async () => {
       const anchor = await takeAuditAnchor(this.dataSource);
       if (!anchor || (options.onlyIfMoved && this.lastAnchored === `${anchor.seq}:${anchor.hash}`)) return null;
+      await this.ensureTopic();
       await this.anchors().publish(this.requireKafka().producer, anchor);
       this.lastAnchored = `${anchor.seq}:${anchor.hash}`;
       this.log.log({ msg: 'audit anchor', anchor });
@@ -81,6 +86,12 @@ export class AuditSealer implements OnApplicationBootstrap, OnModuleDestroy {
     this.requireKafka();
     const anchors = await this.anchors().read(await chainName(this.dataSource));
     return verifyAuditChain(this.dataSource, anchors);
+  }
+
+  private async ensureTopic(): Promise<void> {
+    if (this.topicReady) return;
+    await this.anchors().ensure(this.requireKafka().admin);
+    this.topicReady = true;
   }
 
   private anchors(): AuditAnchorTopic {
@@ -98,15 +109,20 @@ export class AuditSealer implements OnApplicationBootstrap, OnModuleDestroy {
     return next;
   }
 
+  /** Runs `work` every `ms` after the previous run ended (never overlapping itself). */
   private every(ms: number, work: () => Promise<unknown>): void {
-    const tick = () => {
-      if (this.stopped) return;
-      work()
-        .catch((e: unknown) => this.log.warn({ msg: 'audit sealer run failed; it will try again', error: (e as Error).message }))
-        .finally(() => {
-          if (!this.stopped) this.timers.push(setTimeout(tick, ms));
-        });
+    const schedule = () => {
+      const timer: NodeJS.Timeout = setTimeout(() => {
+        this.timers.delete(timer);
+        if (this.stopped) return;
+        work()
+          .catch((e: unknown) => this.log.warn({ msg: 'audit sealer run failed; it will try again', error: (e as Error).message }))
+          .finally(() => {
+            if (!this.stopped) schedule();
+          });
+      }, ms);
+      this.timers.add(timer);
     };
-    this.timers.push(setTimeout(tick, ms));
+    schedule();
   }
 }

@@ -9,6 +9,7 @@ import {
   AuditTrail,
   auditRecordHash,
   chainName,
+  listAuditRecords,
   readSealed,
   sealAuditRecords,
   verifyAuditChain,
@@ -74,6 +75,13 @@ describe('audit chain', () => {
     expect(result).toMatchObject({ ok: true, checked: N, firstBreak: null, unsealed: 0, head: { seq: N } });
     const seqs = (await dataSource.query(`SELECT seq FROM audit_record ORDER BY seq`)) as { seq: string }[];
     expect(seqs.map((s) => Number(s.seq))).toEqual(Array.from({ length: N }, (_, i) => i + 1));
+  });
+
+  it('lists the newest records first and pages back by seq', async () => {
+    const first = await listAuditRecords(dataSource, { limit: 5 });
+    expect(first.map((r) => r.seq)).toEqual([20, 19, 18, 17, 16]);
+    expect(first[0]).toMatchObject({ actor: 'service:dispatcher', action: 'delivery.attempted', subject: 'event:urn:rabt:agency:mom/e-20', reason: 'reason 20', hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect((await listAuditRecords(dataSource, { limit: 3, before: 16 })).map((r) => r.seq)).toEqual([15, 14, 13]);
   });
 
   it('sealing again seals nothing: a sealed record keeps its seal', async () => {

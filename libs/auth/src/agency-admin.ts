@@ -2,6 +2,7 @@
 // TypeORM EntityManager: the gateway's admin API and the rabt CLI both call these, so there is
 // one implementation of every rule. Grants are in agency-grants.ts.
 import { IsNull, type EntityManager } from 'typeorm';
+import { appendAuditRecords } from '@rabt/audit';
 import { AgencyApiKeyEntity, AgencyEntity, DEMO_AGENCIES, seedAgencies, type AgencyStatus, type ApiKeyRole } from '@rabt/persistence';
 import { AgencyAdminExceptionCode as Code, agencyAdminError } from './agency-admin.exception';
 import { normalizeKeyId, validateAgencyChanges, validateAgencyCode, validateNewAgency, validateNewKey, type AgencyChanges, type NewAgency, type NewKey } from './agency-admin.validation';
@@ -103,16 +104,20 @@ export async function seedDemoAgencies(manager: EntityManager): Promise<{ added:
 
 /**
  * Issues a key for an agency and returns its token, the only time it exists in clear: only a
- * peppered HMAC of the secret is stored. An agency may hold several active keys (rotation).
+ * peppered HMAC of the secret is stored. An agency may hold several active keys (rotation). The
+ * audit log records it (by `actor`) in the same transaction.
  */
-export async function issueKey(manager: EntityManager, pepper: string, agencyCode: string, input: NewKey): Promise<IssuedKeyView> {
+export async function issueKey(manager: EntityManager, pepper: string, agencyCode: string, input: NewKey, actor: string): Promise<IssuedKeyView> {
   const code = validateAgencyCode(agencyCode);
   const { label, roles } = validateNewKey(input);
-  await requireAgency(manager, code);
-  const key = newApiKey(pepper);
-  const result = await manager.insert(AgencyApiKeyEntity, { id: key.keyId, agencyCode: code, label, secretHash: key.secretHash, roles, revokedAt: null });
-  const createdAt = (result.generatedMaps[0] as { createdAt?: Date } | undefined)?.createdAt ?? new Date();
-  return { keyId: key.keyId, token: key.token, agency: code, label, roles, createdAt };
+  return manager.transaction(async (m) => {
+    await requireAgency(m, code);
+    const key = newApiKey(pepper);
+    const result = await m.insert(AgencyApiKeyEntity, { id: key.keyId, agencyCode: code, label, secretHash: key.secretHash, roles, revokedAt: null });
+    const createdAt = (result.generatedMaps[0] as { createdAt?: Date } | undefined)?.createdAt ?? new Date();
+    await appendAuditRecords(m, [{ actor, action: 'agency.key-issued', subject: `key:${key.keyId}`, details: { agency: code, label, roles } }]);
+    return { keyId: key.keyId, token: key.token, agency: code, label, roles, createdAt };
+  });
 }
 
 /** The agency's keys, revoked ones included, oldest first. */
@@ -123,16 +128,22 @@ export async function listKeys(manager: EntityManager, agencyCode: string): Prom
   return keys.map(keyView);
 }
 
-/** Revokes a key for good (it stays listed, for the audit trail). Revoking twice changes nothing. */
-export async function revokeKey(manager: EntityManager, keyId: string): Promise<RevokedKeyView> {
+/**
+ * Revokes a key for good (it stays listed, for the audit trail). Revoking twice changes nothing.
+ * `actor` is recorded in the audit log with the change, in the same transaction.
+ */
+export async function revokeKey(manager: EntityManager, keyId: string, actor: string): Promise<RevokedKeyView> {
   const id = normalizeKeyId(keyId);
-  const find = () => manager.findOne(AgencyApiKeyEntity, { where: { id }, select: KEY_COLUMNS });
-  const key = await find();
-  if (!key) throw agencyAdminError(Code.KEY_NOT_FOUND, `no API key ${id}`);
-  if (!key.revokedAt) {
-    const result = await manager.update(AgencyApiKeyEntity, { id, revokedAt: IsNull() }, { revokedAt: new Date() });
-    const now = (await find())!;
-    return { ...keyView(now), revokedAt: now.revokedAt!, alreadyRevoked: !result.affected };
-  }
-  return { ...keyView(key), revokedAt: key.revokedAt, alreadyRevoked: true };
+  return manager.transaction(async (m) => {
+    const find = () => m.findOne(AgencyApiKeyEntity, { where: { id }, select: KEY_COLUMNS });
+    const key = await find();
+    if (!key) throw agencyAdminError(Code.KEY_NOT_FOUND, `no API key ${id}`);
+    if (!key.revokedAt) {
+      const result = await m.update(AgencyApiKeyEntity, { id, revokedAt: IsNull() }, { revokedAt: new Date() });
+      const now = (await find())!;
+      if (result.affected) await appendAuditRecords(m, [{ actor, action: 'agency.key-revoked', subject: `key:${id}`, details: { agency: now.agencyCode, label: now.label } }]);
+      return { ...keyView(now), revokedAt: now.revokedAt!, alreadyRevoked: !result.affected };
+    }
+    return { ...keyView(key), revokedAt: key.revokedAt, alreadyRevoked: true };
+  });
 }

@@ -3,6 +3,7 @@
 // it without a grant; any other agency needs a `publish` grant to publish it and a `subscribe`
 // grant to receive it. Who may grant (the owner or an admin) is the caller's rule, not these.
 import { Brackets, type EntityManager } from 'typeorm';
+import { appendAuditRecords } from '@rabt/audit';
 import { CATALOGUE } from '@rabt/contracts';
 import { AgencyGrantEntity, type GrantPermission } from '@rabt/persistence';
 import { requireAgency } from './agency-admin';
@@ -27,9 +28,10 @@ export async function hasGrant(manager: EntityManager, agency: string, eventType
 
 /**
  * Grants `permission` on `eventType` to `agency`, recorded as granted by `grantedBy`. Granting
- * what is already granted changes nothing (`created: false`, the original grant).
+ * what is already granted changes nothing (`created: false`, the original grant). A change is
+ * written to the audit log (by `actor`) in the same transaction.
  */
-export async function addGrant(manager: EntityManager, input: GrantInput, grantedBy: string): Promise<{ grant: GrantView; created: boolean }> {
+export async function addGrant(manager: EntityManager, input: GrantInput, grantedBy: string, actor: string): Promise<{ grant: GrantView; created: boolean }> {
   const grant = validateGrant(input);
   const by = validateAgencyCode(grantedBy, Code.INVALID_GRANT);
   if (grant.permission === 'publish' && grant.agency === grant.owner) {
@@ -37,28 +39,43 @@ export async function addGrant(manager: EntityManager, input: GrantInput, grante
       errors: [{ path: 'agency', message: 'is the owner of the event type' }],
     });
   }
-  await requireAgency(manager, grant.agency);
-  const result = await manager
-    .createQueryBuilder()
-    .insert()
-    .into(AgencyGrantEntity)
-    .values({ agencyCode: grant.agency, eventType: grant.eventType, permission: grant.permission, grantedBy: by })
-    .orIgnore()
-    .returning(['id'])
-    .execute();
-  const row = await manager.findOneByOrFail(AgencyGrantEntity, { agencyCode: grant.agency, eventType: grant.eventType, permission: grant.permission });
-  return { grant: grantView(row), created: (result.raw as unknown[]).length > 0 };
+  return manager.transaction(async (m) => {
+    await requireAgency(m, grant.agency);
+    const result = await m
+      .createQueryBuilder()
+      .insert()
+      .into(AgencyGrantEntity)
+      .values({ agencyCode: grant.agency, eventType: grant.eventType, permission: grant.permission, grantedBy: by })
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    const row = await m.findOneByOrFail(AgencyGrantEntity, { agencyCode: grant.agency, eventType: grant.eventType, permission: grant.permission });
+    const created = (result.raw as unknown[]).length > 0;
+    if (created) await appendAuditRecords(m, [grantAudit(actor, 'added', row)]);
+    return { grant: grantView(row), created };
+  });
 }
 
 /** Takes a grant away; GRANT_NOT_FOUND if there was none. Returns the grant removed. */
-export async function removeGrant(manager: EntityManager, input: GrantInput): Promise<GrantView> {
+export async function removeGrant(manager: EntityManager, input: GrantInput, actor: string): Promise<GrantView> {
   const grant = validateGrant(input);
-  await requireAgency(manager, grant.agency);
-  const row = await manager.findOneBy(AgencyGrantEntity, { agencyCode: grant.agency, eventType: grant.eventType, permission: grant.permission });
-  const result = row ? await manager.delete(AgencyGrantEntity, { id: row.id }) : undefined;
-  if (!row || !result?.affected) throw agencyAdminError(Code.GRANT_NOT_FOUND, `'${grant.agency}' holds no ${grant.permission} grant on ${grant.eventType}`);
-  return grantView(row);
+  return manager.transaction(async (m) => {
+    await requireAgency(m, grant.agency);
+    const row = await m.findOneBy(AgencyGrantEntity, { agencyCode: grant.agency, eventType: grant.eventType, permission: grant.permission });
+    const result = row ? await m.delete(AgencyGrantEntity, { id: row.id }) : undefined;
+    if (!row || !result?.affected) throw agencyAdminError(Code.GRANT_NOT_FOUND, `'${grant.agency}' holds no ${grant.permission} grant on ${grant.eventType}`);
+    await appendAuditRecords(m, [grantAudit(actor, 'removed', row)]);
+    return grantView(row);
+  });
 }
+
+const grantAudit = (actor: string, change: 'added' | 'removed', g: AgencyGrantEntity) =>
+  ({
+    actor,
+    action: 'agency.grant-changed',
+    subject: `grant:${g.agencyCode}/${g.eventType}/${g.permission}`,
+    details: { change, agency: g.agencyCode, eventType: g.eventType, permission: g.permission, grantedBy: g.grantedBy },
+  }) as const;
 
 /**
  * Grants matching the filter. With `visibleTo`, only those that agency may see: the grants it

@@ -25,8 +25,9 @@ export async function issueAgencyKey(
   agencyCode: string,
   label: string,
   roles: readonly ApiKeyRole[] = [],
+  actor = 'service:key-seeding',
 ): Promise<{ keyId: string; token: string }> {
-  const { keyId, token } = await issueKey(manager, pepper, agencyCode, { label, roles });
+  const { keyId, token } = await issueKey(manager, pepper, agencyCode, { label, roles }, actor);
   return { keyId, token };
 }
 
@@ -51,13 +52,13 @@ export class AgencyKeysService implements OnModuleInit {
     if (this.config.developmentPepper) this.log.warn('RABT_API_KEY_PEPPER is the development default; set a secret one in production');
   }
 
-  issue(agencyCode: string, label: string, roles: readonly ApiKeyRole[] = []): Promise<{ keyId: string; token: string }> {
-    return issueAgencyKey(this.keys.manager, this.config.apiKeyPepper, agencyCode, label, roles);
+  issue(agencyCode: string, label: string, roles: readonly ApiKeyRole[] = [], actor?: string): Promise<{ keyId: string; token: string }> {
+    return issueAgencyKey(this.keys.manager, this.config.apiKeyPepper, agencyCode, label, roles, actor);
   }
 
   /** Revokes a key (see revokeKey); in this process it stops authenticating at once. */
-  async revoke(keyId: string): Promise<RevokedKeyView> {
-    const revoked = await revokeKey(this.keys.manager, keyId);
+  async revoke(keyId: string, actor: string): Promise<RevokedKeyView> {
+    const revoked = await revokeKey(this.keys.manager, keyId, actor);
     this.forget((p) => p.keyId === revoked.id);
     return revoked;
   }

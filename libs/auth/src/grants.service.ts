@@ -30,15 +30,16 @@ export class GrantsService {
     return allowed;
   }
 
-  async grant(grant: GrantInput, grantedBy: string): Promise<{ grant: GrantView; created: boolean }> {
-    const result = await addGrant(this.grants.manager, grant, grantedBy);
+  /** `actor` is who asked, for the audit log. */
+  async grant(grant: GrantInput, grantedBy: string, actor: string): Promise<{ grant: GrantView; created: boolean }> {
+    const result = await addGrant(this.grants.manager, grant, grantedBy, actor);
     this.cache.clear();
     return result;
   }
 
-  async revoke(grant: GrantInput): Promise<GrantView> {
+  async revoke(grant: GrantInput, actor: string): Promise<GrantView> {
     try {
-      return await removeGrant(this.grants.manager, grant);
+      return await removeGrant(this.grants.manager, grant, actor);
     } finally {
       this.cache.clear();
     }

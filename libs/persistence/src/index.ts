@@ -18,3 +18,4 @@ export * from './ops/ops.entities';
 export * from './delivery/delivery-attempt.entity';
 export * from './delivery/delivery.entity';
 export * from './workflow/workflow.entities';
+export * from './workflow/transaction.reads';

@@ -3,6 +3,7 @@
 // subscriptions through listSubscriptions and webhookSecretsOf, and disable them here.
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { appendAuditRecords } from '@rabt/audit';
 import { hasGrant, requireAgency, type SecretBox } from '@rabt/auth';
 import { findCatalogueEntry, type CatalogueEntry } from '@rabt/contracts';
 import { SubscriptionEntity } from '@rabt/persistence';
@@ -18,6 +19,8 @@ import { checkWebhookUrl, type HostResolver } from './webhook-url';
 /** What the operations need besides the database. */
 export interface SubscriptionContext {
   readonly manager: EntityManager;
+  /** Who makes the change, for the audit log: 'agency:mom', 'cli:<os user>', 'service:dispatcher'. */
+  readonly actor: string;
   /** Seals webhook signing secrets (RABT_SECRET_KEY). */
   readonly secrets: SecretBox;
   readonly webhooks: Pick<WebhookPolicyConfig, 'allowHosts' | 'previousSecretTtlMs'>;
@@ -76,16 +79,19 @@ export async function createSubscription(ctx: SubscriptionContext, input: unknow
   const id = randomUUID();
   const secret = webhookUrl === null ? null : newWebhookSecret();
   try {
-    await ctx.manager.insert(SubscriptionEntity, {
-      id,
-      agencyCode: s.agency,
-      eventType: entry.type,
-      filter: s.filter,
-      projection: projection === null ? null : [...projection],
-      webhookUrl,
-      webhookSecretCiphertext: secret === null ? null : sealWebhookSecret(ctx.secrets, id, secret),
-      inbox: s.inbox,
-      state: 'active',
+    await ctx.manager.transaction(async (m) => {
+      await m.insert(SubscriptionEntity, {
+        id,
+        agencyCode: s.agency,
+        eventType: entry.type,
+        filter: s.filter,
+        projection: projection === null ? null : [...projection],
+        webhookUrl,
+        webhookSecretCiphertext: secret === null ? null : sealWebhookSecret(ctx.secrets, id, secret),
+        inbox: s.inbox,
+        state: 'active',
+      });
+      await audited(m, ctx.actor, 'created', { id, agencyCode: s.agency, eventType: entry.type, webhookUrl, inbox: s.inbox, filter: s.filter, projection });
     });
   } catch (e) {
     if ((e as { driverError?: { code?: string } }).driverError?.code === '23505') await refuseDuplicate(ctx.manager, s.agency, entry.type, webhookUrl, s.inbox);
@@ -141,15 +147,18 @@ export async function getSubscription(manager: EntityManager, id: unknown, optio
  * Deletes a subscription for good; nothing is delivered for it any more: its waiting deliveries
  * end as gone (an attempt in flight finishes and is recorded). Returns what was removed.
  */
-export async function removeSubscription(manager: EntityManager, id: unknown, options: Visibility = {}): Promise<SubscriptionView> {
+export async function removeSubscription(manager: EntityManager, id: unknown, actor: string, options: Visibility = {}): Promise<SubscriptionView> {
   const row = await findVisible(manager, id, options);
-  const result = await manager.delete(SubscriptionEntity, { id: row.id });
-  if (!result.affected) throw subscriptionError(Code.SUBSCRIPTION_NOT_FOUND, `no subscription ${row.id}`);
-  await manager.query(
-    `UPDATE delivery SET state = 'gone', last_error = 'not attempted: the subscription was removed', lease_until = NULL, lease_token = NULL
-      WHERE subscription_id = $1 AND state IN ('pending', 'retrying')`,
-    [row.id],
-  );
+  await manager.transaction(async (m) => {
+    const result = await m.delete(SubscriptionEntity, { id: row.id });
+    if (!result.affected) throw subscriptionError(Code.SUBSCRIPTION_NOT_FOUND, `no subscription ${row.id}`);
+    await m.query(
+      `UPDATE delivery SET state = 'gone', last_error = 'not attempted: the subscription was removed', lease_until = NULL, lease_token = NULL
+        WHERE subscription_id = $1 AND state IN ('pending', 'retrying')`,
+      [row.id],
+    );
+    await audited(m, actor, 'removed', row);
+  });
   return subscriptionView(row);
 }
 
@@ -163,16 +172,19 @@ export async function rotateWebhookSecret(ctx: SubscriptionContext, id: unknown,
   if (!row.webhookUrl) throw subscriptionError(Code.NO_WEBHOOK, `subscription ${row.id} delivers to the inbox only: it has no webhook secret to rotate`);
   const secret = newWebhookSecret();
   const expiresAt = new Date(now(ctx).getTime() + ctx.webhooks.previousSecretTtlMs);
-  await ctx.manager
-    .createQueryBuilder()
-    .update(SubscriptionEntity)
-    .set({
-      previousWebhookSecretCiphertext: () => '"webhook_secret_ciphertext"',
-      previousSecretExpiresAt: expiresAt,
-      webhookSecretCiphertext: sealWebhookSecret(ctx.secrets, row.id, secret),
-    })
-    .where('id = :id', { id: row.id })
-    .execute();
+  await ctx.manager.transaction(async (m) => {
+    await m
+      .createQueryBuilder()
+      .update(SubscriptionEntity)
+      .set({
+        previousWebhookSecretCiphertext: () => '"webhook_secret_ciphertext"',
+        previousSecretExpiresAt: expiresAt,
+        webhookSecretCiphertext: sealWebhookSecret(ctx.secrets, row.id, secret),
+      })
+      .where('id = :id', { id: row.id })
+      .execute();
+    await audited(m, ctx.actor, 'secret-rotated', row, { previousSecretExpiresAt: expiresAt.toISOString() });
+  });
   const updated = await ctx.manager.findOneByOrFail(SubscriptionEntity, { id: row.id });
   return { ...subscriptionView(updated, now(ctx)), webhookSecret: secret };
 }
@@ -186,15 +198,34 @@ export async function enableSubscription(ctx: SubscriptionContext, id: unknown, 
   if (row.state === 'active') return subscriptionView(row, now(ctx));
   await requireEntitled(ctx, row.agencyCode, subscribableEntry(row.eventType));
   if (row.webhookUrl) await checkWebhookUrl(row.webhookUrl, ctx.webhooks.allowHosts, ctx.resolve);
-  await ctx.manager.update(SubscriptionEntity, { id: row.id }, { state: 'active', disabledReason: null });
+  await ctx.manager.transaction(async (m) => {
+    await m.update(SubscriptionEntity, { id: row.id }, { state: 'active', disabledReason: null });
+    await audited(m, ctx.actor, 'enabled', row);
+  });
   return subscriptionView(await ctx.manager.findOneByOrFail(SubscriptionEntity, { id: row.id }), now(ctx));
 }
 
 /** Stops deliveries for a subscription, recording why (the dispatcher, on 410 Gone). */
-export async function disableSubscription(manager: EntityManager, id: unknown, reason: string): Promise<SubscriptionView> {
+export async function disableSubscription(manager: EntityManager, id: unknown, reason: string, actor: string): Promise<SubscriptionView> {
   const row = await findVisible(manager, id, {});
-  await manager.update(SubscriptionEntity, { id: row.id }, { state: 'disabled', disabledReason: reason.slice(0, 1000) });
+  await manager.transaction(async (m) => {
+    await m.update(SubscriptionEntity, { id: row.id }, { state: 'disabled', disabledReason: reason.slice(0, 1000) });
+    await audited(m, actor, 'disabled', row, {}, reason.slice(0, 1000));
+  });
   return subscriptionView(await manager.findOneByOrFail(SubscriptionEntity, { id: row.id }));
 }
 
 const now = (ctx: Pick<SubscriptionContext, 'now'>): Date => (ctx.now ? ctx.now() : new Date());
+
+/** The audit record of a change (never a secret: only where deliveries go and what is filtered). */
+function audited(
+  m: EntityManager,
+  actor: string,
+  change: 'created' | 'removed' | 'secret-rotated' | 'enabled' | 'disabled',
+  s: Pick<SubscriptionEntity, 'id' | 'agencyCode' | 'eventType' | 'webhookUrl' | 'inbox'> & { filter?: string | null; projection?: readonly string[] | null },
+  extra: Record<string, unknown> = {},
+  reason: string | null = null,
+): Promise<void> {
+  const details = { change, agency: s.agencyCode, eventType: s.eventType, webhookUrl: s.webhookUrl, inbox: s.inbox, filter: s.filter ?? null, projection: s.projection ?? null, ...extra };
+  return appendAuditRecords(m, [{ actor, action: 'subscription.changed', subject: `subscription:${s.id}`, reason, details }]);
+}

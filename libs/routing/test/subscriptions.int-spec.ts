@@ -35,7 +35,7 @@ beforeAll(async () => {
   dataSource = createDataSource({ url: db.url, poolMax: 4, ssl: false }, 'routing-test');
   await dataSource.initialize();
   await seedAgencies(dataSource);
-  ctx = { manager: dataSource.manager, secrets: box, webhooks: { allowHosts: [], previousSecretTtlMs: 86_400_000 }, resolve, now: () => clock };
+  ctx = { manager: dataSource.manager, actor: 'agency:rop', secrets: box, webhooks: { allowHosts: [], previousSecretTtlMs: 86_400_000 }, resolve, now: () => clock };
 });
 
 afterAll(async () => {
@@ -51,7 +51,7 @@ describe('subscriptions on Postgres', () => {
     const input = { agency: 'rop', eventType: REPORTED, inbox: true };
     expect(await code(createSubscription(ctx, input))).toBe(SubscriptionExceptionCode.NOT_SUBSCRIBE_GRANTED);
     expect(await dataSource.manager.count(SubscriptionEntity)).toBe(0);
-    await addGrant(dataSource.manager, { agency: 'rop', eventType: REPORTED, permission: 'subscribe' }, 'mom');
+    await addGrant(dataSource.manager, { agency: 'rop', eventType: REPORTED, permission: 'subscribe' }, 'mom', 'cli:test');
     expect((await createSubscription(ctx, input)).inboxTopic).toBe('rabt.inbox.rop');
     expect((await createSubscription(ctx, { agency: 'mom', eventType: REPORTED, inbox: true })).agency).toBe('mom');
     expect(await code(createSubscription(ctx, { agency: 'nobody', eventType: REPORTED, inbox: true }))).toBe('AGENCY_NOT_FOUND');
@@ -92,13 +92,13 @@ describe('subscriptions on Postgres', () => {
 
   it('disable (the dispatcher on 410) and enable, which checks the grant again', async () => {
     const [sub] = await listSubscriptions(dataSource.manager, { agency: 'rop' });
-    expect(await disableSubscription(dataSource.manager, sub!.id, 'the webhook answered 410 Gone')).toMatchObject({ state: 'disabled', disabledReason: 'the webhook answered 410 Gone' });
+    expect(await disableSubscription(dataSource.manager, sub!.id, 'the webhook answered 410 Gone', 'service:dispatcher')).toMatchObject({ state: 'disabled', disabledReason: 'the webhook answered 410 Gone' });
     expect((await activeSubscriptionsTo(dataSource.manager, REPORTED)).map((s) => s.id)).not.toContain(sub!.id);
-    await removeGrant(dataSource.manager, { agency: 'rop', eventType: REPORTED, permission: 'subscribe' });
+    await removeGrant(dataSource.manager, { agency: 'rop', eventType: REPORTED, permission: 'subscribe' }, 'cli:test');
     expect(await mayReceive(ctx, 'rop', catalogueEntry(REPORTED))).toBe(false);
     expect(await mayReceive(ctx, 'mom', catalogueEntry(REPORTED))).toBe(true);
     expect(await code(enableSubscription(ctx, sub!.id))).toBe(SubscriptionExceptionCode.NOT_SUBSCRIBE_GRANTED);
-    await addGrant(dataSource.manager, { agency: 'rop', eventType: REPORTED, permission: 'subscribe' }, 'mom');
+    await addGrant(dataSource.manager, { agency: 'rop', eventType: REPORTED, permission: 'subscribe' }, 'mom', 'cli:test');
     expect(await enableSubscription(ctx, sub!.id)).toMatchObject({ state: 'active', disabledReason: null });
     expect((await activeSubscriptionsTo(dataSource.manager, REPORTED)).map((s) => s.id)).toContain(sub!.id);
   });
@@ -106,8 +106,28 @@ describe('subscriptions on Postgres', () => {
   it("an agency sees, and removes, only its own subscriptions", async () => {
     const [rops] = await listSubscriptions(dataSource.manager, { agency: 'rop' });
     expect((await listSubscriptions(dataSource.manager, {}, { visibleTo: 'moci' }))).toEqual([]);
-    expect(await code(removeSubscription(dataSource.manager, rops!.id, { visibleTo: 'moci' }))).toBe(SubscriptionExceptionCode.SUBSCRIPTION_NOT_FOUND);
-    expect((await removeSubscription(dataSource.manager, rops!.id, { visibleTo: 'rop' })).id).toBe(rops!.id);
-    expect(await code(removeSubscription(dataSource.manager, rops!.id))).toBe(SubscriptionExceptionCode.SUBSCRIPTION_NOT_FOUND);
+    expect(await code(removeSubscription(dataSource.manager, rops!.id, 'agency:moci', { visibleTo: 'moci' }))).toBe(SubscriptionExceptionCode.SUBSCRIPTION_NOT_FOUND);
+    expect((await removeSubscription(dataSource.manager, rops!.id, 'agency:rop', { visibleTo: 'rop' })).id).toBe(rops!.id);
+    expect(await code(removeSubscription(dataSource.manager, rops!.id, 'agency:rop'))).toBe(SubscriptionExceptionCode.SUBSCRIPTION_NOT_FOUND);
+  });
+
+  it('every change of a subscription (and of a grant) is in the audit log, by whom, never with a secret', async () => {
+    const records = (await dataSource.query(`SELECT actor, action, subject, reason, details FROM audit_record ORDER BY id`)) as {
+      actor: string;
+      action: string;
+      subject: string;
+      reason: string | null;
+      details: Record<string, unknown>;
+    }[];
+    const changes = records.filter((r) => r.action === 'subscription.changed').map((r) => `${r.actor} ${r.details['change']}`);
+    expect(changes).toEqual(expect.arrayContaining(['agency:rop created', 'agency:rop secret-rotated', 'service:dispatcher disabled', 'agency:rop enabled', 'agency:rop removed']));
+    expect(records.filter((r) => r.action === 'subscription.changed' && r.details['change'] === 'removed')).toHaveLength(1);
+    expect(records.find((r) => r.details['change'] === 'disabled')).toMatchObject({ reason: 'the webhook answered 410 Gone', subject: expect.stringMatching(/^subscription:/) });
+    expect(records.filter((r) => r.action === 'agency.grant-changed').map((r) => `${r.actor} ${r.subject} ${r.details['change']}`)).toEqual([
+      'cli:test grant:rop/mom.employee.left-work-reported/subscribe added',
+      'cli:test grant:rop/mom.employee.left-work-reported/subscribe removed',
+      'cli:test grant:rop/mom.employee.left-work-reported/subscribe added',
+    ]);
+    expect(JSON.stringify(records)).not.toMatch(/whsec_|ciphertext/i);
   });
 });

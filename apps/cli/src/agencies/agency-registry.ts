@@ -27,6 +27,7 @@ import {
 } from '@rabt/auth';
 import { databaseFragment, loadConfig } from '@rabt/config';
 import { createDataSource } from '@rabt/persistence';
+import { cliActor } from '../cli/cli-actor';
 import { CliException, CliExceptionCode } from '../cli/cli.exception';
 import { CLI_NAME } from '../config/cli.config';
 
@@ -50,18 +51,18 @@ export interface AgencyRegistrySession {
   close(): Promise<void>;
 }
 
-export function agencyRegistryOver(manager: EntityManager, auth: AuthConfig): AgencyRegistry {
+export function agencyRegistryOver(manager: EntityManager, auth: AuthConfig, actor: string = cliActor()): AgencyRegistry {
   return {
     developmentPepper: auth.developmentPepper,
     createAgency: (input) => createAgency(manager, input),
     listAgencies: () => listAgencies(manager),
     updateAgency: (code, changes) => updateAgency(manager, code, changes),
     seedDemoAgencies: () => seedDemoAgencies(manager),
-    issueKey: (agency, input) => issueKey(manager, auth.apiKeyPepper, agency, input),
+    issueKey: (agency, input) => issueKey(manager, auth.apiKeyPepper, agency, input, actor),
     listKeys: (agency) => listKeys(manager, agency),
-    revokeKey: (keyId) => revokeKey(manager, keyId),
-    addGrant: (grant, grantedBy) => addGrant(manager, grant, grantedBy),
-    removeGrant: (grant) => removeGrant(manager, grant),
+    revokeKey: (keyId) => revokeKey(manager, keyId, actor),
+    addGrant: (grant, grantedBy) => addGrant(manager, grant, grantedBy, actor),
+    removeGrant: (grant) => removeGrant(manager, grant, actor),
     listGrants: (filter) => listGrants(manager, filter),
   };
 }

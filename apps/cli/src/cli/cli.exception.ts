@@ -13,6 +13,11 @@ export enum ExitCode {
   /** The same status for the ops service (RABT_OPS_URL) of the login, dlq and tx commands. */
   // eslint-disable-next-line @typescript-eslint/no-duplicate-enum-values
   OPS_UNREACHABLE = 3,
+  /** The same status for Kafka (KAFKA_BROKERS), where `rabt audit` reads and writes anchors. */
+  // eslint-disable-next-line @typescript-eslint/no-duplicate-enum-values
+  KAFKA_UNREACHABLE = 3,
+  /** `rabt audit verify` found the audit chain broken (edited, deleted, reordered or cut short). */
+  AUDIT_BROKEN = 4,
   /** A bug in rabt itself (EX_SOFTWARE): reported with its stack trace. */
   INTERNAL = 70,
 }
@@ -34,6 +39,7 @@ export enum CliExceptionCode {
   OPS_BAD_REQUEST = 'OPS_BAD_REQUEST',
   /** The ops service refused it (role, not found, not open, locked, …). */
   OPS_REFUSED = 'OPS_REFUSED',
+  KAFKA_UNREACHABLE = 'KAFKA_UNREACHABLE',
 }
 
 const EXIT_CODES: Readonly<Record<CliExceptionCode, ExitCode>> = {
@@ -49,6 +55,7 @@ const EXIT_CODES: Readonly<Record<CliExceptionCode, ExitCode>> = {
   [CliExceptionCode.NOT_SIGNED_IN]: ExitCode.USAGE,
   [CliExceptionCode.OPS_BAD_REQUEST]: ExitCode.USAGE,
   [CliExceptionCode.OPS_REFUSED]: ExitCode.FAILED,
+  [CliExceptionCode.KAFKA_UNREACHABLE]: ExitCode.KAFKA_UNREACHABLE,
 };
 
 /** A failure the user can act on: printed as its message alone, never with a stack trace. */

@@ -1,13 +1,13 @@
 // `rabt operators create|list|unlock`: operator accounts of the ops service, straight in the
 // database (DATABASE_URL), for the first admin and for unlocking when no admin can sign in.
 // Each change is written to the audit trail in the same transaction.
-import { userInfo } from 'node:os';
 import type { DataSource } from 'typeorm';
 import { appendAuditRecords } from '@rabt/audit';
 import { createOperator, listOperators, unlockOperator, type NewOperator } from '@rabt/auth';
 import { databaseFragment, loadConfig } from '@rabt/config';
 import { createDataSource } from '@rabt/persistence';
 import { json, table, when } from '../agencies/text.format';
+import { cliActor } from '../cli/cli-actor';
 import { CliException, CliExceptionCode, ExitCode, type CliOutput } from '../cli/cli.exception';
 import { CLI_NAME } from '../config/cli.config';
 
@@ -40,8 +40,6 @@ export async function withOperatorStore<T>(open: () => Promise<OperatorStore>, a
     await store.close();
   }
 }
-
-const cliActor = () => `cli:${userInfo().username}`;
 
 export async function runOperatorsCreate(store: OperatorStore, o: NewOperator & { reason: string; json: boolean }, output: CliOutput): Promise<ExitCode> {
   const created = await store.dataSource.transaction(async (m) => {

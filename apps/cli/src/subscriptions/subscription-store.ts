@@ -17,6 +17,7 @@ import {
   type SubscriptionFilter,
   type SubscriptionView,
 } from '@rabt/routing';
+import { cliActor } from '../cli/cli-actor';
 import { CliException, CliExceptionCode } from '../cli/cli.exception';
 import { CLI_NAME } from '../config/cli.config';
 
@@ -40,7 +41,7 @@ export function subscriptionStoreOver(context: SubscriptionContext, secrets: Pic
     developmentKey: secrets.developmentKey,
     add: (input) => createSubscription(context, input),
     list: (filter) => listSubscriptions(context.manager, filter),
-    remove: (id) => removeSubscription(context.manager, id),
+    remove: (id) => removeSubscription(context.manager, id, context.actor),
     rotateSecret: (id) => rotateWebhookSecret(context, id),
     enable: (id) => enableSubscription(context, id),
   };
@@ -60,7 +61,7 @@ export async function openSubscriptionStore(env?: Record<string, string | undefi
   } catch (e) {
     throw new CliException(CliExceptionCode.DATABASE_UNREACHABLE, `database ${config.printable['DATABASE_URL']} is unreachable (set DATABASE_URL): ${(e as Error).message}`);
   }
-  const store = subscriptionStoreOver({ manager: dataSource.manager, secrets: secrets.box, webhooks }, secrets);
+  const store = subscriptionStoreOver({ manager: dataSource.manager, actor: cliActor(), secrets: secrets.box, webhooks }, secrets);
   return { store, close: () => dataSource.destroy() };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auditFragment } from '@rabt/audit';
 import { secretKeyFragment } from '@rabt/auth';
 import { configTypes, databaseFragment, fragment, httpFragment, kafkaFragment, loadConfig, loggingFragment, parseDuration, schemaRegistryClientFragment } from '@rabt/config';
 import { webhookPolicyFragment } from '@rabt/routing';
@@ -117,6 +118,7 @@ export const dispatcherConfigFragments = () => ({
   secrets: secretKeyFragment(),
   webhooks: webhookPolicyFragment(),
   dispatcher: dispatcherFragment(),
+  audit: auditFragment(),
 });
 
 export const loadDispatcherConfig = (env?: Record<string, string | undefined>) => loadConfig(DISPATCHER_SERVICE, dispatcherConfigFragments(), env);

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '@rabt/audit';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { DeliveryAttemptService } from './delivery-attempt.service';
 import { DeliveryClaimsRepository } from './delivery-claims.repository';
@@ -10,7 +11,7 @@ import { WebhookClient } from './webhook.client';
 
 /** Claims due deliveries and attempts them: retries, ordering, endpoint limits and circuits, the SSRF guard. */
 @Module({
-  imports: [SubscriptionsModule],
+  imports: [SubscriptionsModule, AuditModule],
   providers: [DeliveryClaimsRepository, DeliveryOutcomesRepository, DeliveryMetrics, EndpointGuard, WebhookClient, DeliveryAttemptService, DeliveryWorker],
   exports: [DeliveryWorker],
 })

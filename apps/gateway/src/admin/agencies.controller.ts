@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { AgencyChanges, NewAgency, NewKey } from '@rabt/auth';
+import type { AgencyChanges, NewAgency, NewKey, Principal } from '@rabt/auth';
+import { Caller } from '../auth/bearer-auth.guard';
 import { AdminOnlyGuard } from './admin-only.guard';
 import { AGENCY, AGENCY_CHANGES, ISSUED_KEY, KEY, listOf, NEW_AGENCY, NEW_KEY, PROBLEM } from './admin.openapi';
 import { RegistryAdminService } from './registry-admin.service';
@@ -63,8 +64,8 @@ export class AgenciesController {
   @ApiResponse({ status: 201, schema: ISSUED_KEY })
   @ApiResponse({ status: 400, ...PROBLEM })
   @ApiResponse({ status: 404, description: 'AGENCY_NOT_FOUND' })
-  issueKey(@Param('code') code: string, @Body() body: NewKey) {
-    return this.registry.issueKey(code, body);
+  issueKey(@Caller() caller: Principal, @Param('code') code: string, @Body() body: NewKey) {
+    return this.registry.issueKey(code, body, `agency:${caller.agency}`);
   }
 
   @Get('agencies/:code/keys')
@@ -83,7 +84,7 @@ export class AgenciesController {
   @ApiResponse({ status: 204, description: 'revoked' })
   @ApiResponse({ status: 400, description: 'INVALID_KEY: not a key id' })
   @ApiResponse({ status: 404, description: 'KEY_NOT_FOUND' })
-  async revokeKey(@Param('keyId') keyId: string): Promise<void> {
-    await this.registry.revokeKey(keyId);
+  async revokeKey(@Caller() caller: Principal, @Param('keyId') keyId: string): Promise<void> {
+    await this.registry.revokeKey(keyId, `agency:${caller.agency}`);
   }
 }

@@ -40,7 +40,7 @@ export class GrantsController {
   @ApiResponse({ status: 404, description: 'UNKNOWN_EVENT_TYPE or AGENCY_NOT_FOUND' })
   async add(@Caller() caller: Principal, @Body() body: GrantInput, @Res({ passthrough: true }) reply: FastifyReply) {
     const grant = this.mayChange(caller, body);
-    const result = await this.grants.grant(grant, caller.agency);
+    const result = await this.grants.grant(grant, caller.agency, `agency:${caller.agency}`);
     void reply.status(result.created ? 201 : 200);
     return result.grant;
   }
@@ -55,7 +55,7 @@ export class GrantsController {
   @ApiResponse({ status: 404, description: 'GRANT_NOT_FOUND, UNKNOWN_EVENT_TYPE or AGENCY_NOT_FOUND' })
   async remove(@Caller() caller: Principal, @Body() body: unknown, @Query() query: unknown): Promise<void> {
     const given = body !== undefined && body !== null && !(typeof body === 'object' && Object.keys(body).length === 0) ? body : query;
-    await this.grants.revoke(this.mayChange(caller, given));
+    await this.grants.revoke(this.mayChange(caller, given), `agency:${caller.agency}`);
   }
 
   /** The grant, validated, if the caller owns its type or is an admin; NOT_TYPE_OWNER otherwise. */

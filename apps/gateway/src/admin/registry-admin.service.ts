@@ -44,15 +44,16 @@ export class RegistryAdminService {
     return agency;
   }
 
-  issueKey(agency: string, input: NewKey): Promise<IssuedKeyView> {
-    return issueKey(this.dataSource.manager, this.auth.apiKeyPepper, agency, input);
+  /** `actor` is who asked ('agency:<code>'), for the audit log. */
+  issueKey(agency: string, input: NewKey, actor: string): Promise<IssuedKeyView> {
+    return issueKey(this.dataSource.manager, this.auth.apiKeyPepper, agency, input, actor);
   }
 
   listKeys(agency: string): Promise<KeyView[]> {
     return listKeys(this.dataSource.manager, agency);
   }
 
-  revokeKey(keyId: string): Promise<RevokedKeyView> {
-    return this.keys.revoke(keyId);
+  revokeKey(keyId: string, actor: string): Promise<RevokedKeyView> {
+    return this.keys.revoke(keyId, actor);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { auditInsert } from '@rabt/audit';
 import { AcceptedEventEntity } from '@rabt/persistence';
 
 export interface Reservation {
@@ -13,6 +14,19 @@ export interface Reservation {
   readonly schemaId: number;
   readonly attributes: Record<string, string>;
   readonly data: unknown;
+}
+
+/** An event the broker acknowledged; `source` is the publishing agency's code. */
+export interface AcceptedPublish {
+  readonly source: string;
+  /** The CloudEvents `source` (urn:rabt:agency:<code>): the audit log names events by it. */
+  readonly eventSource: string;
+  readonly eventId: string;
+  readonly type: string;
+  readonly topic: string;
+  readonly transactionId: string | null;
+  readonly partition: number;
+  readonly offset: string;
 }
 
 /** A pending row older than this belongs to a publish that died (crash, lost connection). */
@@ -67,8 +81,11 @@ export class AcceptedEventsRepository {
     return { claimed, existing };
   }
 
-  /** Records the broker's answer for claimed events, in one statement. */
-  async accept(done: readonly { source: string; eventId: string; partition: number; offset: string }[]): Promise<void> {
+  /**
+   * Records the broker's answer for claimed events and their `event.published` audit records, in
+   * one statement (so one commit).
+   */
+  async accept(done: readonly AcceptedPublish[]): Promise<void> {
     if (done.length === 0) return;
     const params: unknown[] = [];
     const values = done.map((d) => {
@@ -76,11 +93,21 @@ export class AcceptedEventsRepository {
       const n = params.length;
       return `($${n - 3}, $${n - 2}, $${n - 1}::integer, $${n}::bigint)`;
     });
+    const audit = auditInsert(
+      done.map((d) => ({
+        actor: `agency:${d.source}`,
+        action: 'event.published',
+        subject: `event:${d.eventSource}/${d.eventId}`,
+        details: { type: d.type, topic: d.topic, partition: d.partition, offset: d.offset, transactionId: d.transactionId },
+      })),
+      params.length + 1,
+    );
     await this.dataSource.query(
-      `UPDATE gateway_event g SET state = 'accepted', partition = v.partition, kafka_offset = v.off, accepted_at = now()
+      `WITH audited AS (${audit.sql})
+       UPDATE gateway_event g SET state = 'accepted', partition = v.partition, kafka_offset = v.off, accepted_at = now()
          FROM (VALUES ${values.join(', ')}) AS v(source, event_id, partition, off)
         WHERE g.source = v.source AND g.event_id = v.event_id`,
-      params,
+      [...params, ...audit.params],
     );
   }
 

@@ -113,7 +113,18 @@ export class PublishBatcher implements BeforeApplicationShutdown {
     // Durable now: the answer is 202 even if recording it fails (a later retry re-produces,
     // and consumers deduplicate by source and id).
     await this.events
-      .accept(toSend.map((w, i) => ({ source: w.item.source, eventId: w.item.eventId, partition: produced[i]!.partition, offset: produced[i]!.offset })))
+      .accept(
+        toSend.map((w, i) => ({
+          source: w.item.source,
+          eventSource: w.item.kafkaAttributes.source,
+          eventId: w.item.eventId,
+          type: w.item.type,
+          topic: w.item.topic,
+          transactionId: w.item.transactionId,
+          partition: produced[i]!.partition,
+          offset: produced[i]!.offset,
+        })),
+      )
       .catch((err: unknown) => this.log.error({ err }, 'broker acknowledged but the idempotency record was not updated'));
     toSend.forEach((w, i) => w.resolve({ kind: 'accepted', partition: produced[i]!.partition, offset: produced[i]!.offset }));
   }

@@ -38,7 +38,7 @@ export class SubscriptionsController {
   @ApiResponse({ status: 404, description: 'UNKNOWN_EVENT_TYPE or AGENCY_NOT_FOUND' })
   @ApiResponse({ status: 409, description: 'SUBSCRIPTION_EXISTS: the agency already subscribes to the type at this webhook URL, or in its inbox' })
   create(@Caller() caller: Principal, @Body() body: unknown) {
-    return this.subscriptions.create(withSubscriber(caller, body));
+    return this.subscriptions.create(withSubscriber(caller, body), `agency:${caller.agency}`);
   }
 
   @Get()
@@ -68,7 +68,7 @@ export class SubscriptionsController {
   @ApiResponse({ status: 204, description: 'removed' })
   @ApiResponse(NOT_FOUND)
   async remove(@Caller() caller: Principal, @Param('id') id: string): Promise<void> {
-    await this.subscriptions.remove(id, visibility(caller));
+    await this.subscriptions.remove(id, visibility(caller), `agency:${caller.agency}`);
   }
 
   @Post(':id/rotate-secret')
@@ -82,7 +82,7 @@ export class SubscriptionsController {
   @ApiResponse(NOT_FOUND)
   @ApiResponse({ status: 409, description: 'NO_WEBHOOK: the subscription delivers to the inbox only' })
   rotateSecret(@Caller() caller: Principal, @Param('id') id: string) {
-    return this.subscriptions.rotateSecret(id, visibility(caller));
+    return this.subscriptions.rotateSecret(id, visibility(caller), `agency:${caller.agency}`);
   }
 
   @Post(':id/enable')
@@ -94,7 +94,7 @@ export class SubscriptionsController {
   @ApiResponse({ status: 403, description: 'NOT_SUBSCRIBE_GRANTED: the grant was taken away meanwhile' })
   @ApiResponse(NOT_FOUND)
   enable(@Caller() caller: Principal, @Param('id') id: string) {
-    return this.subscriptions.enable(id, visibility(caller));
+    return this.subscriptions.enable(id, visibility(caller), `agency:${caller.agency}`);
   }
 }
 

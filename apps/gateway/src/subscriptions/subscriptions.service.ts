@@ -23,7 +23,7 @@ import {
 @Injectable()
 export class SubscriptionsService implements OnModuleInit {
   private readonly log = new Logger('subscriptions');
-  private readonly context: SubscriptionContext;
+  private readonly context: Omit<SubscriptionContext, 'actor'>;
 
   constructor(
     dataSource: DataSource,
@@ -43,8 +43,9 @@ export class SubscriptionsService implements OnModuleInit {
     if (this.secrets.developmentKey) this.log.warn('RABT_SECRET_KEY is the development default: webhook signing secrets are not protected at rest; set a secret key in production');
   }
 
-  create(input: unknown): Promise<CreatedSubscriptionView> {
-    return createSubscription(this.context, input);
+  /** `actor` ('agency:<code>') is who asks, for the audit log; so for every change below. */
+  create(input: unknown, actor: string): Promise<CreatedSubscriptionView> {
+    return createSubscription({ ...this.context, actor }, input);
   }
 
   list(filter: unknown, visibility: Visibility): Promise<SubscriptionView[]> {
@@ -55,15 +56,15 @@ export class SubscriptionsService implements OnModuleInit {
     return getSubscription(this.context.manager, id, visibility);
   }
 
-  remove(id: string, visibility: Visibility): Promise<SubscriptionView> {
-    return removeSubscription(this.context.manager, id, visibility);
+  remove(id: string, visibility: Visibility, actor: string): Promise<SubscriptionView> {
+    return removeSubscription(this.context.manager, id, actor, visibility);
   }
 
-  rotateSecret(id: string, visibility: Visibility): Promise<RotatedSecretView> {
-    return rotateWebhookSecret(this.context, id, visibility);
+  rotateSecret(id: string, visibility: Visibility, actor: string): Promise<RotatedSecretView> {
+    return rotateWebhookSecret({ ...this.context, actor }, id, visibility);
   }
 
-  enable(id: string, visibility: Visibility): Promise<SubscriptionView> {
-    return enableSubscription(this.context, id, visibility);
+  enable(id: string, visibility: Visibility, actor: string): Promise<SubscriptionView> {
+    return enableSubscription({ ...this.context, actor }, id, visibility);
   }
 }

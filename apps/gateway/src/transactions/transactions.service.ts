@@ -44,12 +44,12 @@ export class TransactionsService {
   constructor(private readonly repository: TransactionsRepository) {}
 
   async view(caller: Principal, id: string): Promise<TransactionView> {
-    const tx = await this.repository.find(id);
-    if (!tx) throw gatewayError(GatewayExceptionCode.TRANSACTION_NOT_FOUND, `no transaction with id ${id}`);
+    const record = await this.repository.read(id);
+    if (!record) throw gatewayError(GatewayExceptionCode.TRANSACTION_NOT_FOUND, `no transaction with id ${id}`);
+    const { transaction: tx, steps, timeline } = record;
     if (caller.agency !== OPERATOR && !tx.parties.includes(caller.agency)) {
       throw gatewayError(GatewayExceptionCode.TRANSACTION_FORBIDDEN, `agency '${caller.agency}' is not party to transaction ${id} (parties: ${tx.parties.join(', ')})`);
     }
-    const [steps, timeline] = await Promise.all([this.repository.steps(id), this.repository.timeline(id)]);
     return {
       id: tx.id,
       workflow: tx.workflow,

@@ -1,9 +1,10 @@
 import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuditSealer } from '@rabt/audit';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { AuditSealer, listAuditRecords } from '@rabt/audit';
 import { RequireRole } from '../auth/session.guard';
 import { OpsExceptionCode, opsError } from '../ops.exception';
-import { AuditLogRepository } from './audit-log.repository';
 
 /** The audit trail (admin only): read it, and verify its chain against the anchors. */
 @ApiTags('audit')
@@ -11,12 +12,12 @@ import { AuditLogRepository } from './audit-log.repository';
 @RequireRole('admin')
 export class AuditController {
   constructor(
-    private readonly log: AuditLogRepository,
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly sealer: AuditSealer,
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Sealed audit records, newest first: query limit (≤500), before (a seq)' })
+  @ApiOperation({ summary: 'Audit records, newest first (those not sealed yet on top, with seq and hash null): query limit (≤500), before (a seq)' })
   async list(@Query('limit') limit?: string, @Query('before') before?: string) {
     const n = limit === undefined || limit === '' ? 100 : Number(limit);
     const b = before === undefined || before === '' ? undefined : Number(before);
@@ -25,7 +26,7 @@ export class AuditController {
       ...(b !== undefined && (!Number.isInteger(b) || b < 1) ? ['before: a seq (a whole number from 1)'] : []),
     ];
     if (errors.length) throw opsError(OpsExceptionCode.INVALID_FILTER, errors.join('; '), { errors });
-    return { items: await this.log.page(n, b) };
+    return { items: await listAuditRecords(this.dataSource, { limit: n, ...(b !== undefined ? { before: b } : {}) }) };
   }
 
   @Post('verify')

@@ -1,7 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { AuditModule } from '@rabt/audit';
 import { AuditController } from './audit.controller';
-import { AuditLogRepository } from './audit-log.repository';
 import { OpsAudit } from './ops-audit';
 
 /** The audit door (OpsAudit) for every module of the ops service, and the audit API (admin). */
@@ -9,7 +8,7 @@ import { OpsAudit } from './ops-audit';
 @Module({
   imports: [AuditModule],
   controllers: [AuditController],
-  providers: [OpsAudit, AuditLogRepository],
+  providers: [OpsAudit],
   exports: [OpsAudit],
 })
 export class OpsAuditModule {}

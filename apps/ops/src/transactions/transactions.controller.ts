@@ -53,9 +53,9 @@ export class TransactionsController {
   @Get(':id')
   @ApiOperation({ summary: "A transaction: state, steps and timeline (the gateway's TransactionView)" })
   async view(@CurrentOperator() operator: OperatorPrincipal, @Param('id') id: string): Promise<TransactionView> {
-    const tx = id.length <= 64 ? await this.transactions.find(id) : null;
-    if (!tx || !canSee(operator, tx.parties)) throw opsError(OpsExceptionCode.TRANSACTION_NOT_FOUND, `no transaction ${id}`);
-    const [steps, timeline] = await Promise.all([this.transactions.steps(id), this.transactions.timeline(id)]);
+    const record = id.length <= 64 ? await this.transactions.read(id) : null;
+    if (!record || !canSee(operator, record.transaction.parties)) throw opsError(OpsExceptionCode.TRANSACTION_NOT_FOUND, `no transaction ${id}`);
+    const { transaction: tx, steps, timeline } = record;
     return {
       id: tx.id,
       workflow: tx.workflow,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { WorkflowStepEntity, WorkflowTimelineEntity, WorkflowTransactionEntity, type TransactionState } from '@rabt/persistence';
+import { readTransaction, type TransactionRecord, type TransactionState } from '@rabt/persistence';
 
 export interface TransactionSummaryRow {
   id: string;
@@ -36,15 +36,7 @@ export class TransactionsRepository {
     )) as TransactionSummaryRow[];
   }
 
-  find(id: string): Promise<WorkflowTransactionEntity | null> {
-    return this.dataSource.manager.findOneBy(WorkflowTransactionEntity, { id });
-  }
-
-  steps(id: string): Promise<WorkflowStepEntity[]> {
-    return this.dataSource.manager.find(WorkflowStepEntity, { where: { transactionId: id }, order: { seq: 'ASC' } });
-  }
-
-  timeline(id: string): Promise<WorkflowTimelineEntity[]> {
-    return this.dataSource.manager.find(WorkflowTimelineEntity, { where: { transactionId: id }, order: { at: 'ASC', id: 'ASC' } });
+  read(id: string): Promise<TransactionRecord | null> {
+    return readTransaction(this.dataSource.manager, id);
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { AuditTrail } from '@rabt/audit';
 import { isCompatibilityLevel, type CompatibilityLevel } from '@rabt/avro';
 import { RegistryErrors } from './registry.exception';
 import { GLOBAL, RegistryRepository } from './registry.repository';
@@ -14,7 +15,10 @@ const isMode = (m: unknown): m is RegistryMode => typeof m === 'string' && (MODE
 /** Compatibility levels and modes: per subject, falling back to the registry-wide value. */
 @Injectable()
 export class RegistrySettingsService {
-  constructor(private readonly repo: RegistryRepository) {}
+  constructor(
+    private readonly repo: RegistryRepository,
+    private readonly audit: AuditTrail,
+  ) {}
 
   async effectiveCompatibility(subject: string, m?: EntityManager): Promise<CompatibilityLevel> {
     const own = (await this.repo.setting(subject, m))?.compatibility;
@@ -38,18 +42,19 @@ export class RegistrySettingsService {
     throw RegistryErrors.compatibilityNotConfigured(subject);
   }
 
-  async setCompatibility(subject: string | undefined, level: unknown): Promise<CompatibilityLevel> {
+  /** `actor` ('agency:<code>') is who asks, for the audit log; so for every change below. */
+  async setCompatibility(subject: string | undefined, level: unknown, actor: string): Promise<CompatibilityLevel> {
     const normalized = typeof level === 'string' ? level.toUpperCase() : level;
     if (!isCompatibilityLevel(normalized)) throw RegistryErrors.invalidCompatibility(level);
-    await this.repo.saveSetting(subject ?? GLOBAL, { compatibility: normalized });
+    await this.change(subject, { compatibility: normalized }, actor);
     return normalized;
   }
 
   /** Removes a subject's own level (or resets the global one); answers the level it had. */
-  async deleteCompatibility(subject: string | undefined, subjectExists: boolean): Promise<CompatibilityLevel> {
+  async deleteCompatibility(subject: string | undefined, subjectExists: boolean, actor: string): Promise<CompatibilityLevel> {
     if (subject !== undefined && !subjectExists) throw RegistryErrors.subjectNotFound(subject);
     const before = subject === undefined ? await this.effectiveCompatibility(GLOBAL) : await this.getCompatibility(subject, true);
-    await this.repo.saveSetting(subject ?? GLOBAL, { compatibility: null });
+    await this.change(subject, { compatibility: null }, actor);
     return before;
   }
 
@@ -61,7 +66,7 @@ export class RegistrySettingsService {
     throw RegistryErrors.modeNotConfigured(subject);
   }
 
-  async setMode(subject: string | undefined, mode: unknown, force: boolean): Promise<RegistryMode> {
+  async setMode(subject: string | undefined, mode: unknown, force: boolean, actor: string): Promise<RegistryMode> {
     const normalized = typeof mode === 'string' ? mode.toUpperCase() : mode;
     if (!isMode(normalized)) throw RegistryErrors.invalidMode(mode);
     if (normalized === 'IMPORT' && !force) {
@@ -69,14 +74,22 @@ export class RegistrySettingsService {
       const occupied = subject === undefined ? await this.repo.hasAnyVersion() : (await this.repo.versions(subject, false)).length > 0;
       if (occupied) throw RegistryErrors.notPermitted('Cannot import since found existing subjects');
     }
-    await this.repo.saveSetting(subject ?? GLOBAL, { mode: normalized });
+    await this.change(subject, { mode: normalized }, actor);
     return normalized;
   }
 
-  async deleteMode(subject: string, subjectExists: boolean): Promise<RegistryMode> {
+  async deleteMode(subject: string, subjectExists: boolean, actor: string): Promise<RegistryMode> {
     if (!subjectExists) throw RegistryErrors.subjectNotFound(subject);
     const before = await this.getMode(subject, true);
-    await this.repo.saveSetting(subject, { mode: null });
+    await this.change(subject, { mode: null }, actor);
     return before;
+  }
+
+  /** Saves a setting (null removes it) and its audit record, in one transaction. */
+  private async change(subject: string | undefined, patch: { compatibility: string | null } | { mode: string | null }, actor: string): Promise<void> {
+    await this.repo.inWriteTransaction(async (m) => {
+      await this.repo.saveSetting(subject ?? GLOBAL, patch, m);
+      await this.audit.record({ actor, action: 'schema.config-changed', subject: `schema-config:${subject ?? '(global)'}`, details: { subject: subject ?? null, ...patch } }, m);
+    });
   }
 }

@@ -6,6 +6,8 @@ import { RegistryErrors } from './registry.exception';
 import { assertValidSubject, parseVersion, RegistryService, type SchemaRequest } from './registry.service';
 import { RegistrySettingsService } from './registry-settings.service';
 
+/** Who the audit log says did it. */
+const actorOf = (principal: Principal) => `agency:${principal.agency}`;
 const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<AuthenticatedRequest>().principal);
 const flag = (v: string | undefined) => v === 'true';
 
@@ -74,7 +76,7 @@ export class SubjectsController {
   register(@Param('subject') subject: string, @Body() body: SchemaRequest, @CurrentPrincipal() principal: Principal) {
     assertValidSubject(subject);
     assertCanWriteSubject(principal, subject);
-    return this.registry.register(subject, body ?? {});
+    return this.registry.register(subject, body ?? {}, actorOf(principal));
   }
 
   @Post(':subject')
@@ -102,14 +104,14 @@ export class SubjectsController {
   @Delete(':subject')
   deleteSubject(@Param('subject') subject: string, @CurrentPrincipal() principal: Principal, @Query('permanent') permanent?: string) {
     assertCanWriteSubject(principal, subject, 'Delete');
-    return this.registry.deleteSubject(subject, flag(permanent));
+    return this.registry.deleteSubject(subject, flag(permanent), actorOf(principal));
   }
 
   @Delete(':subject/versions/:version')
   deleteVersion(@Param('subject') subject: string, @Param('version') version: string, @CurrentPrincipal() principal: Principal, @Query('permanent') permanent?: string) {
     const selector = parseVersion(version);
     assertCanWriteSubject(principal, subject, 'Delete');
-    return this.registry.deleteVersion(subject, selector, flag(permanent));
+    return this.registry.deleteVersion(subject, selector, flag(permanent), actorOf(principal));
   }
 }
 
@@ -150,13 +152,13 @@ export class ConfigController {
   @Put()
   async setGlobal(@Body() body: { compatibility?: unknown }, @CurrentPrincipal() principal: Principal) {
     assertCanAdminister(principal);
-    return { compatibility: await this.settings.setCompatibility(undefined, body?.compatibility) };
+    return { compatibility: await this.settings.setCompatibility(undefined, body?.compatibility, actorOf(principal)) };
   }
 
   @Delete()
   async deleteGlobal(@CurrentPrincipal() principal: Principal) {
     assertCanAdminister(principal);
-    return { compatibilityLevel: await this.settings.deleteCompatibility(undefined, true) };
+    return { compatibilityLevel: await this.settings.deleteCompatibility(undefined, true, actorOf(principal)) };
   }
 
   @Get(':subject')
@@ -169,13 +171,13 @@ export class ConfigController {
   async setSubject(@Param('subject') subject: string, @Body() body: { compatibility?: unknown }, @CurrentPrincipal() principal: Principal) {
     assertValidSubject(subject);
     assertCanWriteSubject(principal, subject, 'AlterConfigs');
-    return { compatibility: await this.settings.setCompatibility(subject, body?.compatibility) };
+    return { compatibility: await this.settings.setCompatibility(subject, body?.compatibility, actorOf(principal)) };
   }
 
   @Delete(':subject')
   async deleteSubject(@Param('subject') subject: string, @CurrentPrincipal() principal: Principal) {
     assertCanWriteSubject(principal, subject, 'AlterConfigs');
-    return { compatibilityLevel: await this.settings.deleteCompatibility(subject, await this.registry.subjectExists(subject)) };
+    return { compatibilityLevel: await this.settings.deleteCompatibility(subject, await this.registry.subjectExists(subject), actorOf(principal)) };
   }
 }
 
@@ -194,7 +196,7 @@ export class ModeController {
   @Put()
   async setGlobal(@Body() body: { mode?: unknown }, @CurrentPrincipal() principal: Principal, @Query('force') force?: string) {
     assertCanAdminister(principal);
-    return { mode: await this.settings.setMode(undefined, body?.mode, flag(force)) };
+    return { mode: await this.settings.setMode(undefined, body?.mode, flag(force), actorOf(principal)) };
   }
 
   @Get(':subject')
@@ -207,12 +209,12 @@ export class ModeController {
   async setSubject(@Param('subject') subject: string, @Body() body: { mode?: unknown }, @CurrentPrincipal() principal: Principal, @Query('force') force?: string) {
     assertValidSubject(subject);
     assertCanWriteSubject(principal, subject, 'AlterConfigs');
-    return { mode: await this.settings.setMode(subject, body?.mode, flag(force)) };
+    return { mode: await this.settings.setMode(subject, body?.mode, flag(force), actorOf(principal)) };
   }
 
   @Delete(':subject')
   async deleteSubject(@Param('subject') subject: string, @CurrentPrincipal() principal: Principal) {
     assertCanWriteSubject(principal, subject, 'AlterConfigs');
-    return { mode: await this.settings.deleteMode(subject, await this.registry.subjectExists(subject)) };
+    return { mode: await this.settings.deleteMode(subject, await this.registry.subjectExists(subject), actorOf(principal)) };
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { AuditModule } from '@rabt/audit';
 import { AuthModule } from '@rabt/auth';
 import { RegistryAuthGuard } from '../auth/registry-auth.guard';
 import { CompatibilityController, ConfigController, ModeController, RootController, SchemasController, SubjectsController } from './registry.controllers';
@@ -9,7 +10,7 @@ import { RegistrySettingsService } from './registry-settings.service';
 
 /** The Confluent Schema Registry REST API over Postgres. */
 @Module({
-  imports: [AuthModule],
+  imports: [AuthModule, AuditModule],
   controllers: [RootController, SchemasController, SubjectsController, CompatibilityController, ConfigController, ModeController],
   providers: [RegistryRepository, RegistryService, RegistrySettingsService, { provide: APP_GUARD, useClass: RegistryAuthGuard }],
 })

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type * as avro from 'avsc';
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { AuditTrail, type AuditRecordInput } from '@rabt/audit';
 import type { SchemaReferenceRecord } from '@rabt/persistence';
 import { checkCompatibility, InvalidAvroSchemaError, normalizeSchemaText, parseAvroSchema, type CompatibilityResult } from '@rabt/avro';
 import { RegistryErrors } from './registry.exception';
@@ -66,9 +67,11 @@ export class RegistryService {
   constructor(
     private readonly repo: RegistryRepository,
     private readonly settings: RegistrySettingsService,
+    private readonly audit: AuditTrail,
   ) {}
 
-  async register(subject: string, request: SchemaRequest): Promise<{ id: number }> {
+  /** `actor` ('agency:<code>') is who asks, for the audit log: a new version is audited with its write. */
+  async register(subject: string, request: SchemaRequest, actor: string): Promise<{ id: number }> {
     assertValidSubject(subject);
     const candidate = await this.candidate(request);
     // Fast path, no lock: producers re-register their schema on every start (and some clients on
@@ -101,6 +104,7 @@ export class RegistryService {
         throw RegistryErrors.notPermitted(`Version ${version} of subject ${subject} already exists`);
       }
       await this.repo.insertVersion({ subject, version, schemaId: id, deleted: false }, m);
+      await this.audit.record({ actor, action: 'schema.registered', subject: `schema:${subject}/${version}`, details: { subject, version, schemaId: id, fingerprint: candidate.fingerprint, imported: importing } }, m);
       return { id };
     });
   }
@@ -159,7 +163,7 @@ export class RegistryService {
     return uses.map((u) => ({ subject: u.subject, version: u.version }));
   }
 
-  async deleteVersion(subject: string, selector: VersionSelector, permanent: boolean): Promise<number> {
+  async deleteVersion(subject: string, selector: VersionSelector, permanent: boolean, actor: string): Promise<number> {
     return this.repo.inWriteTransaction(async (m) => {
       await this.assertWritable(subject, m);
       const all = await this.repo.versions(subject, true, m);
@@ -175,11 +179,12 @@ export class RegistryService {
         await this.repo.removeVersions(subject, [row.version], m);
         this.published.delete(row.schemaId);
       }
+      await this.audit.record(deletedAudit(actor, subject, row, permanent), m);
       return row.version;
     });
   }
 
-  async deleteSubject(subject: string, permanent: boolean): Promise<number[]> {
+  async deleteSubject(subject: string, permanent: boolean, actor: string): Promise<number[]> {
     return this.repo.inWriteTransaction(async (m) => {
       await this.assertWritable(subject, m);
       const all = await this.repo.versions(subject, true, m);
@@ -189,12 +194,14 @@ export class RegistryService {
         if (live.length === 0) throw RegistryErrors.subjectSoftDeleted(subject);
         for (const v of live) if ((await this.repo.referencedBy(subject, v.version, m)).length) throw RegistryErrors.referenceExists(subject, v.version);
         await this.repo.markDeleted(subject, live.map((v) => v.version), m);
+        await this.audit.recordMany(live.map((v) => deletedAudit(actor, subject, v, false)), m);
         return live.map((v) => v.version);
       }
       if (live.length > 0) throw RegistryErrors.subjectNotSoftDeleted(subject);
       await this.repo.removeVersions(subject, all.map((v) => v.version), m);
       await this.repo.saveSetting(subject, { compatibility: null, mode: null }, m);
       for (const v of all) this.published.delete(v.schemaId);
+      await this.audit.recordMany(all.map((v) => deletedAudit(actor, subject, v, true)), m);
       return all.map((v) => v.version);
     });
   }
@@ -348,3 +355,10 @@ export class RegistryService {
     };
   }
 }
+
+const deletedAudit = (actor: string, subject: string, v: VersionRow, permanent: boolean): AuditRecordInput => ({
+  actor,
+  action: 'schema.deleted',
+  subject: `schema:${subject}/${v.version}`,
+  details: { subject, version: v.version, schemaId: v.schemaId, permanent },
+});
