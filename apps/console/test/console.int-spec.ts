@@ -155,6 +155,7 @@ describe('the operator console in Chromium', () => {
     // Fields marked rabt.sensitive are masked for a viewer, and the console says which.
     expect(await page.getByTestId('masked-value').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('masked-paths').innerText()).toContain('workerCivilNumber');
+    await shot(page, 'dead-letter-viewer', 'en');
     const refused = await page.evaluate(async (id) => {
       const res = await fetch(`/v1/dead-letters/${id}/replay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'viewer tries' }) });
       return { status: res.status, body: (await res.json()) as { code: string } };
@@ -232,6 +233,7 @@ describe('the operator console in Chromium', () => {
     await page.getByTestId('dashboard').waitFor();
     await page.getByTestId('lang-ar').click();
     await expect.poll(() => page.evaluate(() => [document.documentElement.dir, document.documentElement.lang])).toEqual(['rtl', 'ar']);
+    expect(await page.title()).toBe(`${CATALOGUES.ar['app.brand']} · ${CATALOGUES.ar['app.title']}`);
     expect(await page.getByTestId('nav-dashboard').innerText()).toBe(CATALOGUES.ar['nav.dashboard']);
     // The sidebar is now on the right.
     const nav = (await page.locator('.sidebar').boundingBox())!;

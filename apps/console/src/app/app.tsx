@@ -8,7 +8,7 @@ import { DashboardScreen } from '../dashboard/dashboard.screen';
 import { DeadLetterScreen } from '../dead-letters/dead-letter.screen';
 import { DeadLettersScreen } from '../dead-letters/dead-letters.screen';
 import { EventTimelineScreen } from '../events/event-timeline.screen';
-import { dirOf, LANG_STORAGE_KEY, parseLang, type Lang, type MessageKey } from '../i18n/i18n';
+import { dirOf, LANG_STORAGE_KEY, parseLang, translate, type Lang, type MessageKey } from '../i18n/i18n';
 import { SchemasScreen } from '../schemas/schemas.screen';
 import { SignInScreen } from '../session/sign-in.screen';
 import { TransactionScreen, TransactionsScreen } from '../transactions/transactions.screen';
@@ -50,6 +50,7 @@ export function App({ api }: { readonly api: OpsClient }) {
   useEffect(() => {
     document.documentElement.lang = lang;
     document.documentElement.dir = dirOf(lang);
+    document.title = `${translate(lang, 'app.brand')} · ${translate(lang, 'app.title')}`;
   }, [lang]);
 
   useEffect(() => {
