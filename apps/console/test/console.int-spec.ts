@@ -114,11 +114,15 @@ describe('the operator console in Chromium', () => {
     await page.getByTestId('agency-row-rop').waitFor();
     expect(await page.getByTestId('who').getAttribute('data-role')).toBe('operator');
     for (const k of ['open', 'breached', 'completed', 'withdrawn']) await page.getByTestId(`sla-${k}`).waitFor();
+    // The figures are the ops service's: ROP's four open dead letters, MoM's four reports.
+    expect(await page.getByTestId('tile-dead-letters-value').innerText()).toBe(String(EVENTS));
+    expect(await page.getByTestId('agency-row-rop').locator('td').last().innerText()).toBe(String(EVENTS));
+    expect(await page.getByTestId('agency-row-mom').locator('td').nth(1).innerText()).toBe(String(EVENTS));
     await shot(page, 'dashboard', 'en');
     await context.close();
   });
 
-  it('filters the dead-letter list by agency and by transaction id', async () => {
+  it('filters the dead-letter list by agency, error code, time range and transaction id', async () => {
     const { context, page } = await newPage('en');
     await signIn(page, 'operator');
     await page.getByTestId('nav-dead-letters').click();
@@ -127,6 +131,25 @@ describe('the operator console in Chromium', () => {
     await expect.poll(() => page.getByTestId('dead-letter-row').count(), { timeout: 15_000 }).toBe(EVENTS);
     expect(new Set(await page.getByTestId('dead-letter-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-agency'))))).toEqual(new Set(['rop']));
     await shot(page, 'dead-letters', 'en');
+
+    // Error code and time range narrow the list too. Each step goes from rows to none or back,
+    // so what is on screen is always the answer to the new filter.
+    const apply = () => page.getByTestId('filter-apply').click();
+    const rows = () => page.getByTestId('dead-letter-row').count();
+    await page.getByTestId('filter-error-code').selectOption('TIMEOUT');
+    await apply();
+    await page.getByTestId('empty').waitFor();
+    await page.getByTestId('filter-error-code').selectOption('HTTP_5XX');
+    await apply();
+    await expect.poll(rows).toBe(EVENTS);
+    await page.getByTestId('filter-from').fill('2099-01-01T00:00');
+    await apply();
+    await page.getByTestId('empty').waitFor();
+    // Local time in the page (Asia/Muscat), an instant in the URL.
+    expect(decodeURIComponent(new URL(page.url()).hash)).toContain('from=2098-12-31T20:00:00.000Z');
+    await page.getByTestId('filter-from').fill('');
+    await apply();
+    await expect.poll(rows).toBe(EVENTS);
 
     const target = published[0]!;
     await page.getByTestId('filter-transaction').fill(target.transactionid);
