@@ -4,6 +4,7 @@
 // replayed. Retry schedule 200ms,400ms,800ms: four attempts per life.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeadLetterEntity } from '@rabt/persistence';
+import { removeSubscription } from '@rabt/routing';
 import { eventually } from '@rabt/testing';
 import { startDispatcherHarness, type DispatcherHarness } from './dispatcher.harness';
 import { startReceiver, type Receiver } from './receivers';
@@ -13,7 +14,7 @@ let r: Receiver;
 let failing = true;
 
 beforeAll(async () => {
-  h = await startDispatcherHarness({ DISPATCHER_BREAKER_FAILURES: '1000' });
+  h = await startDispatcherHarness({ DISPATCHER_BREAKER_FAILURES: '1000', DISPATCHER_ORPHAN_SWEEP_MS: '300' });
   await h.start();
   r = await startReceiver(() => (failing ? { status: 503, body: 'maintenance' } : { status: 204 }));
 });
@@ -57,5 +58,21 @@ describe('replay of a dead letter', () => {
     expect(delivery).toMatchObject({ state: 'delivered', attempts: 9, attemptsBeforeReplay: 8 });
     expect(new Set(r.requests.map((q) => q.webhookId))).toEqual(new Set([event.webhookId]));
     expect(r.requests).toHaveLength(9);
+  }, 60_000);
+
+  it('a replayed delivery whose subscription was removed meanwhile ends as gone, and its dead letter is open again with why', async () => {
+    const dead = await startReceiver(() => ({ status: 500 }));
+    try {
+      const sub = await h.subscribe('moci', dead.url);
+      const event = await h.toInbox(sub, { key: '610000002' });
+      await eventually(async () => (await deadLetter(event.webhookId))?.state === 'open', 20_000, 50);
+      await removeSubscription(h.db.manager, sub.id, 'agency:moci');
+      await replay((await deadLetter(event.webhookId))!.id);
+      await eventually(async () => (await deadLetter(event.webhookId))?.lastError === 'not attempted: the subscription was removed', 10_000, 50);
+      expect(await deadLetter(event.webhookId)).toMatchObject({ state: 'open', errorCode: 'OTHER' });
+      expect((await h.deliveries(sub.id))[0]!.state).toBe('gone');
+    } finally {
+      await dead.close();
+    }
   }, 60_000);
 });

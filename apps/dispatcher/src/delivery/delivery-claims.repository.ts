@@ -112,16 +112,22 @@ export class DeliveryClaimsRepository {
   /**
    * Ends the open deliveries of subscriptions that no longer exist (removed while deliveries were
    * waiting, or taken in just as it was removed): gone, never attempted again. Claims go by
-   * subscription, so these would otherwise wait for ever. Answers how many ended.
+   * subscription, so these would otherwise wait for ever. A replayed one's dead letter is open
+   * again, with that reason. Answers how many ended.
    */
   async endOrphans(): Promise<number> {
-    const [, count] = (await this.dataSource.query(
-      `UPDATE delivery d
-          SET state = 'gone', last_error = 'not attempted: the subscription was removed', lease_until = NULL, lease_token = NULL
-        WHERE d.state IN ('pending', 'retrying')
-          AND NOT EXISTS (SELECT 1 FROM subscription s WHERE s.id = d.subscription_id)`,
-    )) as [unknown, number];
-    return count;
+    const [row] = (await this.dataSource.query(
+      `WITH ended AS (
+         UPDATE delivery d
+            SET state = 'gone', last_error = $1, lease_until = NULL, lease_token = NULL
+          WHERE d.state IN ('pending', 'retrying')
+            AND NOT EXISTS (SELECT 1 FROM subscription s WHERE s.id = d.subscription_id)
+          RETURNING d.id),
+       reopened AS (UPDATE dead_letter dl SET state = 'open', last_error = $1, error_code = 'OTHER' FROM ended WHERE dl.delivery_id = ended.id AND dl.state = 'replaying')
+       SELECT count(*)::int AS n FROM ended`,
+      ['not attempted: the subscription was removed'],
+    )) as { n: number }[];
+    return row?.n ?? 0;
   }
 
   /** Gives a claim back without an attempt (circuit open, endpoint busy): due again at `at`, no retry budget used. */

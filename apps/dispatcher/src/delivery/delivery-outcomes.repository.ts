@@ -73,8 +73,11 @@ export class DeliveryOutcomesRepository {
         if (!(e instanceof SubscriptionException && e.code === SubscriptionExceptionCode.SUBSCRIPTION_NOT_FOUND)) throw e; // removed meanwhile
       }
       await m.query(
-        `UPDATE delivery SET state = 'gone', last_error = $2, lease_until = NULL, lease_token = NULL, next_attempt_at = now()
-          WHERE subscription_id = $1 AND state IN ('pending', 'retrying')`,
+        `WITH ended AS (
+           UPDATE delivery SET state = 'gone', last_error = $2, lease_until = NULL, lease_token = NULL, next_attempt_at = now()
+            WHERE subscription_id = $1 AND state IN ('pending', 'retrying')
+            RETURNING id)
+         ${REOPEN_REPLAYED}`,
         [d.subscriptionId, `not attempted: the subscription was disabled (${reason})`],
       );
     });
@@ -184,6 +187,12 @@ export class WriteGroup<T> {
     }
   }
 }
+
+/**
+ * After a WITH `ended` (ids of deliveries just ended as gone, $2 the reason): their dead letters
+ * being replayed are open again, with the reason.
+ */
+export const REOPEN_REPLAYED = `UPDATE dead_letter dl SET state = 'open', last_error = $2, error_code = 'OTHER' FROM ended WHERE dl.delivery_id = ended.id AND dl.state = 'replaying'`;
 
 /** The claim's end, only while the lease is still this claim's ($1 id, $2 token). */
 const FINISH = `UPDATE delivery

@@ -59,6 +59,8 @@ export class SignInService implements OnModuleInit {
       await this.failed(account.id, subject);
       throw WRONG();
     }
+    // Expired sessions no longer authenticate; they are cleared out now and then, here.
+    await this.sessions.sweep(this.config.sessionIdleMs).catch(() => undefined);
     return this.dataSource.transaction(async (m) => {
       await m.query(`UPDATE operator SET failed_attempts = 0, last_sign_in_at = now() WHERE id = $1`, [account.id]);
       const token = newSessionToken();
