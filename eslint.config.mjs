@@ -11,7 +11,7 @@ export default tseslint.config(
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
@@ -58,6 +58,37 @@ export default tseslint.config(
     },
   },
   { files: ['libs/kafka/**/*.ts'], rules: { 'no-restricted-imports': 'off' } },
+  // The console's browser tests run in Node: they start the services and drive Chromium, so they
+  // may use the Node-side libraries (testing, persistence, auth); the console's src/ may not.
+  {
+    files: ['apps/console/test/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:infra', 'type:contracts', 'type:sdk', 'type:testing'] },
+            { sourceTag: 'scope:browser', onlyDependOnLibsWithTags: ['scope:browser', 'scope:shared', 'scope:node'] },
+          ],
+        },
+      ],
+    },
+  },
+  // Browser code (the console) runs in the browser: no Node built-ins, no Node-only packages.
+  {
+    files: ['apps/console/src/**/*.ts', 'apps/console/src/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['kafkajs', 'pg', 'typeorm', 'avsc', '@rabt/sdk/node'].map((name) => ({ name, message: 'Browser code: no Node-only packages.' })),
+          patterns: [{ group: ['node:*', 'fs', 'path', 'crypto', 'child_process', 'os', 'http', 'https', 'net'], message: 'Browser code: no Node built-ins.' }],
+        },
+      ],
+    },
+  },
   // Tests set up child processes' environments; deploy scripts run before any service config exists.
   { files: ['libs/config/src/**/*.ts', 'deploy/**/*.ts', 'bench/**/*.ts', 'libs/testing/**/*.ts', '**/*.spec.ts', '**/*.int-spec.ts', '**/test/**/*.child.ts'], rules: { 'no-restricted-properties': 'off' } },
 );

@@ -54,6 +54,16 @@ describe('module boundaries', () => {
     expect(await ruleIdsFor('apps/gateway/src/main.ts', code)).toContain('no-restricted-properties');
   });
 
+  it('browser code (the console) importing a Node-only library or a Node built-in fails lint; its Node-side tests may', async () => {
+    const real = readFileSync(join(WORKSPACE_ROOT, 'apps/console/src/app/route.ts'), 'utf8');
+    expect(await ruleIdsFor('apps/console/src/app/route.ts', real)).toEqual([]);
+    const nodeLib = `import { testStack } from '@rabt/testing';\nexport const x = testStack;\n`;
+    expect(await ruleIdsFor('apps/console/src/app/route.ts', nodeLib)).toContain('@nx/enforce-module-boundaries');
+    const builtin = `import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n`;
+    expect(await ruleIdsFor('apps/console/src/app/route.ts', builtin)).toContain('no-restricted-imports');
+    expect(await ruleIdsFor('apps/console/test/receiver.ts', nodeLib)).not.toContain('@nx/enforce-module-boundaries');
+  });
+
   it('a floating promise fails lint', async () => {
     const code = `async function work(): Promise<void> {}\nwork();\n`;
     expect(await ruleIdsFor('apps/gateway/src/main.ts', code)).toContain('@typescript-eslint/no-floating-promises');
