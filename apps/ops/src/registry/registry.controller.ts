@@ -18,6 +18,11 @@ const prettyJson = (text: string): string => {
   }
 };
 
+// @rabt/routing's view (with Date objects) and the wire type have the same fields: one added to
+// either and not the other does not compile.
+type SameFields = [keyof StoredSubscriptionView] extends [keyof SubscriptionView] ? ([keyof SubscriptionView] extends [keyof StoredSubscriptionView] ? true : false) : false;
+const _subscriptionFieldsAreTheWireFields: SameFields = true;
+
 /** A subscription as the ops API sends it: its times as ISO strings (what JSON makes of its dates). */
 const subscriptionWire = (s: StoredSubscriptionView): SubscriptionView => ({
   ...s,
