@@ -6,6 +6,8 @@ export default defineConfig({
   root: import.meta.dirname,
   base: './',
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  // @rabt/ops-contracts (the ops API's lists) through the tsconfig path alias.
+  resolve: { tsconfigPaths: true },
   build: {
     outDir: '../../dist/apps/console',
     emptyOutDir: true,

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { createOperator, DEVELOPMENT_PEPPER, issueAgencyKey } from '@rabt/auth';
 import { findCatalogueEntry, registerCatalogueSchemas } from '@rabt/contracts';
+import type { OperatorRole } from '@rabt/ops-contracts';
 import { createDataSource, migrateDatabase, seedAgencies } from '@rabt/persistence';
 import { RabtClient } from '@rabt/sdk';
 import { createThrowawayDatabase, ephemeralBroker, startBuiltService, uniqueName, WORKSPACE_ROOT, type ServiceProcess } from '@rabt/testing';
@@ -26,7 +27,7 @@ export interface ConsoleStack {
   /** Writes an operator account straight into the database (the first admin has no one to create it). */
   /** Registers a second version of REPORTED's subject with one more optional field; returns the subject. */
   evolveReportedSchema(): Promise<string>;
-  createOperator(account: { username: string; password: string; role: 'viewer' | 'operator' | 'admin'; displayName: string; agency?: string }): Promise<void>;
+  createOperator(account: { username: string; password: string; role: OperatorRole; displayName: string; agency?: string }): Promise<void>;
   close(): Promise<void>;
 }
 

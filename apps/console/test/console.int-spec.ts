@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { eventually, WORKSPACE_ROOT } from '@rabt/testing';
 import { OpsClient } from '../src/api/ops.client';
-import type { DeadLetterSummary } from '../src/api/ops-api.types';
+import type { DeadLetterSummary } from '@rabt/ops-contracts';
 import { CATALOGUES, type Lang } from '../src/i18n/i18n';
 import { REPORTED, startConsoleStack, type ConsoleStack } from './console.harness';
 

@@ -1,3 +1,4 @@
+import type { OpsErrorCode } from '@rabt/ops-contracts';
 import { DomainException, type ProblemMapping } from '@rabt/runtime';
 
 export enum OpsExceptionCode {
@@ -20,6 +21,11 @@ export enum OpsExceptionCode {
   SUBJECT_NOT_FOUND = 'SUBJECT_NOT_FOUND',
   UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
 }
+
+// The enum is the ops API's list of codes (@rabt/ops-contracts), no more and no less: a code added
+// to one and not the other does not compile.
+type SameCodes = [`${OpsExceptionCode}`] extends [OpsErrorCode] ? ([OpsErrorCode] extends [`${OpsExceptionCode}`] ? true : false) : false;
+const _opsCodesAreTheWireCodes: SameCodes = true;
 
 export class OpsException extends DomainException<OpsExceptionCode> {}
 

@@ -5,7 +5,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createOperator } from '@rabt/auth';
-import type { DeadLetterErrorCode } from '@rabt/persistence';
+import type { DeadLetterErrorCode, OperatorRole } from '@rabt/ops-contracts';
 import { createService } from '@rabt/runtime';
 import { startBuiltService, type ServiceProcess } from '@rabt/testing';
 import { AppModule } from '../src/app.module';
@@ -30,7 +30,7 @@ export async function startOps(databaseUrl: string, env: Record<string, string> 
 export const startBuiltOps = (databaseUrl: string, env: Record<string, string> = {}): Promise<ServiceProcess> =>
   startBuiltService('ops', { DATABASE_URL: databaseUrl, OPS_CONSOLE_DIR: '/nonexistent', OPS_REPLAY_POLL_MS: '200', ...env }, 'OPS_PORT');
 
-export async function createAccount(db: DataSource, username: string, role: 'viewer' | 'operator' | 'admin', agency?: string): Promise<void> {
+export async function createAccount(db: DataSource, username: string, role: OperatorRole, agency?: string): Promise<void> {
   await createOperator(db.manager, { username, role, password: PASSWORD, ...(agency ? { agency } : {}) });
 }
 

@@ -1,3 +1,4 @@
+import type { AuditRecordItem } from '@rabt/ops-contracts';
 import { AUDIT_ACTIONS, type AuditRecordInput, type SealedAuditRecord } from './audit-record';
 
 /** What the audit functions need of a connection: a DataSource, an EntityManager (in a transaction or not). */
@@ -96,17 +97,8 @@ export async function chainName(db: AuditQueryable): Promise<string> {
   return rows[0]!.name;
 }
 
-/** One record as GET /v1/audit lists it (docs/ops-api.md); seq and hash are null until sealed. */
-export interface AuditListItem {
-  readonly seq: number | null;
-  readonly at: string;
-  readonly actor: string;
-  readonly action: string;
-  readonly subject: string;
-  readonly reason: string | null;
-  readonly details: Record<string, unknown>;
-  readonly hash: string | null;
-}
+/** One record as GET /v1/audit lists it (the ops API's `AuditRecordItem`); seq and hash are null until sealed. */
+export type AuditListItem = AuditRecordItem;
 
 /**
  * The newest records first, unsealed ones (the last moments) on top; `before` (a seq) pages back

@@ -4,7 +4,8 @@
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
 import type { EntityManager } from 'typeorm';
 import { DomainException, type ProblemMapping } from '@rabt/runtime';
-import { AgencyEntity, OPERATOR_ROLES, OperatorEntity, type OperatorRole } from '@rabt/persistence';
+import { OPERATOR_ROLES, type Operator } from '@rabt/ops-contracts';
+import { AgencyEntity, OperatorEntity } from '@rabt/persistence';
 
 export enum OperatorAccountExceptionCode {
   INVALID_OPERATOR = 'INVALID_OPERATOR',
@@ -20,15 +21,8 @@ export const OPERATOR_ACCOUNT_PROBLEMS: ProblemMapping<OperatorAccountExceptionC
   [OperatorAccountExceptionCode.OPERATOR_NOT_FOUND]: { status: 404, title: 'No such operator' },
 };
 
-/** An account as shown (docs/ops-api.md `Operator`): never its hash. */
-export interface OperatorView {
-  readonly username: string;
-  readonly displayName: string;
-  readonly role: OperatorRole;
-  readonly agency: string | null;
-  readonly locked: boolean;
-  readonly lastSignInAt: string | null;
-}
+/** An account as shown: the ops API's `Operator` (@rabt/ops-contracts), never its hash. */
+export type OperatorView = Operator;
 
 export interface NewOperator {
   readonly username: string;

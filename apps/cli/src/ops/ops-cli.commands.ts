@@ -1,12 +1,12 @@
 // Wires `rabt operators …`, `rabt login|logout`, `rabt dlq …` and `rabt tx show` to commander.
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { DEAD_LETTER_ERROR_CODES, OPERATOR_ROLES } from '@rabt/persistence';
+import { DEAD_LETTER_ERROR_CODES, DEAD_LETTER_STATES, OPERATOR_ROLES, type DeadLetterFilter } from '@rabt/ops-contracts';
 import { CliException, CliExceptionCode, ExitCode, type CliOutput } from '../cli/cli.exception';
 import { runCommand } from '../cli/run-command';
 import { loadOpsCliConfig } from '../config/cli.config';
 import { runOperatorsCreate, runOperatorsList, runOperatorsUnlock, withOperatorStore, type OperatorStore } from '../operators/operators.command';
 import { opsClient } from './ops.client';
-import { runDlqAction, runDlqList, runDlqReplayAll, runDlqShow, runLogin, runTxShow, type DlqFilter, type OpsSession } from './ops.commands';
+import { runDlqAction, runDlqList, runDlqReplayAll, runDlqShow, runLogin, runTxShow, type OpsSession } from './ops.commands';
 import { forgetSession, loadSession, saveSession } from './session.store';
 
 export interface OpsCommandDeps {
@@ -41,7 +41,7 @@ const filterOptions = (c: Command) =>
     .option('--to <iso>', 'dead-lettered before (ISO 8601)')
     .option('--transaction-id <id>', 'of this cross-agency transaction');
 
-const filterOf = (o: DlqFilter & { errorCode?: string }): DlqFilter => ({
+const filterOf = (o: DeadLetterFilter): DeadLetterFilter => ({
   ...(o.agency ? { agency: o.agency } : {}),
   ...(o.type ? { type: o.type } : {}),
   ...(o.errorCode ? { errorCode: o.errorCode } : {}),
@@ -101,10 +101,10 @@ export function addOpsCommands(program: Command, deps: OpsCommandDeps): void {
 
   const dlq = program.command('dlq').description('dead letters: list, show, replay (one or --all), discard (through the ops service)');
   withOps(filterOptions(dlq.command('list').description('dead letters, newest first')))
-    .addOption(new Option('--state <state>', 'default open').choices(['open', 'replaying', 'replayed', 'discarded']))
+    .addOption(new Option('--state <state>', 'default open').choices([...DEAD_LETTER_STATES]))
     .option('--limit <n>', 'at most 200', positiveInt)
     .option('--cursor <cursor>', 'the next page (printed after a page)')
-    .action((o: Common & DlqFilter & { errorCode?: string; state?: string; limit?: number; cursor?: string }) =>
+    .action((o: Common & DeadLetterFilter & { state?: string; limit?: number; cursor?: string }) =>
       runCommand(() => runDlqList(session(o), { ...filterOf(o), ...(o.state ? { state: o.state } : {}), ...(o.limit ? { limit: o.limit } : {}), ...(o.cursor ? { cursor: o.cursor } : {}), json: o.json === true }, output), output),
     );
   withOps(dlq.command('show').description('one dead letter: error, attempts and the event (sensitive fields masked for viewers)').argument('<id>')).action((id: string, o: Common) =>
@@ -115,7 +115,7 @@ export function addOpsCommands(program: Command, deps: OpsCommandDeps): void {
     .option('--all', 'every open dead letter matching the filters')
     .requiredOption('--reason <text>', 'why (audited)')
     .option('--rate <n>', 'bulk: dead letters per second (default 50)', positiveInt)
-    .action((id: string | undefined, o: Common & DlqFilter & { errorCode?: string; all?: boolean; reason: string; rate?: number }) =>
+    .action((id: string | undefined, o: Common & DeadLetterFilter & { all?: boolean; reason: string; rate?: number }) =>
       runCommand(() => {
         if (id && o.all) throw new CliException(CliExceptionCode.CONFIG_INVALID, 'give a dead letter id or --all, not both');
         if (!id && !o.all) throw new CliException(CliExceptionCode.CONFIG_INVALID, 'give a dead letter id, or --all with filters for a bulk replay');

@@ -1,13 +1,13 @@
 // The ops API (docs/ops-api.md) as the CLI calls it: a session token as Bearer, problem+json
 // answers turned into CliExceptions with the right exit code.
+import type { OpsErrorCode, ProblemDocument } from '@rabt/ops-contracts';
 import { CliException, CliExceptionCode } from '../cli/cli.exception';
 
-export interface OpsProblem {
-  readonly status: number;
-  readonly code?: string;
-  readonly detail?: string;
-  readonly title?: string;
-}
+/** A refusal's problem+json as far as it came (a proxy's answer may carry only the status). */
+export type OpsProblem = Pick<ProblemDocument, 'status'> & Partial<Omit<ProblemDocument, 'status'>>;
+
+/** A wrong password is a refusal, not a session that ended. */
+const INVALID_CREDENTIALS: OpsErrorCode = 'INVALID_CREDENTIALS';
 
 export interface OpsClient {
   call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T>;
@@ -18,7 +18,7 @@ type Fetch = typeof fetch;
 /** The exception for a refusal: 401 → sign in again (2), 400 → bad usage (2), 5xx → unreachable (3), else refused (1). */
 export function problemException(baseUrl: string, p: OpsProblem): CliException {
   const what = `${p.code ?? `HTTP ${p.status}`}: ${p.detail ?? p.title ?? 'no detail'}`;
-  if (p.status === 401 && p.code !== 'INVALID_CREDENTIALS') return new CliException(CliExceptionCode.NOT_SIGNED_IN, `not signed in to ${baseUrl} (or the session expired): run rabt login (${what})`);
+  if (p.status === 401 && p.code !== INVALID_CREDENTIALS) return new CliException(CliExceptionCode.NOT_SIGNED_IN, `not signed in to ${baseUrl} (or the session expired): run rabt login (${what})`);
   if (p.status >= 500) return new CliException(CliExceptionCode.OPS_UNREACHABLE, `the ops service at ${baseUrl} failed: ${what}`);
   if (p.status === 400) return new CliException(CliExceptionCode.OPS_BAD_REQUEST, what);
   return new CliException(CliExceptionCode.OPS_REFUSED, what);

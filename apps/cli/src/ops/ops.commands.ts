@@ -1,6 +1,7 @@
 // `rabt login|logout`, `rabt dlq list|show|replay|discard`, `rabt tx show`: the ops API
 // (RABT_OPS_URL) with the session `rabt login` stored.
 import { SingleBar } from 'cli-progress';
+import type { DeadLetterDetail, DeadLetterFilter, DeadLetterListQuery, DeadLetterPage, DeadLetterSummary, ReplayJob, SessionAnswer } from '@rabt/ops-contracts';
 import type { TransactionView } from '@rabt/sdk';
 import { ExitCode, type CliOutput } from '../cli/cli.exception';
 import { json, table, when } from '../agencies/text.format';
@@ -12,49 +13,17 @@ export interface OpsSession {
   readonly client: OpsClient;
 }
 
-interface OperatorAnswer {
-  readonly token: string;
-  readonly expiresAt: string;
-  readonly operator: { username: string; role: string; agency: string | null };
-}
-
 export async function runLogin(
   anonymous: OpsClient,
   o: { opsUrl: string; username: string; password: string; json: boolean },
   save: (s: StoredSession) => void,
   output: CliOutput,
 ): Promise<ExitCode> {
-  const answer = await anonymous.call<OperatorAnswer>('POST', '/v1/session', { username: o.username, password: o.password });
+  const answer = await anonymous.call<SessionAnswer>('POST', '/v1/session', { username: o.username, password: o.password });
   save({ opsUrl: o.opsUrl, token: answer.token, username: answer.operator.username, expiresAt: answer.expiresAt });
   if (o.json) output.out(json({ operator: answer.operator, expiresAt: answer.expiresAt }));
   else output.out(`✓ signed in to ${o.opsUrl} as ${answer.operator.username} (${answer.operator.role}${answer.operator.agency ? `, agency ${answer.operator.agency}` : ''}); the session ends at the latest ${when(answer.expiresAt)}`);
   return ExitCode.OK;
-}
-
-interface DeadLetterSummary {
-  id: string;
-  webhookId: string;
-  agency: string;
-  eventType: string;
-  eventId: string;
-  publisher: string;
-  transactionId: string | null;
-  errorCode: string;
-  lastStatus: number | null;
-  lastError: string;
-  attempts: number;
-  createdAt: string;
-  state: string;
-  discardReason: string | null;
-}
-
-export interface DlqFilter {
-  agency?: string;
-  type?: string;
-  errorCode?: string;
-  from?: string;
-  to?: string;
-  transactionId?: string;
 }
 
 const query = (params: Record<string, string | number | undefined>) => {
@@ -64,8 +33,8 @@ const query = (params: Record<string, string | number | undefined>) => {
   return s ? `?${s}` : '';
 };
 
-export async function runDlqList(s: OpsSession, o: DlqFilter & { state?: string; limit?: number; cursor?: string; json: boolean }, output: CliOutput): Promise<ExitCode> {
-  const page = await s.client.call<{ items: DeadLetterSummary[]; nextCursor: string | null; total: number }>(
+export async function runDlqList(s: OpsSession, o: DeadLetterListQuery & { json: boolean }, output: CliOutput): Promise<ExitCode> {
+  const page = await s.client.call<DeadLetterPage>(
     'GET',
     `/v1/dead-letters${query({ agency: o.agency, type: o.type, errorCode: o.errorCode, from: o.from, to: o.to, transactionId: o.transactionId, state: o.state, limit: o.limit, cursor: o.cursor })}`,
   );
@@ -88,7 +57,7 @@ export async function runDlqList(s: OpsSession, o: DlqFilter & { state?: string;
 }
 
 export async function runDlqShow(s: OpsSession, o: { id: string; json: boolean }, output: CliOutput): Promise<ExitCode> {
-  const d = await s.client.call<DeadLetterSummary & { payload: unknown; masked: string[]; attempts: { attemptedAt: string; status: number | null; latencyMs: number; error: string | null }[] }>(
+  const d = await s.client.call<DeadLetterDetail>(
     'GET',
     `/v1/dead-letters/${encodeURIComponent(o.id)}`,
   );
@@ -115,19 +84,10 @@ export async function runDlqAction(s: OpsSession, o: { id: string; action: 'repl
   return ExitCode.OK;
 }
 
-interface ReplayJob {
-  id: string;
-  state: 'running' | 'completed' | 'failed';
-  total: number;
-  done: number;
-  skipped: number;
-  ratePerSecond: number;
-}
-
 /** `dlq replay --all`: starts a bulk replay, then follows its progress until it ends. */
 export async function runDlqReplayAll(
   s: OpsSession,
-  o: { filter: DlqFilter; reason: string; rate?: number; json: boolean; pollMs?: number; progress?: boolean },
+  o: { filter: DeadLetterFilter; reason: string; rate?: number; json: boolean; pollMs?: number; progress?: boolean },
   output: CliOutput,
 ): Promise<ExitCode> {
   let job = await s.client.call<ReplayJob>('POST', '/v1/replays', { filter: o.filter, reason: o.reason, ...(o.rate !== undefined ? { ratePerSecond: o.rate } : {}) });

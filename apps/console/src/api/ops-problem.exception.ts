@@ -1,4 +1,4 @@
-import type { ProblemDocument } from './ops-api.types';
+import type { ProblemDocument } from '@rabt/ops-contracts';
 
 /** A problem+json answer of the ops API, or a network failure (status 0, code NETWORK). */
 export class OpsProblem extends Error {

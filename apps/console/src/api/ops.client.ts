@@ -2,21 +2,27 @@
 // same-origin session cookie; the tests (and any script) may pass a bearer token instead.
 import type {
   Agency,
+  CurrentSessionAnswer,
   Dashboard,
   DeadLetterDetail,
   DeadLetterFilter,
+  DeadLetterListQuery,
+  DeadLetterPage,
   DeadLetterSummary,
   EventView,
-  Operator,
+  Items,
+  OpsErrorCode,
   Page,
   ReplayJob,
   SchemaSubject,
   SchemaVersion,
   SessionAnswer,
+  SessionOperator,
   SubscriptionView,
+  TransactionListQuery,
   TransactionSummary,
-  TransactionView,
-} from './ops-api.types';
+} from '@rabt/ops-contracts';
+import type { TransactionView } from '@rabt/sdk';
 import { OpsProblem } from './ops-problem.exception';
 
 export interface OpsClientOptions {
@@ -40,6 +46,9 @@ export function queryString(query: Query): string {
 
 const segment = encodeURIComponent;
 
+/** The session ended (or never was): the console shows the sign-in form again. */
+const UNAUTHENTICATED: OpsErrorCode = 'UNAUTHENTICATED';
+
 export class OpsClient {
   private readonly baseUrl: string;
   private readonly fetchFn: typeof fetch;
@@ -53,16 +62,16 @@ export class OpsClient {
     return this.request('POST', '/v1/session', { username, password });
   }
 
-  async currentOperator(): Promise<Operator> {
-    return (await this.request<{ operator: Operator }>('GET', '/v1/session')).operator;
+  async currentOperator(): Promise<SessionOperator> {
+    return (await this.request<CurrentSessionAnswer>('GET', '/v1/session')).operator;
   }
 
   signOut(): Promise<void> {
     return this.request('DELETE', '/v1/session');
   }
 
-  deadLetters(filter: DeadLetterFilter & { limit?: number; cursor?: string }): Promise<Page<DeadLetterSummary> & { total: number }> {
-    return this.request('GET', `/v1/dead-letters${queryString(filter)}`);
+  deadLetters(query: DeadLetterListQuery): Promise<DeadLetterPage> {
+    return this.request('GET', `/v1/dead-letters${queryString({ ...query })}`);
   }
 
   deadLetter(id: string): Promise<DeadLetterDetail> {
@@ -77,7 +86,7 @@ export class OpsClient {
     return this.request('POST', `/v1/dead-letters/${segment(id)}/discard`, { reason });
   }
 
-  startReplayJob(filter: Omit<DeadLetterFilter, 'state'>, reason: string, ratePerSecond?: number): Promise<ReplayJob> {
+  startReplayJob(filter: DeadLetterFilter, reason: string, ratePerSecond?: number): Promise<ReplayJob> {
     return this.request('POST', '/v1/replays', { filter, reason, ...(ratePerSecond ? { ratePerSecond } : {}) });
   }
 
@@ -89,8 +98,8 @@ export class OpsClient {
     return this.request('GET', `/v1/events/${segment(id)}${queryString({ source })}`);
   }
 
-  transactions(query: { state?: string; workflow?: string; limit?: number; cursor?: string } = {}): Promise<Page<TransactionSummary>> {
-    return this.request('GET', `/v1/transactions${queryString(query)}`);
+  transactions(query: TransactionListQuery = {}): Promise<Page<TransactionSummary>> {
+    return this.request('GET', `/v1/transactions${queryString({ ...query })}`);
   }
 
   transaction(id: string): Promise<TransactionView> {
@@ -101,19 +110,19 @@ export class OpsClient {
     return this.request('GET', `/v1/dashboard${queryString({ window })}`);
   }
 
-  schemas(): Promise<{ items: readonly SchemaSubject[] }> {
+  schemas(): Promise<Items<SchemaSubject>> {
     return this.request('GET', '/v1/schemas');
   }
 
-  schemaVersions(subject: string): Promise<{ items: readonly SchemaVersion[] }> {
+  schemaVersions(subject: string): Promise<Items<SchemaVersion>> {
     return this.request('GET', `/v1/schemas/${segment(subject)}/versions`);
   }
 
-  agencies(): Promise<{ items: readonly Agency[] }> {
+  agencies(): Promise<Items<Agency>> {
     return this.request('GET', '/v1/agencies');
   }
 
-  subscriptions(agency?: string): Promise<{ items: readonly SubscriptionView[] }> {
+  subscriptions(agency?: string): Promise<Items<SubscriptionView>> {
     return this.request('GET', `/v1/subscriptions${queryString({ agency })}`);
   }
 
@@ -134,7 +143,7 @@ export class OpsClient {
     }
     if (!res.ok) {
       const problem = await OpsProblem.fromResponse(res);
-      if (problem.code === 'UNAUTHENTICATED' && path !== '/v1/session') this.options.onUnauthenticated?.();
+      if (problem.code === UNAUTHENTICATED && path !== '/v1/session') this.options.onUnauthenticated?.();
       throw problem;
     }
     if (res.status === 204) return undefined as T;

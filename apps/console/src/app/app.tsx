@@ -1,7 +1,7 @@
 // The console shell: language and session state, the header, the navigation and the screen of the
 // current hash route.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { Operator } from '../api/ops-api.types';
+import type { SessionOperator } from '@rabt/ops-contracts';
 import type { OpsClient } from '../api/ops.client';
 import { AgenciesScreen } from '../agencies/agencies.screen';
 import { DashboardScreen } from '../dashboard/dashboard.screen';
@@ -45,7 +45,7 @@ function useHashRoute(): Route {
 export function App({ api }: { readonly api: OpsClient }) {
   const [lang, setLangState] = useState<Lang>(initialLang);
   // undefined: still asking the server whether a session exists.
-  const [operator, setOperator] = useState<Operator | null | undefined>(undefined);
+  const [operator, setOperator] = useState<SessionOperator | null | undefined>(undefined);
 
   useEffect(() => {
     document.documentElement.lang = lang;
@@ -82,7 +82,7 @@ export function App({ api }: { readonly api: OpsClient }) {
   );
 }
 
-function Shell({ operator }: { readonly operator: Operator }) {
+function Shell({ operator }: { readonly operator: SessionOperator }) {
   const { t, api, setOperator } = useConsole();
   const route = useHashRoute();
   const signOut = () => {

@@ -1,7 +1,7 @@
 // What every screen needs: the language (t, formatters), the API client and the signed-in operator.
 import { createContext } from 'preact';
 import { useCallback, useContext, useEffect, useRef, useState } from 'preact/hooks';
-import type { Operator } from '../api/ops-api.types';
+import type { SessionOperator } from '@rabt/ops-contracts';
 import type { OpsClient } from '../api/ops.client';
 import { formatters, translate, type Formatters, type Lang, type MessageKey, type Params } from '../i18n/i18n';
 
@@ -11,8 +11,8 @@ export interface ConsoleContextValue {
   readonly t: (key: MessageKey, params?: Params) => string;
   readonly fmt: Formatters;
   readonly api: OpsClient;
-  readonly operator: Operator | null;
-  readonly setOperator: (operator: Operator | null) => void;
+  readonly operator: SessionOperator | null;
+  readonly setOperator: (operator: SessionOperator | null) => void;
 }
 
 export const ConsoleContext = createContext<ConsoleContextValue | null>(null);
@@ -28,7 +28,7 @@ export function useConsole(): ConsoleContextValue {
 }
 
 /** Whether the operator may act (replay, discard); the server decides in the end. */
-export function canAct(operator: Operator | null): boolean {
+export function canAct(operator: SessionOperator | null): boolean {
   return operator?.role === 'operator' || operator?.role === 'admin';
 }
 

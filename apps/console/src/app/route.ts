@@ -1,10 +1,10 @@
 // Hash routes (`#/dead-letters?agency=mom`): the ops service serves the console as static files,
 // so every screen is addressable without a server-side fallback, and a filter can be shared as a link.
-import type { DeadLetterFilter } from '../api/ops-api.types';
+import type { DeadLetterListFilter } from '../dead-letters/dead-letter.filter';
 
 export type Route =
   | { readonly name: 'dashboard' }
-  | { readonly name: 'dead-letters'; readonly filter: DeadLetterFilter }
+  | { readonly name: 'dead-letters'; readonly filter: DeadLetterListFilter }
   | { readonly name: 'dead-letter'; readonly id: string }
   | { readonly name: 'events'; readonly id?: string; readonly source?: string }
   | { readonly name: 'transactions' }
@@ -12,9 +12,9 @@ export type Route =
   | { readonly name: 'schemas'; readonly subject?: string }
   | { readonly name: 'agencies'; readonly agency?: string };
 
-export const FILTER_KEYS = ['agency', 'type', 'errorCode', 'from', 'to', 'transactionId', 'state'] as const satisfies readonly (keyof DeadLetterFilter)[];
+export const FILTER_KEYS = ['agency', 'type', 'errorCode', 'from', 'to', 'transactionId', 'state'] as const satisfies readonly (keyof DeadLetterListFilter)[];
 
-function filterFrom(params: URLSearchParams): DeadLetterFilter {
+function filterFrom(params: URLSearchParams): DeadLetterListFilter {
   const filter: Record<string, string> = {};
   for (const key of FILTER_KEYS) {
     const value = params.get(key);
@@ -61,7 +61,7 @@ export function hrefOf(route: Route): string {
     case 'dashboard':
       return '#/dashboard';
     case 'dead-letters':
-      return withQuery('/dead-letters', route.filter);
+      return withQuery('/dead-letters', { ...route.filter });
     case 'dead-letter':
       return `#/dead-letters/${seg(route.id)}`;
     case 'events':

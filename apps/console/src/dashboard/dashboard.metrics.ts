@@ -1,4 +1,4 @@
-import type { Dashboard } from '../api/ops-api.types';
+import type { Dashboard } from '@rabt/ops-contracts';
 
 /**
  * Events per second now: the newest per-minute bucket divided by the seconds it has covered so far

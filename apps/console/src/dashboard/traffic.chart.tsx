@@ -1,6 +1,6 @@
 import { CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import { useEffect, useRef } from 'preact/hooks';
-import type { Dashboard } from '../api/ops-api.types';
+import type { Dashboard } from '@rabt/ops-contracts';
 import { useConsole } from '../app/console.context';
 import { dirOf } from '../i18n/i18n';
 

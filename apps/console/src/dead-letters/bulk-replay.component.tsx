@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { DeadLetterFilter, ReplayJob } from '../api/ops-api.types';
+import type { ReplayJob } from '@rabt/ops-contracts';
 import { useConsole } from '../app/console.context';
 import { ProblemBox } from '../ui/problem.component';
 import { ReasonDialog } from '../ui/reason.dialog';
-import { bulkFilter } from './dead-letter.filter';
+import { bulkFilter, type DeadLetterListFilter } from './dead-letter.filter';
 
 const POLL_MS = 1000;
 
@@ -11,7 +11,7 @@ const POLL_MS = 1000;
  * "Replay all matching": starts a bulk replay job for the list's filter and follows its progress;
  * the progress stays in view after the job has emptied the list.
  */
-export function BulkReplay(props: { readonly filter: DeadLetterFilter; readonly total: number; readonly enabled: boolean; readonly onFinished: () => void }) {
+export function BulkReplay(props: { readonly filter: DeadLetterListFilter; readonly total: number; readonly enabled: boolean; readonly onFinished: () => void }) {
   const { filter, total, enabled, onFinished } = props;
   const { t, fmt, api } = useConsole();
   const [asking, setAsking] = useState(false);

@@ -1,4 +1,7 @@
-import type { DeadLetterFilter } from '../api/ops-api.types';
+import type { DeadLetterFilter, DeadLetterListQuery } from '@rabt/ops-contracts';
+
+/** The dead-letter list's filter as the console's address and form carry it: the API's filter and the state. */
+export type DeadLetterListFilter = DeadLetterFilter & Pick<DeadLetterListQuery, 'state'>;
 
 /** ISO instant → the value of an `<input type="datetime-local">` in the browser's time zone. */
 export function toLocalInput(iso: string | undefined): string {
@@ -17,14 +20,14 @@ export function fromLocalInput(local: string): string {
 }
 
 /** The filter without empty values; the list's state defaults to open (as the API's does). */
-export function normaliseFilter(filter: DeadLetterFilter): DeadLetterFilter {
+export function normaliseFilter(filter: DeadLetterListFilter): DeadLetterListFilter {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(filter)) if (typeof value === 'string' && value.trim()) out[key] = value.trim();
   return out;
 }
 
 /** What a bulk replay takes: the list's filter without `state` (a bulk replay works open dead letters). */
-export function bulkFilter(filter: DeadLetterFilter): Omit<DeadLetterFilter, 'state'> {
+export function bulkFilter(filter: DeadLetterListFilter): DeadLetterFilter {
   const { state: _state, ...rest } = normaliseFilter(filter);
   return rest;
 }

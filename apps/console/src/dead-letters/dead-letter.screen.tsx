@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { DeadLetterDetail } from '../api/ops-api.types';
+import type { DeadLetterDetail } from '@rabt/ops-contracts';
 import { canAct, useConsole, useLoad } from '../app/console.context';
 import { hrefOf } from '../app/route';
 import { Code, ErrorBadge, StateBadge } from '../ui/badges.component';

@@ -1,16 +1,16 @@
 import { useEffect, useState } from 'preact/hooks';
-import { DEAD_LETTER_STATES, DELIVERY_ERROR_CODES, type DeadLetterFilter, type DeadLetterSummary } from '../api/ops-api.types';
+import { DEAD_LETTER_ERROR_CODES, DEAD_LETTER_STATES, type DeadLetterSummary } from '@rabt/ops-contracts';
 import { canAct, useConsole, useLoad } from '../app/console.context';
 import { hrefOf } from '../app/route';
 import { Code, ErrorBadge, StateBadge } from '../ui/badges.component';
 import { num, Table } from '../ui/loaded.component';
 import { Empty, Loading, ProblemBox } from '../ui/problem.component';
-import { fromLocalInput, normaliseFilter, toLocalInput } from './dead-letter.filter';
+import { fromLocalInput, normaliseFilter, toLocalInput, type DeadLetterListFilter } from './dead-letter.filter';
 import { BulkReplay } from './bulk-replay.component';
 
 const PAGE = 50;
 
-export function DeadLettersScreen({ filter }: { readonly filter: DeadLetterFilter }) {
+export function DeadLettersScreen({ filter }: { readonly filter: DeadLetterListFilter }) {
   const { t, fmt, api, operator } = useConsole();
   const key = JSON.stringify(filter);
   const first = useLoad(() => api.deadLetters({ ...filter, limit: PAGE }), [key]);
@@ -87,13 +87,13 @@ export function DeadLettersScreen({ filter }: { readonly filter: DeadLetterFilte
   );
 }
 
-function FilterForm({ filter }: { readonly filter: DeadLetterFilter }) {
+function FilterForm({ filter }: { readonly filter: DeadLetterListFilter }) {
   const { t, api, lang } = useConsole();
-  const [draft, setDraft] = useState<DeadLetterFilter>(filter);
+  const [draft, setDraft] = useState<DeadLetterListFilter>(filter);
   useEffect(() => setDraft(filter), [JSON.stringify(filter)]);
   const agencies = useLoad(() => api.agencies(), []);
   const schemas = useLoad(() => api.schemas(), []);
-  const set = (key: keyof DeadLetterFilter, value: string) => setDraft((d) => ({ ...d, [key]: value }));
+  const set = (key: keyof DeadLetterListFilter, value: string) => setDraft((d) => ({ ...d, [key]: value }));
 
   const apply = (e: Event) => {
     e.preventDefault();
@@ -124,7 +124,7 @@ function FilterForm({ filter }: { readonly filter: DeadLetterFilter }) {
         <span>{t('filter.errorCode')}</span>
         <select data-testid="filter-error-code" value={draft.errorCode ?? ''} onChange={(e) => set('errorCode', e.currentTarget.value)}>
           <option value="">{t('common.all')}</option>
-          {DELIVERY_ERROR_CODES.map((c) => (
+          {DEAD_LETTER_ERROR_CODES.map((c) => (
             <option key={c} value={c}>
               {t(`errorCode.${c}`)}
             </option>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { EventTimelineKind, EventView } from '../api/ops-api.types';
+import type { EventTimelineKind, EventView } from '@rabt/ops-contracts';
 import { useConsole, useLoad } from '../app/console.context';
 import { hrefOf } from '../app/route';
 import { Code } from '../ui/badges.component';

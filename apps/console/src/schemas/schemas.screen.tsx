@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { SchemaVersion } from '../api/ops-api.types';
+import type { SchemaVersion } from '@rabt/ops-contracts';
 import { useConsole, useLoad } from '../app/console.context';
 import { hrefOf } from '../app/route';
 import { Code } from '../ui/badges.component';

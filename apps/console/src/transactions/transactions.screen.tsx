@@ -1,4 +1,4 @@
-import type { TransactionView } from '../api/ops-api.types';
+import type { TransactionView } from '@rabt/sdk';
 import { useConsole, useLoad } from '../app/console.context';
 import { hrefOf } from '../app/route';
 import { Code } from '../ui/badges.component';

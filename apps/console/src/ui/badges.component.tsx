@@ -1,4 +1,4 @@
-import type { DeadLetterState, DeliveryErrorCode } from '../api/ops-api.types';
+import type { DeadLetterErrorCode, DeadLetterState } from '@rabt/ops-contracts';
 import { useConsole } from '../app/console.context';
 
 export function StateBadge({ state }: { readonly state: DeadLetterState }) {
@@ -10,7 +10,7 @@ export function StateBadge({ state }: { readonly state: DeadLetterState }) {
   );
 }
 
-export function ErrorBadge({ code, status }: { readonly code: DeliveryErrorCode; readonly status?: number | null }) {
+export function ErrorBadge({ code, status }: { readonly code: DeadLetterErrorCode; readonly status?: number | null }) {
   const { t } = useConsole();
   return (
     <span class="badge error-code" data-code={code} title={code}>

@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuditSealer, listAuditRecords } from '@rabt/audit';
+import type { AuditRecordItem, AuditVerifyAnswer, Items } from '@rabt/ops-contracts';
 import { RequireRole } from '../auth/session.guard';
 import { OpsExceptionCode, opsError } from '../ops.exception';
 
@@ -18,7 +19,7 @@ export class AuditController {
 
   @Get()
   @ApiOperation({ summary: 'Audit records, newest first (those not sealed yet on top, with seq and hash null): query limit (≤500), before (a seq)' })
-  async list(@Query('limit') limit?: string, @Query('before') before?: string) {
+  async list(@Query('limit') limit?: string, @Query('before') before?: string): Promise<Items<AuditRecordItem>> {
     const n = limit === undefined || limit === '' ? 100 : Number(limit);
     const b = before === undefined || before === '' ? undefined : Number(before);
     const errors = [
@@ -32,7 +33,7 @@ export class AuditController {
   @Post('verify')
   @HttpCode(200)
   @ApiOperation({ summary: 'Walk the chain and check it against the anchors: {ok, checked, firstBreak, anchor}' })
-  async verify() {
+  async verify(): Promise<AuditVerifyAnswer> {
     const v = await this.sealer.verify();
     return { ok: v.ok, checked: v.checked, firstBreak: v.firstBreak, anchor: v.anchor, anchors: v.anchors, head: v.head, unsealed: v.unsealed };
   }

@@ -1,4 +1,4 @@
-import type { OperatorRole } from '@rabt/persistence';
+import type { OperatorRole } from '@rabt/ops-contracts';
 
 /** viewer < operator < admin. */
 const RANK: Readonly<Record<OperatorRole, number>> = { viewer: 0, operator: 1, admin: 2 };

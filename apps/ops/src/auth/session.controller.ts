@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import type { CurrentSessionAnswer, SessionAnswer, SessionOperator } from '@rabt/ops-contracts';
 import { OpsAudit } from '../audit/ops-audit';
 import { OpsConfig } from '../config/ops.config';
 import { actorOf, type OperatorPrincipal } from './roles';
@@ -8,7 +9,7 @@ import { CurrentOperator, PublicRoute, SESSION_COOKIE, sessionTokenOf, type Oper
 import { SessionsRepository } from './sessions.repository';
 import { SignInService } from './sign-in.service';
 
-export const principalView = (p: OperatorPrincipal) => ({ username: p.username, displayName: p.displayName, role: p.role, agency: p.agency });
+export const principalView = (p: OperatorPrincipal): SessionOperator => ({ username: p.username, displayName: p.displayName, role: p.role, agency: p.agency });
 
 @ApiTags('session')
 @Controller('v1/session')
@@ -24,7 +25,7 @@ export class SessionController {
   @HttpCode(200)
   @PublicRoute()
   @ApiOperation({ summary: 'Sign in: {username, password} → {token, operator} and the rabt_ops_session cookie; 401 INVALID_CREDENTIALS, 423 ACCOUNT_LOCKED' })
-  async signIn(@Body() body: { username?: unknown; password?: unknown } | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+  async signIn(@Body() body: { username?: unknown; password?: unknown } | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<SessionAnswer> {
     const signedIn = await this.signIns.signIn(body?.username, body?.password);
     void reply.setCookie(SESSION_COOKIE, signedIn.token, { httpOnly: true, sameSite: 'strict', path: '/', secure: this.config.cookieSecure, expires: signedIn.expiresAt });
     return { token: signedIn.token, expiresAt: signedIn.expiresAt.toISOString(), operator: signedIn.operator };
@@ -32,7 +33,7 @@ export class SessionController {
 
   @Get()
   @ApiOperation({ summary: 'The signed-in operator' })
-  current(@CurrentOperator() operator: OperatorPrincipal) {
+  current(@CurrentOperator() operator: OperatorPrincipal): CurrentSessionAnswer {
     return { operator: principalView(operator) };
   }
 

@@ -1,7 +1,7 @@
 import { createParamDecorator, Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import type { OperatorRole } from '@rabt/persistence';
+import type { OperatorRole } from '@rabt/ops-contracts';
 import { OpsConfig } from '../config/ops.config';
 import { OpsExceptionCode, opsError } from '../ops.exception';
 import { hasRole, type OperatorPrincipal } from './roles';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { OperatorRole } from '@rabt/persistence';
+import type { OperatorRole } from '@rabt/ops-contracts';
 import type { OperatorPrincipal } from './roles';
 
 export const tokenHash = (token: string): string => createHash('sha256').update(token).digest('hex');

@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { formatDuration, parseDuration } from '@rabt/config';
+import type { Dashboard } from '@rabt/ops-contracts';
 import type { OperatorPrincipal } from '../auth/roles';
 import { CurrentOperator } from '../auth/session.guard';
 import { OpsExceptionCode, opsError } from '../ops.exception';
@@ -15,7 +16,7 @@ export class DashboardController {
 
   @Get()
   @ApiOperation({ summary: 'Per-minute published/delivered/failed, per-agency totals and transaction states over `window` (default 15m, at most 24h)' })
-  async get(@CurrentOperator() operator: OperatorPrincipal, @Query('window') window = '15m') {
+  async get(@CurrentOperator() operator: OperatorPrincipal, @Query('window') window = '15m'): Promise<Dashboard> {
     let windowMs: number;
     try {
       windowMs = parseDuration(window);

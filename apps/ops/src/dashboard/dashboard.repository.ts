@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import type { DashboardSla } from '@rabt/ops-contracts';
 
 export interface MinuteRow {
   t: Date;
@@ -60,7 +61,7 @@ export class DashboardRepository {
   }
 
   /** Transactions now: running (open), running with a breached step, completed, withdrawn (compensating or compensated). */
-  async sla(scope: string | null): Promise<{ open: number; breached: number; completed: number; withdrawn: number }> {
+  async sla(scope: string | null): Promise<DashboardSla> {
     const [row] = (await this.dataSource.query(
       `SELECT count(*) FILTER (WHERE t.state = 'running')::int AS open,
               count(*) FILTER (WHERE t.state = 'running' AND EXISTS (SELECT 1 FROM workflow_step s WHERE s.transaction_id = t.id AND s.state = 'breached'))::int AS breached,
@@ -68,7 +69,7 @@ export class DashboardRepository {
               count(*) FILTER (WHERE t.state IN ('compensating', 'compensated'))::int AS withdrawn
          FROM workflow_transaction t WHERE $1::text IS NULL OR $1 = ANY(t.parties)`,
       [scope],
-    )) as { open: number; breached: number; completed: number; withdrawn: number }[];
+    )) as DashboardSla[];
     return row!;
   }
 }

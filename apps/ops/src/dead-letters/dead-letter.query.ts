@@ -1,6 +1,6 @@
 // Parsing the dead-letter list's query and the bulk replay's filter (pure), and the cursor that
 // pages the list (newest first). Bad values are refused with INVALID_FILTER / INVALID_CURSOR.
-import { DEAD_LETTER_ERROR_CODES, DEAD_LETTER_STATES, type DeadLetterErrorCode, type DeadLetterState } from '@rabt/persistence';
+import { DEAD_LETTER_ERROR_CODES, DEAD_LETTER_STATES, type DeadLetterErrorCode, type DeadLetterState } from '@rabt/ops-contracts';
 import { OpsExceptionCode, opsError } from '../ops.exception';
 
 export interface DeadLetterFilter {

@@ -1,28 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { DeadLetterErrorCode, DeadLetterState } from '@rabt/persistence';
+import type { DeadLetterErrorCode, DeadLetterState, DeadLetterSummary, DeliveryAttempt } from '@rabt/ops-contracts';
 import type { DeadLetterCursor, DeadLetterFilter, DeadLetterListQuery } from './dead-letter.query';
-
-/** docs/ops-api.md `DeadLetterSummary`. */
-export interface DeadLetterSummary {
-  readonly id: string;
-  readonly deliveryId: string;
-  readonly webhookId: string;
-  readonly agency: string;
-  readonly eventType: string;
-  readonly eventId: string;
-  readonly eventSource: string;
-  readonly publisher: string;
-  readonly transactionId: string | null;
-  readonly errorCode: DeadLetterErrorCode;
-  readonly lastStatus: number | null;
-  readonly lastError: string;
-  readonly attempts: number;
-  readonly createdAt: string;
-  readonly state: DeadLetterState;
-  readonly discardReason: string | null;
-}
 
 export interface DeadLetterRow extends DeadLetterSummary {
   readonly payload: Record<string, unknown>;
@@ -33,13 +13,6 @@ export interface ReplayedRow {
   readonly id: string;
   readonly agency: string;
   readonly type: string;
-}
-
-export interface AttemptView {
-  readonly attemptedAt: string;
-  readonly status: number | null;
-  readonly latencyMs: number;
-  readonly error: string | null;
 }
 
 interface Row {
@@ -144,7 +117,7 @@ export class DeadLettersRepository {
     return row ? { ...summary(row), payload: row.payload ?? {}, cursor: { createdAtUs: row.created_us, id: row.id } } : undefined;
   }
 
-  async attempts(deliveryId: string): Promise<AttemptView[]> {
+  async attempts(deliveryId: string): Promise<DeliveryAttempt[]> {
     const rows = (await this.dataSource.query(`SELECT started_at, status, latency_ms, error FROM delivery_attempt WHERE delivery_id = $1 ORDER BY started_at, id`, [deliveryId])) as {
       started_at: Date;
       status: number | null;

@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { findCatalogueEntry } from '@rabt/contracts';
+import type { DeadLetterDetail, DeadLetterPage, DeadLetterSummary } from '@rabt/ops-contracts';
 import { OpsAudit } from '../audit/ops-audit';
 import { actorOf, canSee, hasRole, type OperatorPrincipal } from '../auth/roles';
 import { OpsExceptionCode, opsError } from '../ops.exception';
 import { encodeCursor, type DeadLetterListQuery } from './dead-letter.query';
-import { DeadLettersRepository, type DeadLetterRow, type DeadLetterSummary } from './dead-letters.repository';
+import { DeadLettersRepository, type DeadLetterRow } from './dead-letters.repository';
 import { DeadLetterMetrics } from './dead-letter.metrics';
 import { maskSensitive } from './payload.masking';
 
@@ -22,12 +23,12 @@ export class DeadLettersService {
     private readonly metrics: DeadLetterMetrics,
   ) {}
 
-  async list(operator: OperatorPrincipal, query: DeadLetterListQuery) {
+  async list(operator: OperatorPrincipal, query: DeadLetterListQuery): Promise<DeadLetterPage> {
     const { items, last, total } = await this.deadLetters.list(query, operator.agency);
     return { items, nextCursor: last ? encodeCursor(last) : null, total };
   }
 
-  async show(operator: OperatorPrincipal, id: string) {
+  async show(operator: OperatorPrincipal, id: string): Promise<DeadLetterDetail> {
     const row = this.visible(operator, await this.deadLetters.find(id), id);
     const { payload, cursor, ...rest } = row;
     void cursor;

@@ -1,19 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { EventTimelineEntry, EventView } from '@rabt/ops-contracts';
 import { canSee, type OperatorPrincipal } from '../auth/roles';
 import { CurrentOperator } from '../auth/session.guard';
 import { OpsExceptionCode, opsError } from '../ops.exception';
 import { EventsRepository } from './events.repository';
-
-export type TimelineKind = 'published' | 'routed' | 'attempt' | 'delivered' | 'dead-lettered' | 'replayed' | 'discarded';
-
-export interface TimelineEntry {
-  readonly at: string;
-  readonly kind: TimelineKind;
-  readonly agency?: string;
-  readonly status?: number | null;
-  readonly detail?: string;
-}
 
 const AGENCY_URN = 'urn:rabt:agency:';
 
@@ -25,7 +16,7 @@ export class EventsController {
 
   @Get(':id')
   @ApiOperation({ summary: "An event's timeline: query source (agency code or urn:rabt:agency:<code>)" })
-  async timeline(@CurrentOperator() operator: OperatorPrincipal, @Param('id') id: string, @Query('source') source?: string) {
+  async timeline(@CurrentOperator() operator: OperatorPrincipal, @Param('id') id: string, @Query('source') source?: string): Promise<EventView> {
     const code = source?.startsWith(AGENCY_URN) ? source.slice(AGENCY_URN.length) : source || undefined;
     const notFound = () => opsError(OpsExceptionCode.EVENT_NOT_FOUND, `no event ${id}${code ? ` from ${code}` : ''}`);
     if (id.length > 200 || (code !== undefined && !/^[a-z][a-z0-9]{1,15}$/.test(code))) throw notFound();
@@ -37,7 +28,7 @@ export class EventsController {
     if (!canSee(operator, [event.source, ...deliveries.map((d) => d.agency_code)])) throw notFound();
     const ids = deliveries.map((d) => d.id);
     const [attempts, deadLetters] = await Promise.all([this.events.attempts(ids), this.events.deadLetters(ids)]);
-    const timeline: TimelineEntry[] = [{ at: (event.accepted_at ?? event.received_at).toISOString(), kind: 'published', agency: event.source, detail: event.type }];
+    const timeline: EventTimelineEntry[] = [{ at: (event.accepted_at ?? event.received_at).toISOString(), kind: 'published', agency: event.source, detail: event.type }];
     for (const d of deliveries) {
       timeline.push({ at: d.created_at.toISOString(), kind: 'routed', agency: d.agency_code, detail: d.id });
       if (d.delivered_at) timeline.push({ at: d.delivered_at.toISOString(), kind: 'delivered', agency: d.agency_code, status: d.last_status });

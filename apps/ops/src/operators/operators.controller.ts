@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { createOperator, listOperators, unlockOperator, type NewOperator } from '@rabt/auth';
+import type { Items, Operator } from '@rabt/ops-contracts';
 import { OpsAudit } from '../audit/ops-audit';
 import { actorOf, type OperatorPrincipal } from '../auth/roles';
 import { CurrentOperator, RequireRole, requireReason } from '../auth/session.guard';
@@ -19,13 +20,13 @@ export class OperatorsController {
 
   @Get()
   @ApiOperation({ summary: 'Every operator account' })
-  async list() {
+  async list(): Promise<Items<Operator>> {
     return { items: await listOperators(this.dataSource.manager) };
   }
 
   @Post()
   @ApiOperation({ summary: 'Create an account: {username, displayName, role, agency?, password, reason}' })
-  async create(@CurrentOperator() admin: OperatorPrincipal, @Body() body: (Partial<NewOperator> & { reason?: unknown }) | undefined) {
+  async create(@CurrentOperator() admin: OperatorPrincipal, @Body() body: (Partial<NewOperator> & { reason?: unknown }) | undefined): Promise<Operator> {
     const reason = requireReason(body);
     return this.dataSource.transaction(async (m) => {
       const created = await createOperator(m, {
@@ -43,7 +44,7 @@ export class OperatorsController {
   @Post(':username/unlock')
   @HttpCode(200)
   @ApiOperation({ summary: 'Unlock an account locked after wrong passwords: {reason}' })
-  async unlock(@CurrentOperator() admin: OperatorPrincipal, @Param('username') username: string, @Body() body: unknown) {
+  async unlock(@CurrentOperator() admin: OperatorPrincipal, @Param('username') username: string, @Body() body: unknown): Promise<Operator> {
     const reason = requireReason(body);
     return this.dataSource.transaction(async (m) => {
       const { operator } = await unlockOperator(m, username);

@@ -3,7 +3,8 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { CATALOGUE, type CatalogueEntry } from '@rabt/contracts';
-import { listSubscriptions } from '@rabt/routing';
+import type { Agency, Items, SchemaSubject, SchemaVersion, SubscriptionView } from '@rabt/ops-contracts';
+import { listSubscriptions, type SubscriptionView as StoredSubscriptionView } from '@rabt/routing';
 import type { OperatorPrincipal } from '../auth/roles';
 import { CurrentOperator } from '../auth/session.guard';
 import { OpsExceptionCode, opsError } from '../ops.exception';
@@ -17,6 +18,19 @@ const prettyJson = (text: string): string => {
   }
 };
 
+// @rabt/routing's view (with Date objects) and the wire type have the same fields: one added to
+// either and not the other does not compile.
+type SameFields = [keyof StoredSubscriptionView] extends [keyof SubscriptionView] ? ([keyof SubscriptionView] extends [keyof StoredSubscriptionView] ? true : false) : false;
+const _subscriptionFieldsAreTheWireFields: SameFields = true;
+
+/** A subscription as the ops API sends it: its times as ISO strings (what JSON makes of its dates). */
+const subscriptionWire = (s: StoredSubscriptionView): SubscriptionView => ({
+  ...s,
+  webhook: s.webhook ? { ...s.webhook, previousSecretExpiresAt: s.webhook.previousSecretExpiresAt?.toISOString() ?? null } : null,
+  createdAt: s.createdAt.toISOString(),
+  updatedAt: s.updatedAt.toISOString(),
+});
+
 /** Schemas (with their versions), agencies (grants, subscription counts) and subscriptions (never a secret). */
 @ApiTags('registry')
 @Controller('v1')
@@ -28,7 +42,7 @@ export class RegistryController {
 
   @Get('schemas')
   @ApiOperation({ summary: 'Every registered subject: type, owner, latest version, compatibility' })
-  async schemas() {
+  async schemas(): Promise<Items<SchemaSubject>> {
     const [subjects, global] = await Promise.all([this.registry.subjects(), this.registry.globalCompatibility()]);
     const bySubject = new Map<string, CatalogueEntry>(CATALOGUE.map((e) => [e.subject, e]));
     return {
@@ -41,7 +55,7 @@ export class RegistryController {
 
   @Get('schemas/:subject/versions')
   @ApiOperation({ summary: "A subject's versions, each schema as pretty JSON text (for diffs)" })
-  async versions(@Param('subject') subject: string) {
+  async versions(@Param('subject') subject: string): Promise<Items<SchemaVersion>> {
     const rows = subject.length <= 255 ? await this.registry.versions(subject) : [];
     if (rows.length === 0) throw opsError(OpsExceptionCode.SUBJECT_NOT_FOUND, `no subject ${subject}`);
     return { items: rows.map((r) => ({ version: r.version, id: r.id, schema: prettyJson(r.schema_text), registeredAt: r.created_at.toISOString() })) };
@@ -49,15 +63,15 @@ export class RegistryController {
 
   @Get('agencies')
   @ApiOperation({ summary: 'Agencies with their grants and how many subscriptions they have (an agency account: its own)' })
-  async agencies(@CurrentOperator() operator: OperatorPrincipal) {
+  async agencies(@CurrentOperator() operator: OperatorPrincipal): Promise<Items<Agency>> {
     const rows = await this.registry.agencies(operator.agency);
     return { items: rows.map((a) => ({ code: a.code, name: a.name_en, nameAr: a.name_ar, status: a.status, grants: a.grants ?? [], subscriptions: a.subscriptions })) };
   }
 
   @Get('subscriptions')
   @ApiOperation({ summary: 'Subscriptions (query agency); never a secret' })
-  async subscriptions(@CurrentOperator() operator: OperatorPrincipal, @Query('agency') agency?: string) {
+  async subscriptions(@CurrentOperator() operator: OperatorPrincipal, @Query('agency') agency?: string): Promise<Items<SubscriptionView>> {
     const items = await listSubscriptions(this.dataSource.manager, agency ? { agency } : {}, operator.agency ? { visibleTo: operator.agency } : {});
-    return { items };
+    return { items: items.map(subscriptionWire) };
   }
 }

@@ -1,26 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { ReplayJobEntity, type ReplayFilter, type ReplayJobState } from '@rabt/persistence';
+import type { ReplayJob, ReplayJobState } from '@rabt/ops-contracts';
+import { ReplayJobEntity, type ReplayFilter } from '@rabt/persistence';
 import type { DeadLetterFilter } from '../dead-letters/dead-letter.query';
 import { filterConditions } from '../dead-letters/dead-letters.repository';
 
-/** docs/ops-api.md `ReplayJob`. */
-export interface ReplayJobView {
-  readonly id: string;
-  readonly state: ReplayJobState;
-  readonly filter: ReplayFilter;
-  readonly reason: string;
-  readonly requestedBy: string;
-  readonly total: number;
-  readonly done: number;
-  readonly skipped: number;
-  readonly ratePerSecond: number;
-  readonly createdAt: string;
-  readonly finishedAt: string | null;
-}
-
-export const replayJobView = (j: ReplayJobEntity): ReplayJobView => ({
+/** A replay_job row as the ops API answers it. */
+export const replayJobView = (j: ReplayJobEntity): ReplayJob => ({
   id: j.id,
   state: j.state,
   filter: j.filter,

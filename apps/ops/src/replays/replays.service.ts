@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import type { Items, ReplayJob } from '@rabt/ops-contracts';
 import { OpsAudit } from '../audit/ops-audit';
 import { actorOf, type OperatorPrincipal } from '../auth/roles';
 import { requireReason } from '../auth/session.guard';
 import { parseDeadLetterFilter } from '../dead-letters/dead-letter.query';
 import { OpsExceptionCode, opsError } from '../ops.exception';
-import { ReplayJobsRepository, replayJobView, type ReplayJobView } from './replay-jobs.repository';
+import { ReplayJobsRepository, replayJobView } from './replay-jobs.repository';
 import { ReplayWorker } from './replay.worker';
 
 export const DEFAULT_REPLAY_RATE = 50;
@@ -22,7 +23,7 @@ export class ReplaysService {
     private readonly audit: OpsAudit,
   ) {}
 
-  async start(operator: OperatorPrincipal, body: unknown): Promise<ReplayJobView> {
+  async start(operator: OperatorPrincipal, body: unknown): Promise<ReplayJob> {
     const input = (body ?? {}) as { filter?: unknown; ratePerSecond?: unknown };
     const reason = requireReason(body);
     if (input.filter !== undefined && (typeof input.filter !== 'object' || input.filter === null || Array.isArray(input.filter))) {
@@ -42,11 +43,11 @@ export class ReplaysService {
     return replayJobView(job);
   }
 
-  async list(operator: OperatorPrincipal): Promise<{ items: ReplayJobView[] }> {
+  async list(operator: OperatorPrincipal): Promise<Items<ReplayJob>> {
     return { items: (await this.jobs.list(operator.agency)).map(replayJobView) };
   }
 
-  async get(operator: OperatorPrincipal, id: string): Promise<ReplayJobView> {
+  async get(operator: OperatorPrincipal, id: string): Promise<ReplayJob> {
     const job = await this.jobs.find(id);
     if (!job || (operator.agency !== null && job.scopeAgency !== operator.agency)) throw opsError(OpsExceptionCode.REPLAY_JOB_NOT_FOUND, `no replay job ${id}`);
     return replayJobView(job);

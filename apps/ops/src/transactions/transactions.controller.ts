@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Page, TransactionSummary } from '@rabt/ops-contracts';
 import { TRANSACTION_STATES } from '@rabt/persistence';
 import type { TransactionView } from '@rabt/sdk';
 import { canSee, type OperatorPrincipal } from '../auth/roles';
@@ -28,7 +29,7 @@ export class TransactionsController {
 
   @Get()
   @ApiOperation({ summary: 'Transactions, newest first: query state, workflow, limit (≤200), cursor' })
-  async list(@CurrentOperator() operator: OperatorPrincipal, @Query() q: Record<string, string | undefined>) {
+  async list(@CurrentOperator() operator: OperatorPrincipal, @Query() q: Record<string, string | undefined>): Promise<Page<TransactionSummary>> {
     const errors: string[] = [];
     if (q['state'] && !(TRANSACTION_STATES as readonly string[]).includes(q['state'])) errors.push(`state: one of ${TRANSACTION_STATES.join(', ')}`);
     if (q['workflow'] && !/^[a-z0-9-]{1,100}$/.test(q['workflow'])) errors.push('workflow: a workflow name');

@@ -1,5 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import type { DeadLetterErrorCode, DeadLetterState } from './dead-letter.error-code';
+import { DEAD_LETTER_STATES, type DeadLetterErrorCode, type DeadLetterState } from '@rabt/ops-contracts';
+import { sqlInList } from '../sql-list';
 import { DeliveryEntity } from './delivery.entity';
 
 /**
@@ -11,7 +12,7 @@ import { DeliveryEntity } from './delivery.entity';
 @Index('UQ_dead_letter_delivery', ['deliveryId'], { unique: true })
 @Index('IDX_dead_letter_agency', ['agencyCode', 'createdAt'])
 @Index('IDX_dead_letter_state_created', ['state', 'createdAt', 'id'])
-@Check('CHK_dead_letter_state', `"state" IN ('open', 'replaying', 'replayed', 'discarded')`)
+@Check('CHK_dead_letter_state', `"state" IN (${sqlInList(DEAD_LETTER_STATES)})`)
 export class DeadLetterEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

@@ -1,9 +1,7 @@
-/** Why a delivery was dead-lettered, as operators filter by it (GET /v1/dead-letters?errorCode=). */
-export const DEAD_LETTER_ERROR_CODES = ['HTTP_4XX', 'HTTP_5XX', 'TIMEOUT', 'CONNECTION', 'ADDRESS_REFUSED', 'MAX_AGE', 'OTHER'] as const;
-export type DeadLetterErrorCode = (typeof DEAD_LETTER_ERROR_CODES)[number];
+import type { DeadLetterErrorCode } from '@rabt/ops-contracts';
 
-export const DEAD_LETTER_STATES = ['open', 'replaying', 'replayed', 'discarded'] as const;
-export type DeadLetterState = (typeof DEAD_LETTER_STATES)[number];
+// The lists are the ops API's (one definition for the wire, the check constraints and the classifier).
+export { DEAD_LETTER_ERROR_CODES, DEAD_LETTER_STATES, type DeadLetterErrorCode, type DeadLetterState } from '@rabt/ops-contracts';
 
 /** The dispatcher's texts for refused URLs and an exhausted maximum age (see apps/dispatcher). */
 export const SSRF_REFUSAL_PREFIX = 'refused by the SSRF guard';

@@ -1,7 +1,9 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { OPERATOR_ROLES, REPLAY_JOB_STATES, type DeadLetterFilter, type OperatorRole, type ReplayJobState } from '@rabt/ops-contracts';
+import { sqlInList } from '../sql-list';
 
-export const OPERATOR_ROLES = ['viewer', 'operator', 'admin'] as const;
-export type OperatorRole = (typeof OPERATOR_ROLES)[number];
+// The lists are the ops API's (@rabt/ops-contracts): the wire and the check constraints share them.
+export { OPERATOR_ROLES, REPLAY_JOB_STATES, type OperatorRole, type ReplayJobState } from '@rabt/ops-contracts';
 
 /**
  * A person who signs in to the ops service (console or CLI). Without an agency, a Rabt operator
@@ -9,7 +11,7 @@ export type OperatorRole = (typeof OPERATOR_ROLES)[number];
  */
 @Entity({ name: 'operator' })
 @Index('UQ_operator_username', ['username'], { unique: true })
-@Check('CHK_operator_role', `"role" IN ('viewer', 'operator', 'admin')`)
+@Check('CHK_operator_role', `"role" IN (${sqlInList(OPERATOR_ROLES)})`)
 @Check('CHK_operator_username', `"username" ~ '^[a-z0-9][a-z0-9._-]{1,63}$'`)
 export class OperatorEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -73,18 +75,8 @@ export class OperatorSessionEntity {
   expiresAt!: Date;
 }
 
-export const REPLAY_JOB_STATES = ['running', 'completed', 'failed'] as const;
-export type ReplayJobState = (typeof REPLAY_JOB_STATES)[number];
-
-/** The filter of a bulk replay (the same fields as the dead-letter list). */
-export interface ReplayFilter {
-  readonly agency?: string;
-  readonly type?: string;
-  readonly errorCode?: string;
-  readonly from?: string;
-  readonly to?: string;
-  readonly transactionId?: string;
-}
+/** The filter of a bulk replay as stored (the ops API's dead-letter filter, dates as ISO text). */
+export type ReplayFilter = DeadLetterFilter;
 
 /**
  * A bulk replay: the open dead letters matching `filter` (created up to `upTo`), worked in pages
@@ -93,7 +85,7 @@ export interface ReplayFilter {
  */
 @Entity({ name: 'replay_job' })
 @Index('IDX_replay_job_state', ['state', 'createdAt'])
-@Check('CHK_replay_job_state', `"state" IN ('running', 'completed', 'failed')`)
+@Check('CHK_replay_job_state', `"state" IN (${sqlInList(REPLAY_JOB_STATES)})`)
 export class ReplayJobEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

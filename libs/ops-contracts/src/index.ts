@@ -1,0 +1,2 @@
+export * from './ops-api.lists';
+export * from './ops-api.types';
