@@ -35,9 +35,10 @@ beforeAll(async () => {
   await createAccount(db, 'oper', 'operator');
   await createAccount(db, 'viewer', 'viewer');
   await createAccount(db, 'rop-integrator', 'operator', 'rop');
+  await createAccount(db, 'mom-integrator', 'operator', 'mom');
   await createAccount(db, 'locky', 'viewer');
   ops = await startOps(database.url);
-  for (const name of ['admin', 'oper', 'viewer', 'rop-integrator']) callers[name] = await OpsCaller.signIn(ops.url, name);
+  for (const name of ['admin', 'oper', 'viewer', 'rop-integrator', 'mom-integrator']) callers[name] = await OpsCaller.signIn(ops.url, name);
   ropLetter = await seedDeadLetter(db, { subscriber: 'rop', errorCode: 'HTTP_5XX', transactionId: 'tx-rop' });
   mociLetter = await seedDeadLetter(db, { subscriber: 'moci', errorCode: 'TIMEOUT', lastStatus: null });
   sensitive = await seedDeadLetter(db, {
@@ -145,6 +146,23 @@ describe('dead letters', () => {
     expect(other.body['code']).toBe('DEAD_LETTER_NOT_FOUND');
     expect((await callers['rop-integrator']!.call('POST', `/v1/dead-letters/${mociLetter.id}/discard`, { reason: 'x' })).status).toBe(404);
     expect((await callers['rop-integrator']!.call('GET', `/v1/dead-letters/${ropLetter.id}`)).status).toBe(200);
+  });
+
+  it('a publishing agency sees the dead letters of its events but may not replay or discard another agency’s delivery (403 FORBIDDEN_AGENCY), nor bulk-replay them', async () => {
+    const mom = callers['mom-integrator']!;
+    const seen = (await mom.call('GET', '/v1/dead-letters')).body['items'] as { id: string; publisher: string }[];
+    expect(seen.map((d) => d.id)).toContain(ropLetter.id);
+    const before = await snapshot();
+    for (const action of ['replay', 'discard']) {
+      const res = await mom.call('POST', `/v1/dead-letters/${ropLetter.id}/${action}`, { reason: 'our event, their endpoint' });
+      expect(res.status, action).toBe(403);
+      expect(res.body['code']).toBe('FORBIDDEN_AGENCY');
+    }
+    expect(await snapshot()).toEqual(before);
+    const job = await mom.call('POST', '/v1/replays', { filter: {}, reason: 'everything we published' });
+    expect(job.status).toBe(202);
+    expect(job.body['total']).toBe(0);
+    expect((await snapshot()).deadLetters).toEqual(before.deadLetters);
   });
 
   it('masks the schema’s sensitive fields for a viewer, not for an operator', async () => {

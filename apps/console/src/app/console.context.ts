@@ -27,9 +27,13 @@ export function useConsole(): ConsoleContextValue {
   return value;
 }
 
-/** Whether the operator may act (replay, discard); the server decides in the end. */
-export function canAct(operator: SessionOperator | null): boolean {
-  return operator?.role === 'operator' || operator?.role === 'admin';
+/**
+ * Whether the operator may act (replay, discard) — on a delivery to `subscriber`, when given: an
+ * agency account acts only on its own agency's deliveries. The server decides in the end.
+ */
+export function canAct(operator: SessionOperator | null, subscriber?: string): boolean {
+  const role = operator?.role === 'operator' || operator?.role === 'admin';
+  return role && (subscriber === undefined || operator?.agency === null || operator?.agency === subscriber);
 }
 
 export interface Loaded<T> {

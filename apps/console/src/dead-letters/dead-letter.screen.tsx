@@ -30,7 +30,7 @@ function Detail({ d, onChanged }: { readonly d: DeadLetterDetail; readonly onCha
   const { t, fmt, api, operator } = useConsole();
   const [action, setAction] = useState<Action | null>(null);
   const [done, setDone] = useState<Action | null>(null);
-  const mayAct = canAct(operator) && d.state === 'open';
+  const mayAct = canAct(operator, d.agency) && d.state === 'open';
 
   const confirm = async (reason: string) => {
     if (action === 'replay') await api.replay(d.id, reason);

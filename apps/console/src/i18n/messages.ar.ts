@@ -27,6 +27,7 @@ export const ar: Catalogue = {
   'error.ACCOUNT_LOCKED': 'هذا الحساب مقفل بعد محاولات خاطئة متكررة. يجب أن يفتحه مسؤول.',
   'error.UNAUTHENTICATED': 'انتهت جلستك. يرجى تسجيل الدخول من جديد.',
   'error.FORBIDDEN_ROLE': 'دورك لا يسمح بهذا الإجراء.',
+  'error.FORBIDDEN_AGENCY': 'يمكن لحساب الجهة إعادة إرسال أو إسقاط ما يُسلَّم إلى جهته فقط.',
   'error.REASON_REQUIRED': 'يجب ذكر سبب.',
   'error.DEAD_LETTER_NOT_OPEN': 'هذه الرسالة لم تعد مفتوحة.',
   'error.INVALID_FILTER': 'عوامل التصفية غير صالحة.',

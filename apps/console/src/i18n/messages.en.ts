@@ -25,6 +25,7 @@ export const en = {
   'error.ACCOUNT_LOCKED': 'This account is locked after too many wrong passwords. An administrator must unlock it.',
   'error.UNAUTHENTICATED': 'Your session has ended. Please sign in again.',
   'error.FORBIDDEN_ROLE': 'Your role does not allow this action.',
+  'error.FORBIDDEN_AGENCY': 'An agency account may replay or discard only its own agency’s deliveries.',
   'error.REASON_REQUIRED': 'A reason is required.',
   'error.DEAD_LETTER_NOT_OPEN': 'This dead letter is no longer open.',
   'error.INVALID_FILTER': 'The filter is not valid.',

@@ -18,5 +18,12 @@ export interface OperatorPrincipal {
 /** The audit actor of an operator. */
 export const actorOf = (p: Pick<OperatorPrincipal, 'username'>): string => `operator:${p.username}`;
 
+/**
+ * Whether `p` may replay or discard a delivery to `subscriber`: an agency account may see the dead
+ * letters of events its agency published, but acts only on its own agency's deliveries — one
+ * agency never replays into, or discards from, another's endpoint.
+ */
+export const canActOn = (p: Pick<OperatorPrincipal, 'agency'>, subscriber: string): boolean => p.agency === null || p.agency === subscriber;
+
 /** Whether `p` may see an object that concerns `agencies` (subscriber, publisher, parties). */
 export const canSee = (p: Pick<OperatorPrincipal, 'agency'>, agencies: readonly (string | null | undefined)[]): boolean => p.agency === null || agencies.includes(p.agency);

@@ -45,16 +45,18 @@ const FROM = `FROM dead_letter dl JOIN delivery d ON d.id = dl.delivery_id`;
 const AT_US = (p: string) => `('epoch'::timestamptz + ${p}::bigint * interval '1 microsecond')`;
 
 /**
- * The WHERE conditions of a filter, with the caller's agency scope (an agency integrator sees
- * the dead letters its agency subscribed to or published). Appends to `params`.
+ * The WHERE conditions of a filter, with the caller's agency scope. To `see`, an agency
+ * integrator's scope is the dead letters its agency subscribed to or published; to `act` (bulk
+ * replay), only its own agency's deliveries. Appends to `params`.
  */
-export function filterConditions(filter: DeadLetterFilter, scope: string | null, params: unknown[]): string[] {
+export function filterConditions(filter: DeadLetterFilter, scope: string | null, params: unknown[], purpose: 'see' | 'act' = 'see'): string[] {
   const p = (v: unknown) => {
     params.push(v);
     return `$${params.length}`;
   };
   const where: string[] = [];
-  if (scope) where.push(`(dl.agency_code = ${p(scope)} OR dl.event_source = ${p(AGENCY_URN + scope)})`);
+  if (scope && purpose === 'act') where.push(`dl.agency_code = ${p(scope)}`);
+  else if (scope) where.push(`(dl.agency_code = ${p(scope)} OR dl.event_source = ${p(AGENCY_URN + scope)})`);
   if (filter.agency) where.push(`(dl.agency_code = ${p(filter.agency)} OR dl.event_source = ${p(AGENCY_URN + filter.agency)})`);
   if (filter.type) where.push(`dl.event_type = ${p(filter.type)}`);
   if (filter.errorCode) where.push(`dl.error_code = ${p(filter.errorCode)}`);

@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { findCatalogueEntry } from '@rabt/contracts';
 import type { DeadLetterDetail, DeadLetterPage, DeadLetterSummary } from '@rabt/ops-contracts';
 import { OpsAudit } from '../audit/ops-audit';
-import { actorOf, canSee, hasRole, type OperatorPrincipal } from '../auth/roles';
+import { actorOf, canActOn, canSee, hasRole, type OperatorPrincipal } from '../auth/roles';
 import { OpsExceptionCode, opsError } from '../ops.exception';
 import { encodeCursor, type DeadLetterListQuery } from './dead-letter.query';
 import { DeadLettersRepository, type DeadLetterRow } from './dead-letters.repository';
@@ -39,7 +39,7 @@ export class DeadLettersService {
   /** Back to pending with the same delivery id (so the same webhook-id); the dispatcher delivers it again. */
   async replay(operator: OperatorPrincipal, id: string, reason: string): Promise<DeadLetterSummary> {
     const summary = await this.dataSource.transaction(async (m) => {
-      const row = this.visible(operator, await this.deadLetters.find(id, m, true), id);
+      const row = this.actionable(operator, await this.deadLetters.find(id, m, true), id);
       if (row.state !== 'open') throw opsError(OpsExceptionCode.DEAD_LETTER_NOT_OPEN, `dead letter ${id} is ${row.state}`);
       const [done] = await this.deadLetters.replay(m, [id]);
       if (!done) throw opsError(OpsExceptionCode.DEAD_LETTER_NOT_OPEN, `the delivery of dead letter ${id} is no longer dead`);
@@ -52,11 +52,20 @@ export class DeadLettersService {
 
   async discard(operator: OperatorPrincipal, id: string, reason: string): Promise<DeadLetterSummary> {
     return this.dataSource.transaction(async (m) => {
-      const row = this.visible(operator, await this.deadLetters.find(id, m, true), id);
+      const row = this.actionable(operator, await this.deadLetters.find(id, m, true), id);
       if (row.state !== 'open' || !(await this.deadLetters.discard(m, id, reason))) throw opsError(OpsExceptionCode.DEAD_LETTER_NOT_OPEN, `dead letter ${id} is ${row.state}`);
       await this.audit.record({ actor: actorOf(operator), action: 'dead-letter.discarded', subject: `dead-letter:${id}`, reason, details: { webhookId: row.webhookId, agency: row.agency, eventType: row.eventType } }, m);
       return summaryOf({ ...row, state: 'discarded', discardReason: reason });
     });
+  }
+
+  /** Visible, and a delivery to the operator's own agency (or the operator is Rabt's). */
+  private actionable(operator: OperatorPrincipal, row: DeadLetterRow | undefined, id: string): DeadLetterRow {
+    const visible = this.visible(operator, row, id);
+    if (!canActOn(operator, visible.agency)) {
+      throw opsError(OpsExceptionCode.FORBIDDEN_AGENCY, `dead letter ${id} is a delivery to ${visible.agency}; ${operator.agency} may look at it (it published the event) but only ${visible.agency} or Rabt's operators may replay or discard it`);
+    }
+    return visible;
   }
 
   /** Another agency's dead letter is answered as not found: its existence is not revealed. */

@@ -41,7 +41,7 @@ export class ReplayJobsRepository {
   /** A running job over the open dead letters matching `filter` now (later ones are not part of it). */
   async create(manager: EntityManager, job: { filter: DeadLetterFilter; scope: string | null; reason: string; requestedBy: string; ratePerSecond: number }): Promise<ReplayJobEntity> {
     const params: unknown[] = [];
-    const where = [...filterConditions(job.filter, job.scope, params), `dl.state = 'open'`];
+    const where = [...filterConditions(job.filter, job.scope, params, 'act'), `dl.state = 'open'`];
     const stored: ReplayFilter = {
       ...(job.filter.agency ? { agency: job.filter.agency } : {}),
       ...(job.filter.type ? { type: job.filter.type } : {}),
@@ -82,7 +82,7 @@ export class ReplayJobsRepository {
   /** The job's next page: open dead letters after its position, oldest first. */
   async nextPage(manager: EntityManager, job: ReplayJobEntity, size: number): Promise<string[]> {
     const params: unknown[] = [];
-    const where = [...filterConditions(storedFilter(job.filter), job.scopeAgency, params), `dl.state = 'open'`];
+    const where = [...filterConditions(storedFilter(job.filter), job.scopeAgency, params, 'act'), `dl.state = 'open'`];
     params.push(job.upTo);
     where.push(`dl.created_at <= $${params.length}`);
     if (job.positionCreatedAt && job.positionId) {
