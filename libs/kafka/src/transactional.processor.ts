@@ -25,12 +25,6 @@ export interface TransactionalProcessorOptions {
   readonly onError?: (error: unknown) => void;
   /** How long the group waits for a silent member (a killed process) before reassigning its partitions. */
   readonly sessionTimeoutMs?: number;
-  /**
-   * How many partitions are worked at once, each in a transaction of its own (default 1). A
-   * transactional producer holds one open transaction at a time, so there is one producer per
-   * slot, with the transactional id `<transactionalId>-<slot>`.
-   */
-  readonly concurrency?: number;
 }
 
 /**
@@ -42,9 +36,7 @@ export interface TransactionalProcessorOptions {
  */
 export class TransactionalProcessor {
   private readonly consumer: Consumer;
-  private readonly producers: Producer[];
-  /** Producers with no open transaction; kafkajs runs at most `concurrency` batches at once. */
-  private readonly idle: Producer[] = [];
+  private readonly producer: Producer;
   private running = false;
 
   constructor(
@@ -58,17 +50,13 @@ export class TransactionalProcessor {
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: Math.min(3_000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 3)),
     });
-    const slots = options.concurrency ?? 1;
-    this.producers = Array.from({ length: slots }, (_, slot) =>
-      kafka.producer({
-        // One slot keeps the plain id, so an instance that ran before pools existed is fenced.
-        transactionalId: slots === 1 ? options.transactionalId : `${options.transactionalId}-${slot}`,
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        transactionTimeout: 30_000,
-      }),
-    );
+    this.producer = kafka.producer({
+      transactionalId: options.transactionalId,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      transactionTimeout: 30_000,
+    });
   }
 
   async start(): Promise<void> {
@@ -78,31 +66,19 @@ export class TransactionalProcessor {
         resolve();
       });
     });
-    // Connecting a transactional producer fences its previous incarnation (same transactional id)
-    // and aborts that one's open transaction.
-    await Promise.all(this.producers.map((p) => p.connect()));
-    this.idle.push(...this.producers);
+    await this.producer.connect();
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning ?? true });
     this.running = true;
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.producers.length,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         const max = this.options.maxRecordsPerTransaction ?? 500;
         for (let start = 0; start < batch.messages.length; start += max) {
           if (!isRunning() || isStale()) return;
           const chunk = batch.messages.slice(start, start + max);
-          const producer = this.idle.pop();
-          if (!producer) throw new Error('no idle transactional producer: more batches in flight than slots');
-          let transaction: Awaited<ReturnType<Producer['transaction']>>;
-          try {
-            transaction = await producer.transaction();
-          } catch (error) {
-            this.idle.push(producer);
-            throw error;
-          }
+          const transaction = await this.producer.transaction();
           try {
             const outgoing: OutgoingRecord[] = [];
             for (const message of chunk) {
@@ -132,8 +108,6 @@ export class TransactionalProcessor {
             this.options.onError?.(error);
             await transaction.abort().catch(() => undefined);
             throw error; // kafkajs restarts the consumer from the last committed offset
-          } finally {
-            this.idle.push(producer);
           }
           for (const m of chunk) resolveOffset(m.offset);
           await heartbeat();
@@ -147,6 +121,6 @@ export class TransactionalProcessor {
     if (!this.running) return;
     this.running = false;
     await this.consumer.disconnect();
-    await Promise.all(this.producers.map((p) => p.disconnect()));
+    await this.producer.disconnect();
   }
 }

@@ -28,7 +28,6 @@ class RouterLoop implements OnApplicationBootstrap, BeforeApplicationShutdown {
       transactionalId: `rabt-router-${this.config.instanceId}`,
       maxRecordsPerTransaction: this.config.maxRecordsPerTransaction,
       sessionTimeoutMs: this.config.sessionTimeoutMs,
-      concurrency: this.config.concurrency,
       process: (record) => this.router.route(record),
       onError: (e) => this.log.warn({ err: e }, 'routing batch aborted; it will be retried'),
     });
