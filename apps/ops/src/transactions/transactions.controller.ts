@@ -1,14 +1,12 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Page, TransactionSummary } from '@rabt/ops-contracts';
-import { TRANSACTION_STATES } from '@rabt/persistence';
+import { TRANSACTION_STATES, transactionView } from '@rabt/persistence';
 import type { TransactionView } from '@rabt/sdk';
 import { canSee, type OperatorPrincipal } from '../auth/roles';
 import { CurrentOperator } from '../auth/session.guard';
 import { OpsExceptionCode, opsError } from '../ops.exception';
 import { TransactionsRepository } from './transactions.repository';
-
-const iso = (d: Date | null): string | null => d?.toISOString() ?? null;
 
 const encode = (startedUs: string, id: string) => Buffer.from(JSON.stringify([startedUs, id])).toString('base64url');
 function decode(cursor: string): { startedUs: string; id: string } {
@@ -56,26 +54,6 @@ export class TransactionsController {
   async view(@CurrentOperator() operator: OperatorPrincipal, @Param('id') id: string): Promise<TransactionView> {
     const record = id.length <= 64 ? await this.transactions.read(id) : null;
     if (!record || !canSee(operator, record.transaction.parties)) throw opsError(OpsExceptionCode.TRANSACTION_NOT_FOUND, `no transaction ${id}`);
-    const { transaction: tx, steps, timeline } = record;
-    return {
-      id: tx.id,
-      workflow: tx.workflow,
-      workflowVersion: tx.workflowVersion,
-      state: tx.state,
-      startedAt: tx.startedAt.toISOString(),
-      completedAt: iso(tx.completedAt),
-      steps: steps.map((s) => ({
-        name: s.name,
-        agency: s.agency,
-        awaits: s.awaits,
-        state: s.state,
-        becameCurrentAt: iso(s.becameCurrentAt),
-        slaDueAt: iso(s.slaDueAt),
-        completedAt: iso(s.completedAt),
-        eventId: s.eventId,
-        breachedAt: iso(s.breachedAt),
-      })),
-      timeline: timeline.map((t) => ({ at: t.at.toISOString(), agency: t.agency, type: t.eventType, eventId: t.eventId, what: t.what })),
-    };
+    return transactionView(record);
   }
 }
