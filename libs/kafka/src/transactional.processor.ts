@@ -20,23 +20,104 @@ export interface TransactionalProcessorOptions {
   /** Records to write for one consumed record (zero or more). Throwing aborts the batch. */
   readonly process: (record: ConsumedRecord) => Promise<readonly OutgoingRecord[]>;
   readonly fromBeginning?: boolean;
-  /** Largest number of consumed records per transaction. */
+  /** Largest number of consumed records per partition per transaction. */
   readonly maxRecordsPerTransaction?: number;
+  /**
+   * Partitions worked at once (default 1). Their results still commit through the one
+   * transactional producer: whatever is ready when a transaction starts goes into it together
+   * (see {@link TransactionGroup}).
+   */
+  readonly partitionsConcurrently?: number;
   readonly onError?: (error: unknown) => void;
   /** How long the group waits for a silent member (a killed process) before reassigning its partitions. */
   readonly sessionTimeoutMs?: number;
 }
 
+/** One partition's processed chunk, waiting for a transaction. */
+export interface TransactionPart {
+  readonly topic: string;
+  readonly partition: number;
+  /** The consumer group's next offset for this partition once the part commits. */
+  readonly nextOffset: string;
+  readonly records: readonly OutgoingRecord[];
+}
+
+/** What one Kafka transaction does with the parts gathered for it. */
+export type CommitParts = (parts: readonly TransactionPart[]) => Promise<void>;
+
 /**
- * Consume → transform → produce with Kafka transactions: the records written for a consumed
- * batch and the consumer group's new offsets commit in one transaction, or not at all. A crash
+ * Group commit of transaction parts. A transactional producer holds one open transaction at a
+ * time, so parts that are ready while a transaction commits wait, and the next transaction takes
+ * all of them at once: every part's records and offsets commit together or not at all. Each
+ * `commit()` settles when the transaction holding its part does — resolved once committed,
+ * rejected with its error if it aborted (then every part in it is redone by its partition).
+ *
+ * One producer, one transaction at a time, is deliberate: kafkajs' read_committed filter
+ * mishandles aborted transactions of several producers interleaved in one partition
+ * (docs/routing.md, "Limits"); with one producer its transactions never interleave.
+ */
+export class TransactionGroup {
+  private waiting: { part: TransactionPart; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private committing = false;
+
+  constructor(private readonly commitParts: CommitParts) {}
+
+  commit(part: TransactionPart): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ part, resolve, reject });
+      if (!this.committing) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.committing = true;
+    try {
+      while (this.waiting.length) {
+        const taken = this.waiting;
+        this.waiting = [];
+        try {
+          await this.commitParts(mergeParts(taken.map((t) => t.part)));
+          for (const t of taken) t.resolve();
+        } catch (error) {
+          for (const t of taken) t.reject(error);
+        }
+      }
+    } finally {
+      this.committing = false;
+    }
+  }
+}
+
+/**
+ * Parts of one partition keep their order (records appended, the later offset kept). kafkajs runs
+ * one batch of a partition at a time and its chunks one after another, so this is a safeguard.
+ */
+export function mergeParts(parts: readonly TransactionPart[]): TransactionPart[] {
+  const byPartition = new Map<string, { topic: string; partition: number; nextOffset: string; records: OutgoingRecord[] }>();
+  for (const p of parts) {
+    const key = `${p.topic}\u0000${p.partition}`;
+    const seen = byPartition.get(key);
+    if (!seen) byPartition.set(key, { topic: p.topic, partition: p.partition, nextOffset: p.nextOffset, records: [...p.records] });
+    else {
+      seen.records.push(...p.records);
+      if (BigInt(p.nextOffset) > BigInt(seen.nextOffset)) seen.nextOffset = p.nextOffset;
+    }
+  }
+  return [...byPartition.values()];
+}
+
+/**
+ * Consume → transform → produce with Kafka transactions: the records written for consumed
+ * records and the consumer group's new offsets commit in one transaction, or not at all. A crash
  * anywhere leaves the batch uncommitted; the next owner of the partition re-processes it, and
  * readers with read_committed isolation never see the aborted attempt's records. So each
- * consumed record yields its output records exactly once.
+ * consumed record yields its output records exactly once. Several partitions may be processed at
+ * once; their results share transactions (group commit through one producer).
  */
 export class TransactionalProcessor {
   private readonly consumer: Consumer;
   private readonly producer: Producer;
+  private readonly group: TransactionGroup;
   private running = false;
 
   constructor(
@@ -57,6 +138,7 @@ export class TransactionalProcessor {
       allowAutoTopicCreation: false,
       transactionTimeout: 30_000,
     });
+    this.group = new TransactionGroup((parts) => this.transact(parts));
   }
 
   async start(): Promise<void> {
@@ -73,14 +155,14 @@ export class TransactionalProcessor {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 1,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         const max = this.options.maxRecordsPerTransaction ?? 500;
         for (let start = 0; start < batch.messages.length; start += max) {
           if (!isRunning() || isStale()) return;
           const chunk = batch.messages.slice(start, start + max);
-          const transaction = await this.producer.transaction();
+          const records: OutgoingRecord[] = [];
           try {
-            const outgoing: OutgoingRecord[] = [];
             for (const message of chunk) {
               const record: ConsumedRecord = {
                 topic: batch.topic,
@@ -91,30 +173,55 @@ export class TransactionalProcessor {
                 headers: headersToStrings(message.headers),
                 timestamp: message.timestamp,
               };
-              outgoing.push(...(await this.options.process(record)));
+              records.push(...(await this.options.process(record)));
             }
-            const byTopic = new Map<string, OutgoingRecord[]>();
-            for (const r of outgoing) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r]);
-            if (byTopic.size) {
-              await transaction.sendBatch({
-                acks: -1,
-                topicMessages: [...byTopic].map(([topic, records]) => ({ topic, messages: records.map((r) => ({ key: r.key, value: r.value, headers: r.headers ?? {} })) })),
-              });
-            }
-            const next = (BigInt(chunk[chunk.length - 1]!.offset) + 1n).toString();
-            await transaction.sendOffsets({ consumerGroupId: this.options.groupId, topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
-            await transaction.commit();
           } catch (error) {
             this.options.onError?.(error);
-            await transaction.abort().catch(() => undefined);
             throw error; // kafkajs restarts the consumer from the last committed offset
           }
+          // Revoked while processing: the partition's new owner redoes the chunk.
+          if (!isRunning() || isStale()) return;
+          const nextOffset = (BigInt(chunk[chunk.length - 1]!.offset) + 1n).toString();
+          await this.group.commit({ topic: batch.topic, partition: batch.partition, nextOffset, records });
           for (const m of chunk) resolveOffset(m.offset);
           await heartbeat();
         }
       },
     });
     await joined;
+  }
+
+  /** One Kafka transaction: every part's records, then every part's offsets, then commit. */
+  private async transact(parts: readonly TransactionPart[]): Promise<void> {
+    const transaction = await this.producer.transaction();
+    try {
+      const byTopic = new Map<string, OutgoingRecord[]>();
+      for (const part of parts) {
+        for (const r of part.records) {
+          const list = byTopic.get(r.topic);
+          if (list) list.push(r);
+          else byTopic.set(r.topic, [r]);
+        }
+      }
+      if (byTopic.size) {
+        await transaction.sendBatch({
+          acks: -1,
+          topicMessages: [...byTopic].map(([topic, records]) => ({ topic, messages: records.map((r) => ({ key: r.key, value: r.value, headers: r.headers ?? {} })) })),
+        });
+      }
+      const offsets = new Map<string, { partition: number; offset: string }[]>();
+      for (const part of parts) {
+        const list = offsets.get(part.topic);
+        if (list) list.push({ partition: part.partition, offset: part.nextOffset });
+        else offsets.set(part.topic, [{ partition: part.partition, offset: part.nextOffset }]);
+      }
+      await transaction.sendOffsets({ consumerGroupId: this.options.groupId, topics: [...offsets].map(([topic, partitions]) => ({ topic, partitions })) });
+      await transaction.commit();
+    } catch (error) {
+      this.options.onError?.(error);
+      await transaction.abort().catch(() => undefined);
+      throw error; // each part's eachBatch throws: kafkajs restarts the consumer from the last committed offsets
+    }
   }
 
   async stop(): Promise<void> {

@@ -3,13 +3,14 @@
 import { kafkaFragment, loadConfig } from '@rabt/config';
 import { createKafka, TransactionalProcessor } from '../src';
 
-const { BROKERS, IN, OUT, GROUP, TXID, DELAY_MS } = process.env;
+const { BROKERS, IN, OUT, GROUP, TXID, DELAY_MS, CONCURRENCY } = process.env;
 const { kafka: config } = loadConfig('processor-child', { kafka: kafkaFragment('processor-child') }, { KAFKA_BROKERS: BROKERS }).values;
 const processor = new TransactionalProcessor(createKafka(config), {
   groupId: GROUP!,
   topics: [IN!],
   transactionalId: TXID!,
   maxRecordsPerTransaction: 10,
+  partitionsConcurrently: Number(CONCURRENCY ?? 1),
   sessionTimeoutMs: 6_000, // the broker's minimum: a killed member's partitions move on quickly
   process: async (r) => {
     await new Promise((res) => setTimeout(res, Number(DELAY_MS ?? 0)));

@@ -30,13 +30,13 @@ afterAll(async () => {
 });
 
 describe('TransactionalProcessor', () => {
-  it('yields each record\'s outputs exactly once although the process is killed -9 mid-stream, twice', async () => {
+  it.each([1, 3])('yields each record\'s outputs exactly once although the process is killed -9 mid-stream, twice (%i partitions at a time, one transaction)', async (concurrency) => {
     const input = uniqueName('rabt.test.tx-in');
     const output = uniqueName('rabt.test.tx-out');
     await admin.ensureTopics([{ name: input, partitions: 3 }, { name: output, partitions: 3 }]);
     const ids = Array.from({ length: 300 }, (_, i) => `rec-${i}`);
     await producer.publish(input, ids.map((id) => ({ attributes: { id, source: 'urn:rabt:agency:mom', type: 'mom.test.happened', partitionkey: id }, value: Buffer.from(id) })));
-    const env = { IN: input, OUT: output, GROUP: uniqueName('g'), TXID: uniqueName('tx'), DELAY_MS: '5' };
+    const env = { IN: input, OUT: output, GROUP: uniqueName('g'), TXID: uniqueName('tx'), DELAY_MS: '5', CONCURRENCY: String(concurrency) };
 
     const outputs = async () => [...(await admin.endOffsets(output)).values()].reduce((n, o) => n + Number(o), 0);
     for (let crash = 0; crash < 2; crash++) {

@@ -14,6 +14,8 @@ export abstract class RouterConfig {
   /** Where a consumer group without committed offsets starts: `earliest` loses nothing published before. */
   abstract readonly startFrom: 'earliest' | 'latest';
   abstract readonly sessionTimeoutMs: number;
+  /** Partitions routed at once; their results commit together through the one transactional producer. */
+  abstract readonly partitionsConcurrently: number;
 }
 
 const routerFragment = () =>
@@ -29,6 +31,7 @@ const routerFragment = () =>
       ROUTER_GROUP_ID: z.string().min(1).default('rabt-router'),
       ROUTER_START_FROM: z.enum(['earliest', 'latest'], { message: 'must be earliest or latest' }).default('earliest'),
       ROUTER_SESSION_TIMEOUT_MS: configTypes.positiveInt.min(6_000, { message: 'must be at least 6000 (the broker minimum)' }).default(30_000),
+      ROUTER_PARTITIONS_CONCURRENTLY: configTypes.positiveInt.max(64, { message: 'must be at most 64' }).default(8),
     },
     map: (e): RouterConfig => ({
       instanceId: e.ROUTER_INSTANCE_ID,
@@ -37,6 +40,7 @@ const routerFragment = () =>
       groupId: e.ROUTER_GROUP_ID,
       startFrom: e.ROUTER_START_FROM,
       sessionTimeoutMs: e.ROUTER_SESSION_TIMEOUT_MS,
+      partitionsConcurrently: e.ROUTER_PARTITIONS_CONCURRENTLY,
     }),
   });
 

@@ -28,6 +28,7 @@ class RouterLoop implements OnApplicationBootstrap, BeforeApplicationShutdown {
       transactionalId: `rabt-router-${this.config.instanceId}`,
       maxRecordsPerTransaction: this.config.maxRecordsPerTransaction,
       sessionTimeoutMs: this.config.sessionTimeoutMs,
+      partitionsConcurrently: this.config.partitionsConcurrently,
       process: (record) => this.router.route(record),
       onError: (e) => this.log.warn({ err: e }, 'routing batch aborted; it will be retried'),
     });

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { mergeParts, TransactionGroup, type TransactionPart } from './transactional.processor';
+
+const part = (partition: number, nextOffset: string, ...keys: string[]): TransactionPart => ({
+  topic: 'in',
+  partition,
+  nextOffset,
+  records: keys.map((key) => ({ topic: 'out', key, value: Buffer.from(key) })),
+});
+
+/** A commit function whose transactions end when the test says so. */
+function controlledCommits() {
+  const transactions: { parts: readonly TransactionPart[]; end: (error?: Error) => void }[] = [];
+  const commit = (parts: readonly TransactionPart[]) =>
+    new Promise<void>((resolve, reject) => transactions.push({ parts, end: (error) => (error ? reject(error) : resolve()) }));
+  return { transactions, commit };
+}
+
+const settled = async (p: Promise<void>) => {
+  let state = 'pending';
+  p.then(
+    () => (state = 'committed'),
+    (e: Error) => (state = `aborted: ${e.message}`),
+  );
+  await new Promise((r) => setImmediate(r));
+  return state;
+};
+
+describe('TransactionGroup', () => {
+  it('commits a lone part at once, in a transaction of its own', async () => {
+    const { transactions, commit } = controlledCommits();
+    const group = new TransactionGroup(commit);
+    const done = group.commit(part(0, '5', 'a'));
+    expect(transactions).toHaveLength(1);
+    expect(transactions[0]!.parts).toEqual([part(0, '5', 'a')]);
+    transactions[0]!.end();
+    await expect(done).resolves.toBeUndefined();
+  });
+
+  it('gathers the parts that arrive while a transaction commits into the next one, which waits for it', async () => {
+    const { transactions, commit } = controlledCommits();
+    const group = new TransactionGroup(commit);
+    const first = group.commit(part(0, '5', 'a'));
+    const second = group.commit(part(1, '7', 'b'));
+    const third = group.commit(part(2, '9', 'c', 'd'));
+    expect(transactions).toHaveLength(1); // one open transaction at a time
+    expect(await settled(second)).toBe('pending');
+    transactions[0]!.end();
+    await first;
+    await new Promise((r) => setImmediate(r));
+    expect(transactions).toHaveLength(2);
+    expect(transactions[1]!.parts.map((p) => p.partition)).toEqual([1, 2]);
+    expect(await settled(third)).toBe('pending'); // not before its own transaction commits
+    transactions[1]!.end();
+    await expect(Promise.all([second, third])).resolves.toEqual([undefined, undefined]);
+  });
+
+  it('rejects every part of an aborted transaction, and only those; later parts commit', async () => {
+    const { transactions, commit } = controlledCommits();
+    const group = new TransactionGroup(commit);
+    const first = group.commit(part(0, '5', 'a'));
+    const second = group.commit(part(1, '7', 'b'));
+    const third = group.commit(part(2, '9', 'c'));
+    transactions[0]!.end();
+    await first;
+    await new Promise((r) => setImmediate(r));
+    transactions[1]!.end(new Error('fenced'));
+    await expect(second).rejects.toThrow('fenced');
+    await expect(third).rejects.toThrow('fenced');
+    const fourth = group.commit(part(1, '7', 'b'));
+    await new Promise((r) => setImmediate(r));
+    expect(transactions).toHaveLength(3);
+    transactions[2]!.end();
+    await expect(fourth).resolves.toBeUndefined();
+  });
+});
+
+describe('mergeParts', () => {
+  it('keeps one entry per partition, its records in order and the later offset', () => {
+    const merged = mergeParts([part(0, '5', 'a'), part(1, '3', 'x'), part(0, '8', 'b', 'c')]);
+    expect(merged.map((p) => [p.partition, p.nextOffset, p.records.map((r) => r.key)])).toEqual([
+      [0, '8', ['a', 'b', 'c']],
+      [1, '3', ['x']],
+    ]);
+  });
+});
