@@ -4,7 +4,9 @@
  * Prints a table; asserts nothing (exit 0 whatever the verdicts).
  *   npm run bench:delivery   (local Postgres up; builds the services first)
  *
- *  1. end-to-end events/s (publish → webhook 2xx, fan-out 1) vs raw kafkajs produce → consume;
+ *  1. end-to-end events/s (publish → webhook 2xx, fan-out 1) vs raw kafkajs produce → consume,
+ *     with the CPU each process group spent per delivered event (1c: the same, events published in
+ *     batches — the yardstick sends batches of 100 too);
  *  2. publish → webhook latency at a constant 30 % of (1);
  *  3. dispatcher alone (pre-loaded inbox) vs a bare keep-alive request loop to the same receiver;
  *  4. dispatcher heap growth (after a full GC) for 10,000 deliveries waiting to retry, and RSS growth;
@@ -23,7 +25,7 @@ import { AvroSerde, createKafka, EventProducer, readMatching, toKafkaMessage, To
 import pg from 'pg';
 import { inboxTopic, SUBSCRIPTION_HEADER } from '@rabt/routing';
 import { ephemeralBroker, eventually, startBuiltService, WORKSPACE_ROOT, type ServiceProcess } from '@rabt/testing';
-import { benchStack, rssBytes, tsx } from '../shared/stack';
+import { benchStack, CpuMeter, pidsMatching, rssBytes, tsx } from '../shared/stack';
 
 const TYPE = 'mom.employee.left-work-reported';
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 8);
@@ -33,6 +35,9 @@ const ENDPOINT_CONCURRENCY = Number(process.env['BENCH_ENDPOINT_CONCURRENCY'] ??
 const DISPATCH_RECORDS = Number(process.env['BENCH_DISPATCH_RECORDS'] ?? 6000);
 const WAITING = 10_000;
 const FANOUT_RECORDS = Number(process.env['BENCH_FANOUT_RECORDS'] ?? 500);
+const BATCH = Number(process.env['BENCH_BATCH'] ?? 100);
+const BATCH_PUBLISHERS = Number(process.env['BENCH_BATCH_PUBLISHERS'] ?? 8);
+const BROKER_PORT = 19892;
 const log = (s: string) => process.stderr.write(`[bench:delivery] ${s}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -113,8 +118,8 @@ const civil = () => String(100000000 + Math.floor(Math.random() * 899999999));
 const histogram = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 }); // µs
 
 async function main() {
-  const broker = ephemeralBroker(19892);
-  log('starting ephemeral broker on 19892');
+  const broker = ephemeralBroker(BROKER_PORT);
+  log(`starting ephemeral broker on ${BROKER_PORT}`);
   await broker.start();
   const stack = await benchStack();
   const services: Record<string, ServiceProcess> = {};
@@ -208,6 +213,22 @@ async function main() {
     await subscribe('rop', r1);
     services['router'] = await startBuiltService('router', env, 'ROUTER_PORT');
     services['dispatcher'] = await startBuiltService('dispatcher', env, 'DISPATCHER_PORT');
+    // CPU per event, by process group, over the measured window of each end-to-end phase.
+    const dbName = new URL(stack.db.url).pathname.slice(1);
+    const meter = new CpuMeter({
+      gateway: () => [services['gateway']!.child.pid!],
+      router: () => [services['router']!.child.pid!],
+      dispatcher: () => [services['dispatcher']!.child.pid!],
+      'schema registry': () => [services['schema-registry']!.child.pid!],
+      'Kafka broker': () => pidsMatching((c) => c.includes(`kafka-${BROKER_PORT}/server.properties`)),
+      Postgres: () => pidsMatching((c) => c.startsWith('postgres: ') && (c.includes(dbName) || /: (checkpointer|background writer|walwriter|wal writer)/.test(c))),
+      'bench (publishers, receivers)': () => [process.pid],
+    });
+    const cpuPerEvent = (cpu: Record<string, number>, events: number) => {
+      const total = Object.values(cpu).reduce((a, b) => a + b, 0);
+      const parts = Object.entries(cpu).map(([k, v]) => `${k} ${Math.round((v / events) * 1e6)}`);
+      return { total, perEvent: (total / events) * 1e6, text: `${parts.join(', ')}; total ${Math.round((total / events) * 1e6)} µs/event, ${(total / SECONDS).toFixed(2)} of ${cpus().length} cores busy` };
+    };
     const publish = async (id: string) => {
       const res = await fetch(`${gatewayUrl}/v1/events`, {
         method: 'POST',
@@ -229,6 +250,7 @@ async function main() {
     const base = r1.arrivals.length;
     const t0 = performance.now();
     const stopAt = t0 + (SECONDS + 2) * 1000;
+    const metering = sleep(2000).then(() => meter.start());
     await Promise.all(
       Array.from({ length: PUBLISHERS }, async () => {
         while (performance.now() < stopAt) {
@@ -241,8 +263,11 @@ async function main() {
         }
       }),
     );
+    await metering;
+    const e2eCpu = cpuPerEvent(meter.stop(), Math.max(1, r1.arrivals.filter((t) => t >= t0 + 2000).length));
     const window = r1.arrivals.filter((t) => t >= t0 + 2000 && t < stopAt);
     const e2eRate = window.length / SECONDS;
+    log(`   CPU µs per delivered event: ${e2eCpu.text}`);
     log(`   ${Math.round(e2eRate)} deliveries/s; raw kafkajs ${Math.round(kafkaBaseline['perSecond']!)} records/s; ${rejected} publishes not accepted; draining`);
     await eventually(() => r1.arrivals.length - base >= accepted, 120_000, 100).catch(() => log('   drain incomplete'));
 
@@ -280,6 +305,43 @@ async function main() {
     log(`   p50 ${ms(50)} ms, p99 ${ms(99)} ms, p99.9 ${ms(99.9)} ms, max ${latency.maxValue / 1000} ms over ${latency.totalCount} (${lost} not arrived)`);
     const hops = await latencyHops(kafka, stack.db.url, startedAt, acceptedAt, r1.arrivedAt);
     log(`   where the time goes (median ms): ${hops}`);
+
+    // --- 1c. end-to-end maximum, events published in batches ---------------------------------------
+    const publishBatch = async (n: number) => {
+      const events = Array.from({ length: n }, () => ({ ...template, id: `bench-${randomUUID()}`, data: { ...template.data, workerCivilNumber: civil() } }));
+      const res = await fetch(`${gatewayUrl}/v1/events/batch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/cloudevents-batch+json', authorization: `Bearer ${keys['mom']}` },
+        body: JSON.stringify(events),
+      });
+      const body = (await res.json()) as { results?: { status: number }[] };
+      return (body.results ?? []).filter((r) => r.status === 202).length;
+    };
+    log(`1c. end to end, ${BATCH_PUBLISHERS} publishers of batches of ${BATCH}, at most ${OUTSTANDING} events in flight, 2 s warm-up + ${SECONDS} s`);
+    let batchAccepted = 0;
+    let batchRejected = 0;
+    const batchBase = r1.arrivals.length;
+    const b0 = performance.now();
+    const batchStopAt = b0 + (SECONDS + 2) * 1000;
+    const batchMetering = sleep(2000).then(() => meter.start());
+    await Promise.all(
+      Array.from({ length: BATCH_PUBLISHERS }, async () => {
+        while (performance.now() < batchStopAt) {
+          if (batchAccepted - (r1.arrivals.length - batchBase) > OUTSTANDING) {
+            await sleep(2);
+            continue;
+          }
+          const ok = await publishBatch(BATCH);
+          batchAccepted += ok;
+          batchRejected += BATCH - ok;
+        }
+      }),
+    );
+    await batchMetering;
+    const batchCpu = cpuPerEvent(meter.stop(), Math.max(1, r1.arrivals.filter((t) => t >= b0 + 2000).length));
+    const batchRate = r1.arrivals.filter((t) => t >= b0 + 2000 && t < batchStopAt).length / SECONDS;
+    log(`   ${Math.round(batchRate)} deliveries/s; ${batchRejected} events not accepted; CPU µs per delivered event: ${batchCpu.text}; draining`);
+    await eventually(() => r1.arrivals.length - batchBase >= batchAccepted, 120_000, 100).catch(() => log('   drain incomplete'));
     await services['router'].stop();
 
     // --- 3. dispatcher alone vs a bare request loop ---------------------------------------------
@@ -352,6 +414,7 @@ async function main() {
     const mb = (b: number) => b / 2 ** 20;
     const rows: [string, string, string, boolean][] = [
       ['1. end-to-end events/s ÷ raw kafkajs records/s', '≥ 0.15', `${(e2eRate / kafkaBaseline['perSecond']!).toFixed(3)} (${Math.round(e2eRate)} / ${Math.round(kafkaBaseline['perSecond']!)})`, e2eRate / kafkaBaseline['perSecond']! >= 0.15],
+      [`1c. the same, published in batches of ${BATCH} (a supplementary figure)`, '≥ 0.15', `${(batchRate / kafkaBaseline['perSecond']!).toFixed(3)} (${Math.round(batchRate)} / ${Math.round(kafkaBaseline['perSecond']!)})`, batchRate / kafkaBaseline['perSecond']! >= 0.15],
       [`2. publish→webhook p50 at ${rate}/s`, '≤ 10 ms', `${ms(50).toFixed(1)} ms`, ms(50) <= 10],
       [`2. publish→webhook p99 at ${rate}/s`, '≤ 50 ms', `${ms(99).toFixed(1)} ms`, ms(99) <= 50],
       [`2. publish→webhook p99.9 at ${rate}/s`, '≤ 150 ms', `${ms(99.9).toFixed(1)} ms`, ms(99.9) <= 150],
@@ -367,6 +430,9 @@ async function main() {
     for (const [figure, target, measured, ok] of rows) process.stdout.write(`| ${figure} | ${target} | ${measured} | ${ok ? 'met' : 'missed'} |\n`);
     process.stdout.write(
       `\nlatency histogram (ms): min ${latency.minNonZeroValue / 1000}, p50 ${ms(50)}, p90 ${ms(90)}, p99 ${ms(99)}, p99.9 ${ms(99.9)}, max ${latency.maxValue / 1000}; ${latency.totalCount} events, ${lost} not arrived\n` +
+        `CPU µs per delivered event, end to end (1): ${e2eCpu.text}\n` +
+        `CPU µs per delivered event, batches (1c): ${batchCpu.text}\n` +
+        `CPU-bound ceiling on ${cpus().length} cores at those costs: ${Math.round((cpus().length * 1e6) / e2eCpu.perEvent)} and ${Math.round((cpus().length * 1e6) / batchCpu.perEvent)} events/s\n` +
         `end-to-end: ${accepted} accepted in the maximum-rate phase, ${rejected} not; dispatcher-alone: ${DISPATCH_RECORDS} pre-loaded; bare loop ${bare['ok']} ok, ${bare['failed']} failed\n`,
     );
   } finally {

@@ -2,7 +2,7 @@
 // built Rabt services started as their own processes (as in production).
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEVELOPMENT_PEPPER, issueAgencyKey } from '@rabt/auth';
 import type { ApiKeyRole } from '@rabt/persistence';
@@ -61,3 +61,66 @@ export function rssBytes(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
   return Number(line?.split(/\s+/)[1] ?? 0) * 1024;
 }
+
+/** Ids of the processes whose command line (NULs as spaces) passes `test`, from /proc. */
+export function pidsMatching(test: (cmdline: string) => boolean): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (test(readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim())) pids.push(Number(entry));
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return pids;
+}
+
+/**
+ * CPU seconds used by named groups of processes between `start()` and `stop()`. A group's
+ * processes are looked up at both ends; one that exits in between loses its share, so the
+ * figures are lower bounds for groups of short-lived processes (Postgres backends).
+ */
+export class CpuMeter {
+  private readonly before = new Map<string, Map<number, number>>();
+
+  constructor(private readonly groups: Record<string, () => number[]>) {}
+
+  private sample(): Map<string, Map<number, number>> {
+    const all = new Map<string, Map<number, number>>();
+    for (const [name, pids] of Object.entries(this.groups)) {
+      const m = new Map<number, number>();
+      for (const pid of pids()) {
+        try {
+          m.set(pid, pid === process.pid ? cpuOfThisProcess() : cpuSeconds(pid));
+        } catch {
+          /* gone */
+        }
+      }
+      all.set(name, m);
+    }
+    return all;
+  }
+
+  start(): void {
+    this.before.clear();
+    for (const [k, v] of this.sample()) this.before.set(k, v);
+  }
+
+  /** CPU seconds per group since `start()`. */
+  stop(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [name, now] of this.sample()) {
+      const then = this.before.get(name) ?? new Map<number, number>();
+      let sum = 0;
+      for (const [pid, t] of now) sum += t - (then.get(pid) ?? 0);
+      out[name] = sum;
+    }
+    return out;
+  }
+}
+
+const cpuOfThisProcess = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};

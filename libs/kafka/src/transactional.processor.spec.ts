@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeParts, TransactionGroup, type TransactionPart } from './transactional.processor';
+import { mergeParts, TransactionGroup, whileConcurrentTransaction, type TransactionPart } from './transactional.processor';
 
 const part = (partition: number, nextOffset: string, ...keys: string[]): TransactionPart => ({
   topic: 'in',
@@ -82,5 +82,46 @@ describe('mergeParts', () => {
       [0, '8', ['a', 'b', 'c']],
       [1, '3', ['x']],
     ]);
+  });
+});
+
+describe('whileConcurrentTransaction', () => {
+  const concurrent = () => Object.assign(new Error('another operation on the same transaction was ongoing'), { type: 'CONCURRENT_TRANSACTIONS' });
+
+  it('calls again while the coordinator answers CONCURRENT_TRANSACTIONS, then answers what the call does', async () => {
+    let calls = 0;
+    const answer = await whileConcurrentTransaction(async () => {
+      calls++;
+      if (calls < 3) throw concurrent();
+      return 'sent';
+    });
+    expect([answer, calls]).toEqual(['sent', 3]);
+  });
+
+  it('passes any other error on at once, and gives up after its attempts', async () => {
+    let calls = 0;
+    await expect(
+      whileConcurrentTransaction(async () => {
+        calls++;
+        throw Object.assign(new Error('fenced'), { type: 'INVALID_PRODUCER_EPOCH' });
+      }),
+    ).rejects.toThrow('fenced');
+    expect(calls).toBe(1);
+    calls = 0;
+    await expect(
+      whileConcurrentTransaction(async () => {
+        calls++;
+        throw concurrent();
+      }, 3),
+    ).rejects.toThrow('another operation');
+    expect(calls).toBe(3);
+  });
+
+  it('recognises the error when kafkajs wraps it', async () => {
+    let calls = 0;
+    await whileConcurrentTransaction(async () => {
+      if (++calls === 1) throw Object.assign(new Error('retries exceeded'), { originalError: concurrent() });
+    });
+    expect(calls).toBe(2);
   });
 });
