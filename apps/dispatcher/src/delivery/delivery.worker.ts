@@ -2,7 +2,7 @@ import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationB
 import { DispatcherConfig } from '../config/dispatcher.config';
 import { SubscriptionsCache } from '../subscriptions/subscriptions.cache';
 import { DeliveryAttemptService } from './delivery-attempt.service';
-import { DeliveryClaimsRepository, type ClaimedDelivery } from './delivery-claims.repository';
+import { DeliveryClaimsRepository, type ClaimedDelivery, type ClaimTerms } from './delivery-claims.repository';
 import { DeliveryMetrics } from './delivery.metrics';
 import { EndpointGuard } from './endpoint.guard';
 import { PrefetchQueues } from './prefetch.queues';
@@ -28,6 +28,8 @@ import { PrefetchQueues } from './prefetch.queues';
 export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger('delivery');
   private readonly inFlight = new Set<Promise<void>>();
+  /** Intake claims being taken over (adopt): shutdown waits for them before it gives waiting claims back. */
+  private readonly adopting = new Set<Promise<void>>();
   private readonly queues: PrefetchQueues<ClaimedDelivery>;
   /** How long a claim may wait for a slot here: its lease is longer by as much. */
   private readonly holdMs: number;
@@ -73,6 +75,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     clearInterval(this.sweeper);
     this.wake();
     await this.loop;
+    await Promise.allSettled([...this.adopting]);
     await this.giveBack(this.queues.drainAll(), () => new Date(), 'shutdown');
     await Promise.allSettled([...this.inFlight]);
   }
@@ -91,17 +94,15 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     let failures = 0;
     while (this.running) {
       this.pump();
-      // Claims held here, waiting or in flight, stay within the in-flight limit plus (with prefetch) as many waiting.
-      const room = this.config.maxInFlight + (this.config.prefetch > 0 ? this.config.maxInFlight : 0) - this.inFlight.size - this.queues.total;
+      const room = this.room();
       let full = false;
       if (room > 0) {
         try {
           const limit = Math.min(room, this.config.claimBatch);
-          const claimed = await this.claims.claim(limit, this.leaseMs, this.config.endpointConcurrency + this.config.prefetch, this.capacities());
-          // A claim may start until holdMs after it was made; without prefetch it starts now or is given back.
-          await this.enqueue(claimed, this.holdMs > 0 ? performance.now() + this.holdMs : Number.POSITIVE_INFINITY);
-          this.pump();
-          if (this.holdMs === 0) await this.giveBack(this.queues.drainAll(), () => new Date(), 'endpoint-busy'); // no prefetch: as before, a claim is never kept
+          const deadline = this.startDeadline();
+          const claimed = await this.claims.claim(limit, this.leaseMs, this.defaultCapacity, this.capacities());
+          if (claimed.length > 0) this.metrics.claimed.inc({ by: 'worker' }, claimed.length);
+          await this.take(claimed, deadline);
           full = claimed.length === limit;
           failures = 0;
         } catch (e) {
@@ -113,6 +114,59 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       }
       if (!full || this.inFlight.size >= this.config.maxInFlight) await this.idle();
     }
+  }
+
+  /**
+   * What the intake may insert already claimed for this worker (InboxRepository.insert), or
+   * undefined: only with prefetch (DISPATCHER_PREFETCH=0 keeps the intake out of claiming) and
+   * while running. `deadline` is to be handed back to `adopt` with the claims: taken before the
+   * insert, so its lease started after it.
+   */
+  intakeClaim(): (ClaimTerms & { readonly deadline: number }) | undefined {
+    if (!this.running || this.holdMs === 0) return undefined;
+    const limit = Math.min(this.room(), this.config.claimBatch);
+    if (limit <= 0) return undefined;
+    return { limit, leaseMs: this.leaseMs, capacities: this.capacities(), defaultCapacity: this.defaultCapacity, deadline: this.startDeadline() };
+  }
+
+  /** Takes over deliveries the intake inserted claimed (see intakeClaim): attempted like the worker's own claims. */
+  adopt(claimed: readonly ClaimedDelivery[], deadline: number): void {
+    if (claimed.length === 0) return;
+    this.metrics.claimed.inc({ by: 'intake' }, claimed.length);
+    if (!this.running) {
+      void this.giveBack(claimed, () => new Date(), 'shutdown');
+      return;
+    }
+    const taking: Promise<void> = this.take(claimed, deadline)
+      .catch((e: unknown) => this.log.warn({ err: e }, 'could not take over the intake\'s claims; they are claimed again when their leases run out'))
+      .finally(() => this.adopting.delete(taking));
+    this.adopting.add(taking);
+  }
+
+  /** Claims held here, waiting or in flight, stay within the in-flight limit plus (with prefetch) as many waiting. */
+  private room(): number {
+    return this.config.maxInFlight + (this.config.prefetch > 0 ? this.config.maxInFlight : 0) - this.inFlight.size - this.queues.total;
+  }
+
+  /** An idle endpoint's claim: its slots and its prefetch. */
+  private get defaultCapacity(): number {
+    return this.config.endpointConcurrency + this.config.prefetch;
+  }
+
+  /**
+   * Until when a claim about to be made may start (performance.now()): holdMs from now, taken
+   * before the claim is sent, so the lease (leaseMs from the claim statement) has at least
+   * timeout + grace left at the start. Without prefetch, no limit: it starts now or is given back.
+   */
+  private startDeadline(): number {
+    return this.holdMs > 0 ? performance.now() + this.holdMs : Number.POSITIVE_INFINITY;
+  }
+
+  /** Fresh claims: into their endpoints' queues, started as far as slots allow; without prefetch the rest given back. */
+  private async take(claimed: readonly ClaimedDelivery[], deadline: number): Promise<void> {
+    await this.enqueue(claimed, deadline);
+    this.pump();
+    if (this.holdMs === 0) await this.giveBack(this.queues.drainAll(), () => new Date(), 'endpoint-busy'); // no prefetch: as before, a claim is never kept
   }
 
   /**
