@@ -43,11 +43,19 @@ export class DeliveryAttemptService {
   /**
    * Takes the claim to its next state. `slot` is an endpoint slot the worker already took for it
    * (a prefetched claim started when a slot freed); without one, the slot is taken here. Either
-   * way the slot is left when the attempt's outcome is recorded.
+   * way the slot is left as soon as the endpoint has answered (or did not), before the outcome
+   * is written: the endpoint limit is about requests at the endpoint, and holding the slot for
+   * the write would idle it for a database commit per attempt. `slotLeft` is then called, so the
+   * worker can start the next waiting claim at once.
    */
-  async run(d: ClaimedDelivery, slot?: EndpointSlot): Promise<void> {
+  async run(d: ClaimedDelivery, slot?: EndpointSlot, slotLeft?: () => void): Promise<void> {
     let held = slot;
-    let verdict: EndpointVerdict = 'neutral';
+    const leave = (verdict: EndpointVerdict) => {
+      if (!held) return;
+      this.endpoints.leave(held.endpoint, held.probe, verdict, Date.now());
+      held = undefined;
+      slotLeft?.();
+    };
     try {
       const subscription = await this.subscriptions.get(d.subscriptionId);
       const url = subscription?.state === 'active' ? subscription.webhookUrl : null;
@@ -77,13 +85,13 @@ export class DeliveryAttemptService {
       }
       const startedAt = new Date();
       const result = await this.client.send(d, subscription, url);
+      leave(result.kind === 'refused' ? 'neutral' : verdictOf(result.status, result.local));
       if (result.kind === 'refused') {
         this.metrics.attempts.inc({ outcome: 'refused' });
         this.metrics.deadLettered.inc({ agency: d.agencyCode, type: d.eventType });
         await this.outcomes.dead(d, { startedAt, status: null, latencyMs: 0, error: result.reason }, `${SSRF_REFUSAL_PREFIX}: ${result.reason}`);
         return;
       }
-      verdict = verdictOf(result.status, result.local);
       const now = Date.now();
       const outcome = { status: result.status, error: result.error, ...withRetryAfter(parseRetryAfter(result.retryAfter, now)) };
       const attempt: AttemptRecord = { startedAt, status: result.status, latencyMs: result.latencyMs, error: isSuccess(result.status) ? null : describeFailure(outcome) };
@@ -108,7 +116,7 @@ export class DeliveryAttemptService {
           return await this.outcomes.dead(d, attempt, decision.error);
       }
     } finally {
-      if (held) this.endpoints.leave(held.endpoint, held.probe, verdict, Date.now());
+      leave('neutral'); // not attempted, or the send itself threw: the attempt tells nothing about the endpoint
     }
   }
 }

@@ -199,7 +199,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     this.queues.pump(this.config.maxInFlight - this.inFlight.size, (endpoint, d) => {
       const entry = this.endpoints.enter(endpoint, Date.now());
       if (entry.entered) {
-        this.track(d.id, this.attempts.run(d, { endpoint, probe: entry.probe }));
+        this.track(d.id, this.attempts.run(d, { endpoint, probe: entry.probe }, () => this.pump()));
         return 'started';
       }
       if (entry.reason === 'circuit-open') void this.giveBack(this.queues.drain(endpoint), () => new Date(entry.retryAt), 'circuit-open');
