@@ -12,6 +12,7 @@ describe('dispatcher configuration', () => {
       maxAgeMs: 86_400_000,
       timeoutMs: 10_000,
       endpointConcurrency: 8,
+      prefetch: 8,
     });
     expect(values.webhooks.allowHosts).toEqual([]);
   });
@@ -21,6 +22,13 @@ describe('dispatcher configuration', () => {
     expect(values.dispatcher.retrySchedule).toEqual([200, 400, 1000]);
     expect(values.dispatcher.maxAgeMs).toBe(7_200_000);
     expect(values.webhooks.allowHosts).toEqual([{ host: '127.0.0.1' }]);
+  });
+
+  it('prefetches one endpoint concurrency by default; 0 turns prefetch off', () => {
+    expect(loadDispatcherConfig({ DISPATCHER_ENDPOINT_CONCURRENCY: '32' }).values.dispatcher.prefetch).toBe(32);
+    expect(loadDispatcherConfig({ DISPATCHER_ENDPOINT_CONCURRENCY: '32', DISPATCHER_PREFETCH: '0' }).values.dispatcher.prefetch).toBe(0);
+    expect(() => loadDispatcherConfig({ DISPATCHER_PREFETCH: '-1' })).toThrow(/DISPATCHER_PREFETCH/);
+    expect(() => loadDispatcherConfig({ DISPATCHER_PREFETCH: 'lots' })).toThrow(/DISPATCHER_PREFETCH/);
   });
 
   it('names every bad variable at once', () => {

@@ -26,6 +26,11 @@ export abstract class DispatcherConfig {
   abstract readonly maxInFlight: number;
   /** Deliveries claimed per query. */
   abstract readonly claimBatch: number;
+  /**
+   * Claims an endpoint may hold waiting in this process beyond its free slots, so a freed slot
+   * starts the next attempt without a claim round trip (0: claim only what the slots take now).
+   */
+  abstract readonly prefetch: number;
   /** How often due deliveries are looked for when nothing woke the worker (ms). */
   abstract readonly pollMs: number;
   /** A claim's lease: timeout + this grace; a crashed dispatcher's claims are retried after it (ms). */
@@ -75,6 +80,13 @@ const dispatcherFragment = () =>
       DISPATCHER_ENDPOINT_CONCURRENCY: configTypes.positiveInt.max(1000).default(8),
       DISPATCHER_MAX_IN_FLIGHT: configTypes.positiveInt.max(10_000).default(256),
       DISPATCHER_CLAIM_BATCH: configTypes.positiveInt.max(1000).default(100),
+      // Unset: one endpoint concurrency's worth (a second round of attempts ready to go).
+      DISPATCHER_PREFETCH: z.coerce
+        .number({ message: 'must be a number' })
+        .int({ message: 'must be a whole number' })
+        .min(0, { message: 'must be 0 (no prefetch) or more' })
+        .max(1000, { message: 'must be at most 1000' })
+        .optional(),
       DISPATCHER_POLL_MS: configTypes.positiveInt.default(500),
       DISPATCHER_LEASE_GRACE_MS: configTypes.positiveInt.default(30_000),
       DISPATCHER_BREAKER_FAILURES: configTypes.positiveInt.default(5),
@@ -95,6 +107,7 @@ const dispatcherFragment = () =>
       endpointConcurrency: e.DISPATCHER_ENDPOINT_CONCURRENCY,
       maxInFlight: e.DISPATCHER_MAX_IN_FLIGHT,
       claimBatch: e.DISPATCHER_CLAIM_BATCH,
+      prefetch: e.DISPATCHER_PREFETCH ?? e.DISPATCHER_ENDPOINT_CONCURRENCY,
       pollMs: e.DISPATCHER_POLL_MS,
       leaseGraceMs: e.DISPATCHER_LEASE_GRACE_MS,
       breakerFailures: e.DISPATCHER_BREAKER_FAILURES,

@@ -31,36 +31,67 @@ export class DeliveryAttemptService {
     this.policy = { schedule: config.retrySchedule, jitter: config.retryJitter, maxAgeMs: config.maxAgeMs };
   }
 
-  async run(d: ClaimedDelivery): Promise<void> {
+  /**
+   * The endpoint a claimed delivery would be attempted at (its subscription's webhook origin), or
+   * null when it cannot be attempted: `run` ends it without an attempt.
+   */
+  async endpointFor(d: ClaimedDelivery): Promise<string | null> {
     const subscription = await this.subscriptions.get(d.subscriptionId);
-    const url = subscription?.state === 'active' ? subscription.webhookUrl : null;
-    if (!subscription || !url) {
-      this.metrics.ended.inc({ state: 'gone' });
-      return this.outcomes.gone(d, null, whyNotAttempted(subscription));
-    }
-    if (isExpired(d.ageFrom, Date.now(), this.config.maxAgeMs)) {
-      this.metrics.ended.inc({ state: 'dead' });
-      this.metrics.deadLettered.inc({ agency: d.agencyCode, type: d.eventType });
-      return this.outcomes.dead(d, null, `maximum age ${formatDuration(this.config.maxAgeMs)} reached before another attempt; last error: ${d.lastError ?? 'none (never attempted)'}`);
-    }
+    return subscription?.state === 'active' && subscription.webhookUrl ? endpointOf(subscription.webhookUrl) : null;
+  }
 
-    const endpoint = endpointOf(url);
-    const entry = this.endpoints.enter(endpoint, Date.now());
-    if (!entry.entered) {
-      this.metrics.deferred.inc({ reason: entry.reason });
-      return this.claims.release(d, new Date(entry.retryAt));
-    }
-    let verdict: EndpointVerdict = 'neutral';
+  /**
+   * Takes the claim to its next state. `slot` is an endpoint slot the worker already took for it
+   * (a prefetched claim started when a slot freed); without one, the slot is taken here. Either
+   * way the slot is left as soon as the endpoint has answered (or did not), before the outcome
+   * is written: the endpoint limit is about requests at the endpoint, and holding the slot for
+   * the write would idle it for a database commit per attempt. `slotLeft` is then called, so the
+   * worker can start the next waiting claim at once.
+   */
+  async run(d: ClaimedDelivery, slot?: EndpointSlot, slotLeft?: () => void): Promise<void> {
+    let held = slot;
+    const leave = (verdict: EndpointVerdict) => {
+      if (!held) return;
+      this.endpoints.leave(held.endpoint, held.probe, verdict, Date.now());
+      held = undefined;
+      slotLeft?.();
+    };
     try {
+      const subscription = await this.subscriptions.get(d.subscriptionId);
+      const url = subscription?.state === 'active' ? subscription.webhookUrl : null;
+      if (!subscription || !url) {
+        this.metrics.ended.inc({ state: 'gone' });
+        return await this.outcomes.gone(d, null, whyNotAttempted(subscription));
+      }
+      if (isExpired(d.ageFrom, Date.now(), this.config.maxAgeMs)) {
+        this.metrics.ended.inc({ state: 'dead' });
+        this.metrics.deadLettered.inc({ agency: d.agencyCode, type: d.eventType });
+        return await this.outcomes.dead(d, null, `maximum age ${formatDuration(this.config.maxAgeMs)} reached before another attempt; last error: ${d.lastError ?? 'none (never attempted)'}`);
+      }
+
+      const endpoint = endpointOf(url);
+      if (held && held.endpoint !== endpoint) {
+        // The webhook moved to another endpoint while the claim waited: that endpoint's slot was not taken.
+        this.metrics.deferred.inc({ reason: 'endpoint-busy' });
+        return await this.claims.release(d, new Date());
+      }
+      if (!held) {
+        const entry = this.endpoints.enter(endpoint, Date.now());
+        if (!entry.entered) {
+          this.metrics.deferred.inc({ reason: entry.reason });
+          return await this.claims.release(d, new Date(entry.retryAt));
+        }
+        held = { endpoint, probe: entry.probe };
+      }
       const startedAt = new Date();
       const result = await this.client.send(d, subscription, url);
+      leave(result.kind === 'refused' ? 'neutral' : verdictOf(result.status, result.local));
       if (result.kind === 'refused') {
         this.metrics.attempts.inc({ outcome: 'refused' });
         this.metrics.deadLettered.inc({ agency: d.agencyCode, type: d.eventType });
         await this.outcomes.dead(d, { startedAt, status: null, latencyMs: 0, error: result.reason }, `${SSRF_REFUSAL_PREFIX}: ${result.reason}`);
         return;
       }
-      verdict = verdictOf(result.status, result.local);
       const now = Date.now();
       const outcome = { status: result.status, error: result.error, ...withRetryAfter(parseRetryAfter(result.retryAfter, now)) };
       const attempt: AttemptRecord = { startedAt, status: result.status, latencyMs: result.latencyMs, error: isSuccess(result.status) ? null : describeFailure(outcome) };
@@ -85,9 +116,16 @@ export class DeliveryAttemptService {
           return await this.outcomes.dead(d, attempt, decision.error);
       }
     } finally {
-      this.endpoints.leave(endpoint, entry.probe, verdict, Date.now());
+      leave('neutral'); // not attempted, or the send itself threw: the attempt tells nothing about the endpoint
     }
   }
+}
+
+/** A slot taken at an endpoint (EndpointGuard.enter) for one attempt. */
+export interface EndpointSlot {
+  readonly endpoint: string;
+  /** The half-open circuit's one probe. */
+  readonly probe: boolean;
 }
 
 function whyNotAttempted(subscription: SubscriptionEntity | null): string {

@@ -24,6 +24,16 @@ export interface ClaimedDelivery {
   readonly leaseToken: string;
 }
 
+/** What may be claimed now (DeliveryWorker): the terms of a claim made by the intake as it inserts (InboxRepository.insert). */
+export interface ClaimTerms {
+  /** At most this many in all. */
+  readonly limit: number;
+  readonly leaseMs: number;
+  /** Per subscription; the others take `defaultCapacity`. */
+  readonly capacities: ReadonlyMap<string, number>;
+  readonly defaultCapacity: number;
+}
+
 interface ClaimRow {
   id: string;
   seq: string;

@@ -9,6 +9,7 @@ export class DeliveryMetrics {
   readonly attempts: Counter<'outcome'>;
   readonly attemptSeconds: Histogram<'outcome'>;
   readonly deferred: Counter<'reason'>;
+  readonly claimed: Counter<'by'>;
   readonly ended: Counter<'state'>;
   readonly breakerTransitions: Counter<'state'>;
   /** Per subscriber agency and event type (the Grafana dashboard's panels). */
@@ -29,6 +30,7 @@ export class DeliveryMetrics {
       registers,
     });
     this.deferred = new Counter({ name: 'rabt_dispatcher_deferred_total', help: 'Claims given back without an attempt, by reason (circuit-open, endpoint-busy)', labelNames: ['reason'], registers });
+    this.claimed = new Counter({ name: 'rabt_dispatcher_claimed_total', help: 'Deliveries claimed, by who claimed them (worker: the claim query; intake: inserted claimed)', labelNames: ['by'], registers });
     this.ended = new Counter({ name: 'rabt_dispatcher_deliveries_ended_total', help: 'Deliveries that reached a final state without an attempt, by state', labelNames: ['state'], registers });
     this.breakerTransitions = new Counter({ name: 'rabt_dispatcher_breaker_transitions_total', help: 'Circuit breaker state changes, by new state', labelNames: ['state'], registers });
     this.delivered = new Counter({ name: 'rabt_delivered_total', help: 'Webhook deliveries that succeeded, by subscriber agency and type', labelNames: ['agency', 'type'], registers });

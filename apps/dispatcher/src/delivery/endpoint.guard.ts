@@ -14,8 +14,10 @@ export type Entry = { readonly entered: true; readonly probe: boolean } | { read
 export class EndpointGuard {
   private readonly limiter: EndpointLimiter;
   private readonly breakers: CircuitBreakers;
+  private readonly concurrency: number;
 
   constructor(config: DispatcherConfig, metrics: DeliveryMetrics) {
+    this.concurrency = config.endpointConcurrency;
     this.limiter = new EndpointLimiter(config.endpointConcurrency);
     this.breakers = new CircuitBreakers(
       { failures: config.breakerFailures, windowMs: config.breakerWindowMs, cooldownMs: config.breakerCooldownMs },
@@ -50,12 +52,16 @@ export class EndpointGuard {
   }
 
   /**
-   * How many more attempts each endpoint would take now, for the endpoints that would not take a
-   * full `endpointConcurrency` (attempts in flight, or an open circuit: 0). The worker claims no
-   * more deliveries of an endpoint than it would take, so claims are not given back unattempted.
+   * How many more deliveries of each endpoint the worker should claim now, for the endpoints that
+   * would not take the default (an idle endpoint's `endpointConcurrency` + `room`): its free slots
+   * (attempts in flight) plus `room(endpoint)` (its prefetch queue's room), or 0 while its circuit
+   * is open. `waiting` are endpoints with claims waiting (idle ones among them are listed too). The
+   * worker claims no more of an endpoint than this, so claims are rarely given back unattempted.
    */
-  capacities(now: number): Map<string, number> {
-    const capacities = this.limiter.partlyBusy();
+  capacities(now: number, room: (endpoint: string) => number = () => 0, waiting: Iterable<string> = []): Map<string, number> {
+    const capacities = new Map<string, number>();
+    for (const [endpoint, free] of this.limiter.partlyBusy()) capacities.set(endpoint, free + room(endpoint));
+    for (const endpoint of waiting) if (!capacities.has(endpoint)) capacities.set(endpoint, this.concurrency + room(endpoint));
     for (const endpoint of this.breakers.blocked(now)) capacities.set(endpoint, 0);
     return capacities;
   }

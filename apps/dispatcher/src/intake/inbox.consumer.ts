@@ -91,13 +91,14 @@ export class InboxConsumer implements OnApplicationBootstrap, BeforeApplicationS
       if (typeof taken === 'string') skipped.push(taken);
       else deliveries.push(taken);
     }
-    const inserted = deliveries.length ? await this.repository.insert(deliveries) : 0;
+    // Deliveries the worker would claim at once are inserted claimed and handed to it: no wake-up and claim round trip.
+    const claim = deliveries.length ? this.worker.intakeClaim() : undefined;
+    const { inserted, claimed } = deliveries.length ? await this.repository.insert(deliveries, claim) : { inserted: 0, claimed: [] };
+    if (claim) this.worker.adopt(claimed, claim.deadline);
     for (const result of skipped) this.records.inc({ result });
     if (deliveries.length > inserted) this.records.inc({ result: 'duplicate' }, deliveries.length - inserted);
-    if (inserted > 0) {
-      this.records.inc({ result: 'delivery' }, inserted);
-      this.worker.wake();
-    }
+    if (inserted > 0) this.records.inc({ result: 'delivery' }, inserted);
+    if (inserted > claimed.length) this.worker.wake();
   }
 
   /** The delivery an inbox record makes, or why it makes none (its subscription takes no webhooks now). */
