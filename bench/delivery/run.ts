@@ -3,6 +3,8 @@
  * every figure a ratio against a yardstick measured in the same run, latencies in HDR histograms.
  * Prints a table; asserts nothing (exit 0 whatever the verdicts).
  *   npm run bench:delivery   (local Postgres up; builds the services first)
+ *   BENCH_PHASES=e2e: only figures 1, 1c and 2 (printed to stderr); ROUTER_*, DISPATCHER_*,
+ *   GATEWAY_* variables are passed to the services (for experiments)
  *
  *  1. end-to-end events/s (publish → webhook 2xx, fan-out 1) vs raw kafkajs produce → consume,
  *     with the CPU each process group spent per delivered event (1c: the same, events published in
@@ -160,6 +162,8 @@ async function main() {
       GATEWAY_RATE_PER_SECOND: '10000000',
       GATEWAY_RATE_BURST: '10000000',
     };
+    // ROUTER_*, DISPATCHER_* and GATEWAY_* settings from the bench's own environment override these (experiments).
+    for (const [k, v] of Object.entries(process.env)) if (/^(ROUTER|DISPATCHER|GATEWAY)_/.test(k) && v !== undefined) env[k] = v;
     services['gateway'] = await startBuiltService('gateway', env, 'GATEWAY_PORT');
     const gatewayUrl = services['gateway'].url;
     const api = async (method: string, path: string, agency: string, body?: unknown) => {
@@ -342,6 +346,10 @@ async function main() {
     const batchRate = r1.arrivals.filter((t) => t >= b0 + 2000 && t < batchStopAt).length / SECONDS;
     log(`   ${Math.round(batchRate)} deliveries/s; ${batchRejected} events not accepted; CPU µs per delivered event: ${batchCpu.text}; draining`);
     await eventually(() => r1.arrivals.length - batchBase >= batchAccepted, 120_000, 100).catch(() => log('   drain incomplete'));
+    if (process.env['BENCH_PHASES'] === 'e2e') {
+      log('BENCH_PHASES=e2e: phases 3-5 skipped; the figures above are the run\'s result');
+      return;
+    }
     await services['router'].stop();
 
     // --- 3. dispatcher alone vs a bare request loop ---------------------------------------------
