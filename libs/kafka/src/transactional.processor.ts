@@ -141,9 +141,9 @@ export class TransactionalProcessor {
       // writing that one's markers: AddPartitionsToTxn answers CONCURRENT_TRANSACTIONS for a few
       // ms. kafkajs retries it with the producer's backoff; the client default (200 ms) made every
       // back-to-back transaction wait ~200 ms. The Java client backs off a fixed 20 ms in this
-      // case; here 10 ms growing by 1.2 (doubling overshot markers that took ~30 ms under load),
-      // about 5 s in all before the transaction is given up (a broker that is down).
-      retry: { retries: 25, initialRetryTime: 10, multiplier: 1.2, maxRetryTime: 1_000 },
+      // case; here 2 ms growing by 1.3 (markers usually take a few ms; doubling overshot them),
+      // about 10 s in all before the transaction is given up (a broker that is down).
+      retry: { retries: 30, initialRetryTime: 2, multiplier: 1.3, maxRetryTime: 1_000 },
     });
     this.group = new TransactionGroup((parts) => this.transact(parts));
   }
