@@ -1,5 +1,6 @@
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { headersToStrings } from './cloudevents.binding';
+import { cacheKafkaCoordinators } from './coordinator.cache';
 import type { ConsumedRecord } from './event.consumer';
 
 export interface OutgoingRecord {
@@ -146,6 +147,8 @@ export class TransactionalProcessor {
       retry: { retries: 30, initialRetryTime: 2, multiplier: 1.3, maxRetryTime: 1_000 },
     });
     this.group = new TransactionGroup((parts) => this.transact(parts));
+    // Four FindCoordinator round trips fewer per transaction (see coordinator.cache.ts).
+    cacheKafkaCoordinators();
   }
 
   async start(): Promise<void> {
