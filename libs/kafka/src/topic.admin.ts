@@ -97,13 +97,18 @@ export class TopicAdmin {
  * Repeats `fn` while Kafka answers with a retriable error (e.g. NOT_LEADER_FOR_PARTITION right
  * after a topic was created, while leadership settles), with a short backoff, about 10 s at most.
  */
-export async function whileRetriable<T>(fn: () => Promise<T>, attempts = 20): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
+export function whileRetriable<T>(fn: () => Promise<T>, attempts = 20): Promise<T> {
+  return retryWhile(fn, (e) => (e as { retriable?: unknown }).retriable === true, { retries: attempts, firstDelayMs: 100, maxDelayMs: 1_000 });
+}
+
+/** Calls `fn` again while `when(error)` holds, at most `retries` more times, waiting `firstDelayMs` doubling up to `maxDelayMs` in between. */
+export async function retryWhile<T>(fn: () => Promise<T>, when: (error: unknown) => boolean, backoff: { retries: number; firstDelayMs: number; maxDelayMs: number }): Promise<T> {
+  for (let retry = 0; ; retry++) {
     try {
       return await fn();
-    } catch (e) {
-      if (attempt >= attempts || (e as { retriable?: unknown }).retriable !== true) throw e;
-      await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 1000)));
+    } catch (error) {
+      if (retry >= backoff.retries || !when(error)) throw error;
+      await new Promise((r) => setTimeout(r, Math.min(backoff.firstDelayMs * 2 ** retry, backoff.maxDelayMs)));
     }
   }
 }

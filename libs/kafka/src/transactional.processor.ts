@@ -1,6 +1,7 @@
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { headersToStrings } from './cloudevents.binding';
 import { cacheKafkaCoordinators } from './coordinator.cache';
+import { retryWhile } from './topic.admin';
 import type { ConsumedRecord } from './event.consumer';
 
 export interface OutgoingRecord {
@@ -248,15 +249,8 @@ export class TransactionalProcessor {
  * first call and may meet the previous transaction's markers still being written
  * (CONCURRENT_TRANSACTIONS). Nothing was added then, so sending the offsets again is safe.
  */
-export async function whileConcurrentTransaction<T>(call: () => Promise<T>, attempts = 10): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      if (attempt >= attempts || !isConcurrentTransactions(error)) throw error;
-      await new Promise((r) => setTimeout(r, Math.min(10 * 2 ** (attempt - 1), 1_000)));
-    }
-  }
+export function whileConcurrentTransaction<T>(call: () => Promise<T>, attempts = 10): Promise<T> {
+  return retryWhile(call, isConcurrentTransactions, { retries: attempts - 1, firstDelayMs: 10, maxDelayMs: 1_000 });
 }
 
 function isConcurrentTransactions(error: unknown): boolean {
