@@ -249,31 +249,36 @@ async function main() {
     await eventually(() => warm.every((id) => r1.arrivedAt.has(id)), 90_000, 100);
     r1.track = false;
     log(`1b. end to end, ${PUBLISHERS} publishers, at most ${OUTSTANDING} events in flight, 2 s warm-up + ${SECONDS} s`);
-    let accepted = 0;
-    let rejected = 0;
-    const base = r1.arrivals.length;
-    const t0 = performance.now();
-    const stopAt = t0 + (SECONDS + 2) * 1000;
-    const metering = sleep(2000).then(() => meter.start());
-    await Promise.all(
-      Array.from({ length: PUBLISHERS }, async () => {
-        while (performance.now() < stopAt) {
-          if (accepted - (r1.arrivals.length - base) > OUTSTANDING) {
-            await sleep(2);
-            continue;
+    const maximum = async (publishers: number, publishOnce: () => Promise<{ accepted: number; rejected: number }>) => {
+      let accepted = 0;
+      let rejected = 0;
+      const base = r1.arrivals.length;
+      const t0 = performance.now();
+      const stopAt = t0 + (SECONDS + 2) * 1000;
+      const metering = sleep(2000).then(() => meter.start());
+      await Promise.all(
+        Array.from({ length: publishers }, async () => {
+          while (performance.now() < stopAt) {
+            if (accepted - (r1.arrivals.length - base) > OUTSTANDING) {
+              await sleep(2);
+              continue;
+            }
+            const answer = await publishOnce();
+            accepted += answer.accepted;
+            rejected += answer.rejected;
           }
-          if ((await publish(`bench-${randomUUID()}`)) === 202) accepted++;
-          else rejected++;
-        }
-      }),
-    );
-    await metering;
-    const e2eCpu = cpuPerEvent(meter.stop(), Math.max(1, r1.arrivals.filter((t) => t >= t0 + 2000).length));
-    const window = r1.arrivals.filter((t) => t >= t0 + 2000 && t < stopAt);
-    const e2eRate = window.length / SECONDS;
+        }),
+      );
+      await metering;
+      const cpu = cpuPerEvent(meter.stop(), Math.max(1, r1.arrivals.filter((t) => t >= t0 + 2000).length));
+      const rate = r1.arrivals.filter((t) => t >= t0 + 2000 && t < stopAt).length / SECONDS;
+      return { accepted, rejected, cpu, rate, drained: () => eventually(() => r1.arrivals.length - base >= accepted, 120_000, 100).catch(() => log('   drain incomplete')) };
+    };
+    const single = await maximum(PUBLISHERS, async () => ((await publish(`bench-${randomUUID()}`)) === 202 ? { accepted: 1, rejected: 0 } : { accepted: 0, rejected: 1 }));
+    const { accepted, rejected, cpu: e2eCpu, rate: e2eRate } = single;
     log(`   CPU µs per delivered event: ${e2eCpu.text}`);
     log(`   ${Math.round(e2eRate)} deliveries/s; raw kafkajs ${Math.round(kafkaBaseline['perSecond']!)} records/s; ${rejected} publishes not accepted; draining`);
-    await eventually(() => r1.arrivals.length - base >= accepted, 120_000, 100).catch(() => log('   drain incomplete'));
+    await single.drained();
 
     // --- 2. latency at 30 % of the maximum -------------------------------------------------------
     const rate = Math.max(1, Math.round(e2eRate * 0.3));
@@ -322,30 +327,13 @@ async function main() {
       return (body.results ?? []).filter((r) => r.status === 202).length;
     };
     log(`1c. end to end, ${BATCH_PUBLISHERS} publishers of batches of ${BATCH}, at most ${OUTSTANDING} events in flight, 2 s warm-up + ${SECONDS} s`);
-    let batchAccepted = 0;
-    let batchRejected = 0;
-    const batchBase = r1.arrivals.length;
-    const b0 = performance.now();
-    const batchStopAt = b0 + (SECONDS + 2) * 1000;
-    const batchMetering = sleep(2000).then(() => meter.start());
-    await Promise.all(
-      Array.from({ length: BATCH_PUBLISHERS }, async () => {
-        while (performance.now() < batchStopAt) {
-          if (batchAccepted - (r1.arrivals.length - batchBase) > OUTSTANDING) {
-            await sleep(2);
-            continue;
-          }
-          const ok = await publishBatch(BATCH);
-          batchAccepted += ok;
-          batchRejected += BATCH - ok;
-        }
-      }),
-    );
-    await batchMetering;
-    const batchCpu = cpuPerEvent(meter.stop(), Math.max(1, r1.arrivals.filter((t) => t >= b0 + 2000).length));
-    const batchRate = r1.arrivals.filter((t) => t >= b0 + 2000 && t < batchStopAt).length / SECONDS;
+    const batched = await maximum(BATCH_PUBLISHERS, async () => {
+      const ok = await publishBatch(BATCH);
+      return { accepted: ok, rejected: BATCH - ok };
+    });
+    const { rejected: batchRejected, cpu: batchCpu, rate: batchRate } = batched;
     log(`   ${Math.round(batchRate)} deliveries/s; ${batchRejected} events not accepted; CPU µs per delivered event: ${batchCpu.text}; draining`);
-    await eventually(() => r1.arrivals.length - batchBase >= batchAccepted, 120_000, 100).catch(() => log('   drain incomplete'));
+    await batched.drained();
     if (process.env['BENCH_PHASES'] === 'e2e') {
       log('BENCH_PHASES=e2e: phases 3-5 skipped; the figures above are the run\'s result');
       return;
