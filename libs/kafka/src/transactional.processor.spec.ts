@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeParts, TransactionGroup, whileConcurrentTransaction, type TransactionPart } from './transactional.processor';
+import { mergeParts, TransactionalProcessor, TransactionGroup, whileConcurrentTransaction, type TransactionPart } from './transactional.processor';
 
 const part = (partition: number, nextOffset: string, ...keys: string[]): TransactionPart => ({
   topic: 'in',
@@ -123,5 +123,46 @@ describe('whileConcurrentTransaction', () => {
       if (++calls === 1) throw Object.assign(new Error('retries exceeded'), { originalError: concurrent() });
     });
     expect(calls).toBe(2);
+  });
+});
+
+describe('TransactionalProcessor after a failed abort', () => {
+  it('starts the next transaction on a new producer (same transactional id) instead of the stuck one', async () => {
+    const made: { id: string; failing: boolean; disconnected: boolean; connected: boolean }[] = [];
+    const fakeKafka = {
+      consumer: () => ({}),
+      producer: (config: { transactionalId: string }) => {
+        const p = { id: config.transactionalId, failing: made.length === 0, disconnected: false, connected: false };
+        made.push(p);
+        return {
+          connect: async () => void (p.connected = true),
+          disconnect: async () => void (p.disconnected = true),
+          transaction: async () => ({
+            sendBatch: async () => {
+              if (p.failing) throw new Error('broker away');
+            },
+            sendOffsets: async () => undefined,
+            commit: async () => undefined,
+            abort: async () => {
+              if (p.failing) throw new Error('broker away'); // kafkajs is now stuck in ABORTING
+            },
+          }),
+        };
+      },
+    };
+    const processor = new TransactionalProcessor(fakeKafka as unknown as ConstructorParameters<typeof TransactionalProcessor>[0], {
+      groupId: 'g',
+      topics: ['in'],
+      transactionalId: 'tx-1',
+      process: async () => [],
+    });
+    const transact = (parts: TransactionPart[]) => (processor as unknown as { transact(p: TransactionPart[]): Promise<void> }).transact(parts);
+    await expect(transact([part(0, '5', 'a')])).rejects.toThrow('broker away');
+    expect(made).toHaveLength(1);
+    await expect(transact([part(0, '5', 'a')])).resolves.toBeUndefined();
+    expect(made.map((p) => [p.id, p.disconnected, p.connected])).toEqual([
+      ['tx-1', true, false],
+      ['tx-1', false, true],
+    ]);
   });
 });

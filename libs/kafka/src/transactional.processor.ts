@@ -118,12 +118,14 @@ export function mergeParts(parts: readonly TransactionPart[]): TransactionPart[]
  */
 export class TransactionalProcessor {
   private readonly consumer: Consumer;
-  private readonly producer: Producer;
+  private producer: Producer;
+  /** The last abort failed: kafkajs left the producer in a state no transaction can start from. */
+  private producerStuck = false;
   private readonly group: TransactionGroup;
   private running = false;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly options: TransactionalProcessorOptions,
   ) {
     this.consumer = kafka.consumer({
@@ -133,8 +135,15 @@ export class TransactionalProcessor {
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: Math.min(3_000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 3)),
     });
-    this.producer = kafka.producer({
-      transactionalId: options.transactionalId,
+    this.producer = this.newProducer();
+    this.group = new TransactionGroup((parts) => this.transact(parts));
+    // Four FindCoordinator round trips fewer per transaction (see coordinator.cache.ts).
+    cacheKafkaCoordinators();
+  }
+
+  private newProducer(): Producer {
+    return this.kafka.producer({
+      transactionalId: this.options.transactionalId,
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
@@ -147,9 +156,6 @@ export class TransactionalProcessor {
       // about 10 s in all before the transaction is given up (a broker that is down).
       retry: { retries: 30, initialRetryTime: 2, multiplier: 1.3, maxRetryTime: 1_000 },
     });
-    this.group = new TransactionGroup((parts) => this.transact(parts));
-    // Four FindCoordinator round trips fewer per transaction (see coordinator.cache.ts).
-    cacheKafkaCoordinators();
   }
 
   async start(): Promise<void> {
@@ -204,6 +210,7 @@ export class TransactionalProcessor {
 
   /** One Kafka transaction: every part's records, then every part's offsets, then commit. */
   private async transact(parts: readonly TransactionPart[]): Promise<void> {
+    if (this.producerStuck) await this.replaceProducer();
     const transaction = await this.producer.transaction();
     try {
       const byTopic = new Map<string, OutgoingRecord[]>();
@@ -231,9 +238,20 @@ export class TransactionalProcessor {
       await transaction.commit();
     } catch (error) {
       this.options.onError?.(error);
-      await transaction.abort().catch(() => undefined);
+      // A failed commit or abort (the broker away) leaves kafkajs' producer COMMITTING or ABORTING,
+      // states no transaction can begin from: every later transaction() would throw. The next
+      // transaction then starts on a new producer with the same transactional id, which fences
+      // this one and has the broker abort its open transaction.
+      await transaction.abort().catch(() => (this.producerStuck = true));
       throw error; // each part's eachBatch throws: kafkajs restarts the consumer from the last committed offsets
     }
+  }
+
+  private async replaceProducer(): Promise<void> {
+    await this.producer.disconnect().catch(() => undefined);
+    this.producer = this.newProducer();
+    await this.producer.connect(); // throws while the broker is still away: the parts are redone later
+    this.producerStuck = false;
   }
 
   async stop(): Promise<void> {
