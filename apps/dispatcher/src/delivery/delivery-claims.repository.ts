@@ -51,6 +51,58 @@ interface ClaimRow {
   lease_token: string;
 }
 
+/**
+ * An open delivery of `alias`'s subscription and ordering key (with `before`, one earlier than
+ * `alias`), as a scalar subquery: `(...) IS NULL` when there is none. Per-key order lets a
+ * delivery be attempted only when there is none before it.
+ *
+ * Not a NOT EXISTS, on purpose: Postgres turns that into an anti-join, and when the statistics
+ * lag a burst of new rows (a fresh table, or a backlog that grew since the last ANALYZE) it
+ * planned the join as a nested loop reading every open delivery of the subscription once per
+ * candidate, quadratic in the backlog (2,000 open deliveries made a claim of 32 read 52,128 rows
+ * in bench:delivery). A scalar subquery stays a lookup per candidate, with both columns as index
+ * conditions on IDX_delivery_open_key, the only index that can serve it: the due index is kept
+ * out of it by its predicate (migration DueIndexApartFromKeyLookups). See
+ * test/backlog-queries.int-spec.ts.
+ */
+export const OPEN_OF_KEY = (alias: string, before = false) =>
+  `SELECT 1 FROM delivery e
+     WHERE e.subscription_id = ${alias}.subscription_id AND e.ordering_key = ${alias}.ordering_key${before ? ` AND e.seq < ${alias}.seq` : ''}
+       AND e.state IN ('pending', 'delivering', 'retrying')
+     LIMIT 1`;
+
+/** The claim (DeliveryClaimsRepository.claim) as one statement with its parameters. */
+export function claimStatement(limit: number, leaseMs: number, defaultCapacity: number, capacities: ReadonlyMap<string, number>): { sql: string; params: unknown[] } {
+  return {
+    sql: `WITH caps AS (SELECT * FROM unnest($3::uuid[], $4::int[]) AS c(subscription_id, capacity)),
+       subs AS (
+         SELECT s.id, COALESCE(c.capacity, $5::int) AS capacity
+           FROM subscription s LEFT JOIN caps c ON c.subscription_id = s.id
+          WHERE COALESCE(c.capacity, $5::int) > 0),
+       due AS (
+         SELECT x.id, x.next_attempt_at FROM subs CROSS JOIN LATERAL (
+           SELECT d.id, d.next_attempt_at FROM delivery d
+            WHERE d.subscription_id = subs.id
+              AND d.state IN ('pending', 'delivering', 'retrying')
+              AND d.next_attempt_at <= now()
+              AND (${OPEN_OF_KEY('d', true)}) IS NULL
+            ORDER BY d.next_attempt_at
+            LIMIT subs.capacity
+            FOR UPDATE OF d SKIP LOCKED) x
+         ORDER BY x.next_attempt_at
+         LIMIT $1)
+       UPDATE delivery d
+          SET state = 'delivering',
+              lease_token = gen_random_uuid(),
+              lease_until = now() + make_interval(secs => $2::double precision / 1000),
+              next_attempt_at = now() + make_interval(secs => $2::double precision / 1000)
+        WHERE d.id = ANY (ARRAY(SELECT id FROM due))
+       RETURNING d.id, d.seq, d.subscription_id, d.agency_code, d.event_type, d.event_source, d.event_id, d.payload,
+                 d.attempts, d.attempts_before_replay, d.last_status, d.last_error, COALESCE(d.replayed_at, d.created_at) AS age_from, d.lease_token`,
+    params: [limit, leaseMs, [...capacities.keys()], [...capacities.values()], defaultCapacity],
+  };
+}
+
 /** Taking due deliveries (under a lease) and giving them back unattempted. */
 @Injectable()
 export class DeliveryClaimsRepository {
@@ -66,41 +118,9 @@ export class DeliveryClaimsRepository {
    * the others' are claimed. Each claimed row gets a lease of `leaseMs` and its own token.
    */
   async claim(limit: number, leaseMs: number, defaultCapacity: number, capacities: ReadonlyMap<string, number>): Promise<ClaimedDelivery[]> {
+    const statement = claimStatement(limit, leaseMs, defaultCapacity, capacities);
     // TypeORM answers an UPDATE with [rows, count].
-    const [rows] = (await this.dataSource.query(
-      `WITH caps AS (SELECT * FROM unnest($3::uuid[], $4::int[]) AS c(subscription_id, capacity)),
-       subs AS (
-         SELECT s.id, COALESCE(c.capacity, $5::int) AS capacity
-           FROM subscription s LEFT JOIN caps c ON c.subscription_id = s.id
-          WHERE COALESCE(c.capacity, $5::int) > 0),
-       due AS (
-         SELECT x.id, x.next_attempt_at FROM subs CROSS JOIN LATERAL (
-           SELECT d.id, d.next_attempt_at FROM delivery d
-            WHERE d.subscription_id = subs.id
-              AND d.state IN ('pending', 'delivering', 'retrying')
-              AND d.next_attempt_at <= now()
-              AND NOT EXISTS (
-                    SELECT 1 FROM delivery e
-                     WHERE e.subscription_id = d.subscription_id
-                       AND e.ordering_key = d.ordering_key
-                       AND e.seq < d.seq
-                       AND e.state IN ('pending', 'delivering', 'retrying'))
-            ORDER BY d.next_attempt_at
-            LIMIT subs.capacity
-            FOR UPDATE OF d SKIP LOCKED) x
-         ORDER BY x.next_attempt_at
-         LIMIT $1)
-       UPDATE delivery d
-          SET state = 'delivering',
-              lease_token = gen_random_uuid(),
-              lease_until = now() + make_interval(secs => $2::double precision / 1000),
-              next_attempt_at = now() + make_interval(secs => $2::double precision / 1000)
-         FROM due
-        WHERE d.id = due.id
-       RETURNING d.id, d.seq, d.subscription_id, d.agency_code, d.event_type, d.event_source, d.event_id, d.payload,
-                 d.attempts, d.attempts_before_replay, d.last_status, d.last_error, COALESCE(d.replayed_at, d.created_at) AS age_from, d.lease_token`,
-      [limit, leaseMs, [...capacities.keys()], [...capacities.values()], defaultCapacity],
-    )) as [ClaimRow[], number];
+    const [rows] = (await this.dataSource.query(statement.sql, statement.params)) as [ClaimRow[], number];
     return rows.map((r) => ({
       id: r.id,
       seq: String(r.seq),

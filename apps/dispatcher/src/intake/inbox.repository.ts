@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuditTrail } from '@rabt/audit';
 import { routedAudit } from '../delivery/delivery.audit';
-import type { ClaimedDelivery, ClaimTerms } from '../delivery/delivery-claims.repository';
+import { OPEN_OF_KEY, type ClaimedDelivery, type ClaimTerms } from '../delivery/delivery-claims.repository';
 import type { NewDelivery } from './inbox-record';
 
 /** The intake's queries: agencies (for their inbox topics) and new deliveries. */
@@ -35,56 +35,9 @@ export class InboxRepository {
    * Answers how many were new, and the claims.
    */
   async insert(deliveries: readonly NewDelivery[], claim?: ClaimTerms): Promise<{ inserted: number; claimed: ClaimedDelivery[] }> {
-    const columns = 13;
-    const types = ['int', 'text', 'uuid', 'varchar', 'varchar', 'varchar', 'varchar', 'varchar', 'text', 'jsonb', 'varchar', 'int', 'bigint'];
-    const values = deliveries.map((_, row) => `(${types.map((type, c) => `$${row * columns + c + 1}::${type}`).join(', ')})`);
-    const params: unknown[] = deliveries.flatMap((d, i) => [
-      i,
-      d.id,
-      d.subscriptionId,
-      d.agencyCode,
-      d.eventSource,
-      d.eventId,
-      d.eventType,
-      d.transactionId,
-      d.orderingKey,
-      JSON.stringify(d.payload),
-      d.inboxTopic,
-      d.inboxPartition,
-      d.inboxOffset,
-    ]);
-    const p = (n: number) => `$${deliveries.length * columns + n}`;
-    params.push(claim?.limit ?? 0, claim?.leaseMs ?? 0, [...(claim?.capacities.keys() ?? [])], [...(claim?.capacities.values() ?? [])], claim?.defaultCapacity ?? 0);
+    const statement = intakeStatement(deliveries, claim);
     return this.dataSource.transaction(async (m) => {
-      const rows = (await m.query(
-        `WITH input (ord, id, subscription_id, agency_code, event_source, event_id, event_type, transaction_id, ordering_key, payload, inbox_topic, inbox_partition, inbox_offset) AS (VALUES ${values.join(', ')}),
-         caps AS (SELECT * FROM unnest(${p(3)}::uuid[], ${p(4)}::int[]) AS c(subscription_id, capacity)),
-         free AS (
-           SELECT i.ord, i.subscription_id FROM input i
-            WHERE (i.ordering_key IS NULL OR NOT EXISTS (
-                    SELECT 1 FROM input j WHERE j.subscription_id = i.subscription_id AND j.ordering_key = i.ordering_key AND j.ord < i.ord))
-              AND NOT EXISTS (
-                    SELECT 1 FROM delivery e
-                     WHERE e.subscription_id = i.subscription_id AND e.ordering_key = i.ordering_key
-                       AND e.state IN ('pending', 'delivering', 'retrying'))
-              AND NOT EXISTS (SELECT 1 FROM delivery x WHERE x.id = i.id)),
-         ranked AS (
-           SELECT f.ord, row_number() OVER (PARTITION BY f.subscription_id ORDER BY f.ord) AS n, COALESCE(c.capacity, ${p(5)}::int) AS capacity
-             FROM free f LEFT JOIN caps c ON c.subscription_id = f.subscription_id),
-         chosen AS (SELECT ord FROM ranked WHERE n <= capacity ORDER BY ord LIMIT ${p(1)}::int)
-         INSERT INTO delivery (id, subscription_id, agency_code, event_source, event_id, event_type, transaction_id, ordering_key, payload, inbox_topic, inbox_partition, inbox_offset,
-                               state, lease_token, lease_until, next_attempt_at)
-         SELECT i.id, i.subscription_id, i.agency_code, i.event_source, i.event_id, i.event_type, i.transaction_id, i.ordering_key, i.payload, i.inbox_topic, i.inbox_partition, i.inbox_offset,
-                CASE WHEN ch.ord IS NULL THEN 'pending' ELSE 'delivering' END,
-                CASE WHEN ch.ord IS NULL THEN NULL ELSE gen_random_uuid() END,
-                CASE WHEN ch.ord IS NULL THEN NULL ELSE now() + make_interval(secs => ${p(2)}::double precision / 1000) END,
-                CASE WHEN ch.ord IS NULL THEN now() ELSE now() + make_interval(secs => ${p(2)}::double precision / 1000) END
-           FROM input i LEFT JOIN chosen ch ON ch.ord = i.ord
-          ORDER BY i.ord
-         ON CONFLICT (id) DO NOTHING
-         RETURNING id, seq, lease_token, created_at, CASE WHEN lease_token IS NULL THEN NULL ELSE payload END AS payload`,
-        params,
-      )) as InsertedRow[];
+      const rows = (await m.query(statement.sql, statement.params)) as InsertedRow[];
       const created = new Set(rows.map((r) => r.id));
       await this.audit.recordMany(deliveries.filter((d) => created.has(d.id)).map(routedAudit), m);
       const byId = new Map(deliveries.map((d) => [d.id, d]));
@@ -113,6 +66,56 @@ export class InboxRepository {
       return { inserted: rows.length, claimed };
     });
   }
+}
+
+/** InboxRepository.insert's statement with its parameters. */
+export function intakeStatement(deliveries: readonly NewDelivery[], claim?: ClaimTerms): { sql: string; params: unknown[] } {
+  const columns = 13;
+  const types = ['int', 'text', 'uuid', 'varchar', 'varchar', 'varchar', 'varchar', 'varchar', 'text', 'jsonb', 'varchar', 'int', 'bigint'];
+  const values = deliveries.map((_, row) => `(${types.map((type, c) => `$${row * columns + c + 1}::${type}`).join(', ')})`);
+  const params: unknown[] = deliveries.flatMap((d, i) => [
+    i,
+    d.id,
+    d.subscriptionId,
+    d.agencyCode,
+    d.eventSource,
+    d.eventId,
+    d.eventType,
+    d.transactionId,
+    d.orderingKey,
+    JSON.stringify(d.payload),
+    d.inboxTopic,
+    d.inboxPartition,
+    d.inboxOffset,
+  ]);
+  const p = (n: number) => `$${deliveries.length * columns + n}`;
+  params.push(claim?.limit ?? 0, claim?.leaseMs ?? 0, [...(claim?.capacities.keys() ?? [])], [...(claim?.capacities.values() ?? [])], claim?.defaultCapacity ?? 0);
+  return {
+    sql: `WITH input (ord, id, subscription_id, agency_code, event_source, event_id, event_type, transaction_id, ordering_key, payload, inbox_topic, inbox_partition, inbox_offset) AS (VALUES ${values.join(', ')}),
+         caps AS (SELECT * FROM unnest(${p(3)}::uuid[], ${p(4)}::int[]) AS c(subscription_id, capacity)),
+         keyed AS (SELECT i.*, row_number() OVER (PARTITION BY i.subscription_id, i.ordering_key ORDER BY i.ord) AS nth FROM input i),
+         free AS (
+           SELECT k.ord, k.subscription_id FROM keyed k
+            WHERE (k.ordering_key IS NULL OR k.nth = 1)
+              AND (${OPEN_OF_KEY('k')}) IS NULL
+              AND (SELECT 1 FROM delivery x WHERE x.id = k.id) IS NULL),
+         ranked AS (
+           SELECT f.ord, row_number() OVER (PARTITION BY f.subscription_id ORDER BY f.ord) AS n, COALESCE(c.capacity, ${p(5)}::int) AS capacity
+             FROM free f LEFT JOIN caps c ON c.subscription_id = f.subscription_id),
+         chosen AS (SELECT ord FROM ranked WHERE n <= capacity ORDER BY ord LIMIT ${p(1)}::int)
+         INSERT INTO delivery (id, subscription_id, agency_code, event_source, event_id, event_type, transaction_id, ordering_key, payload, inbox_topic, inbox_partition, inbox_offset,
+                               state, lease_token, lease_until, next_attempt_at)
+         SELECT i.id, i.subscription_id, i.agency_code, i.event_source, i.event_id, i.event_type, i.transaction_id, i.ordering_key, i.payload, i.inbox_topic, i.inbox_partition, i.inbox_offset,
+                CASE WHEN ch.ord IS NULL THEN 'pending' ELSE 'delivering' END,
+                CASE WHEN ch.ord IS NULL THEN NULL ELSE gen_random_uuid() END,
+                CASE WHEN ch.ord IS NULL THEN NULL ELSE now() + make_interval(secs => ${p(2)}::double precision / 1000) END,
+                CASE WHEN ch.ord IS NULL THEN now() ELSE now() + make_interval(secs => ${p(2)}::double precision / 1000) END
+           FROM input i LEFT JOIN chosen ch ON ch.ord = i.ord
+          ORDER BY i.ord
+         ON CONFLICT (id) DO NOTHING
+         RETURNING id, seq, lease_token, created_at, CASE WHEN lease_token IS NULL THEN NULL ELSE payload END AS payload`,
+    params,
+  };
 }
 
 interface InsertedRow {

@@ -16,7 +16,7 @@ export const OPEN_DELIVERY_STATES: readonly DeliveryState[] = ['pending', 'deliv
  * partition never makes a second delivery. `seq` orders deliveries of one subscription and key.
  */
 @Entity({ name: 'delivery' })
-@Index('IDX_delivery_due_by_subscription', ['subscriptionId', 'nextAttemptAt'], { where: `"state" IN ('pending', 'delivering', 'retrying')` })
+@Index('IDX_delivery_due_claim', ['subscriptionId', 'nextAttemptAt'], { where: `"state" IN ('pending', 'delivering', 'retrying') AND "next_attempt_at" IS NOT NULL` })
 @Index('IDX_delivery_open_key', ['subscriptionId', 'orderingKey', 'seq'], { where: `"state" IN ('pending', 'delivering', 'retrying')` })
 @Index('IDX_delivery_event', ['eventSource', 'eventId'])
 @Check('CHK_delivery_state', `"state" IN ('pending', 'delivering', 'delivered', 'retrying', 'dead', 'gone')`)

@@ -8,6 +8,7 @@ import { ClaimDeliveriesBySubscription1764480550000 } from './1764480550000-clai
 import { CreateWorkflowTransactions1764480600000 } from './1764480600000-create-workflow-transactions';
 import { CreateAuditLog1764480700000 } from './1764480700000-create-audit-log';
 import { CreateOperatorsAndReplays1764480800000 } from './1764480800000-create-operators-and-replays';
+import { DueIndexApartFromKeyLookups1764480900000 } from './1764480900000-due-index-apart-from-key-lookups';
 
 /** Every migration, oldest first. A new migration is added here and nowhere else. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   CreateWorkflowTransactions1764480600000,
   CreateAuditLog1764480700000,
   CreateOperatorsAndReplays1764480800000,
+  DueIndexApartFromKeyLookups1764480900000,
 ];
