@@ -7,7 +7,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
-import { AuditTrail } from '@rabt/audit';
 import { createDataSource, migrateDatabase, seedAgencies } from '@rabt/persistence';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '@rabt/testing';
 import { claimStatement, DeliveryClaimsRepository } from '../src/delivery/delivery-claims.repository';
@@ -66,9 +65,12 @@ describe('per-key order with a backlog the statistics have not seen', () => {
     // A quadratic plan reads the open backlog for each of the 123: about 370,000.
     expect(read).toBeLessThan(20 * batch.length);
 
-    const { inserted, claimed } = await new InboxRepository(db, new AuditTrail(db)).insert(batch, claim);
+    const { inserted, claimed } = await new InboxRepository(db).insert(batch, claim);
     expect(inserted).toBe(batch.length - 1);
     expect(claimed.map((c) => c.id).sort()).toEqual([...Array.from({ length: 100 }, (_, i) => `new-${i}`), 'twin-a'].sort());
+    // Each new delivery's routing decision is audited by the same statement; the re-read one's is not.
+    const routed = (await db.query(`SELECT details->>'delivery' AS delivery FROM audit_record WHERE action = 'event.routed'`)) as { delivery: string }[];
+    expect(routed.map((r) => r.delivery).sort()).toEqual(batch.filter((d) => d.id !== 'open-5').map((d) => d.id).sort());
   });
 
   it('the claim takes every key\'s first open delivery and none behind it', async () => {

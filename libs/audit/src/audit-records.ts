@@ -20,20 +20,39 @@ function checked(input: AuditRecordInput): AuditRecordInput {
  * The INSERT of unsealed records as SQL with parameters numbered from `firstParam`: five array
  * parameters whatever the number of records, so it can also run as one more data-modifying CTE
  * of a caller's statement (no extra round trip). recorded_at is the transaction's time, now().
+ *
+ * With `only`, record i is written only if `only.keys[i]` is among the values `only.kept` (a
+ * subquery of the caller's statement, say the ids a sibling CTE inserted) answers: for records
+ * about rows the statement may or may not write. One more array parameter.
  */
-export function auditInsert(inputs: readonly AuditRecordInput[], firstParam = 1): { sql: string; params: unknown[] } {
+export function auditInsert(
+  inputs: readonly AuditRecordInput[],
+  firstParam = 1,
+  only?: { readonly keys: readonly string[]; readonly kept: string },
+): { sql: string; params: unknown[] } {
   const rows = inputs.map(checked);
+  if (only && only.keys.length !== rows.length) throw new TypeError(`audit: ${rows.length} records but ${only.keys.length} keys`);
   const p = (i: number) => `$${firstParam + i}`;
+  const params = [
+    rows.map((r) => r.actor),
+    rows.map((r) => r.action),
+    rows.map((r) => r.subject),
+    rows.map((r) => r.reason ?? null),
+    rows.map((r) => JSON.stringify(r.details ?? {})),
+  ];
+  if (!only) {
+    return {
+      sql: `INSERT INTO audit_record (actor, action, subject, reason, details)
+          SELECT * FROM unnest(${p(0)}::text[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::text[], ${p(4)}::jsonb[])`,
+      params,
+    };
+  }
   return {
     sql: `INSERT INTO audit_record (actor, action, subject, reason, details)
-          SELECT * FROM unnest(${p(0)}::text[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::text[], ${p(4)}::jsonb[])`,
-    params: [
-      rows.map((r) => r.actor),
-      rows.map((r) => r.action),
-      rows.map((r) => r.subject),
-      rows.map((r) => r.reason ?? null),
-      rows.map((r) => JSON.stringify(r.details ?? {})),
-    ],
+          SELECT a.actor, a.action, a.subject, a.reason, a.details
+            FROM unnest(${p(0)}::text[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::text[], ${p(4)}::jsonb[], ${p(5)}::text[]) AS a(actor, action, subject, reason, details, key)
+           WHERE a.key IN (${only.kept})`,
+    params: [...params, [...only.keys]],
   };
 }
 
