@@ -4,7 +4,8 @@
  * Prints a table; asserts nothing (exit 0 whatever the verdicts).
  *   npm run bench:delivery   (local Postgres up; builds the services first)
  *   BENCH_PHASES=e2e: only figures 1, 1c and 2 (printed to stderr); ROUTER_*, DISPATCHER_*,
- *   GATEWAY_* variables are passed to the services (for experiments)
+ *   GATEWAY_* variables are passed to the services (for experiments); BENCH_PROFILE_DIR: V8 CPU
+ *   profiles of the gateway, the router and the dispatchers of figures 1-3 are written there
  *
  *  1. end-to-end events/s (publish → webhook 2xx, fan-out 1) vs raw kafkajs produce → consume,
  *     with the CPU each process group spent per delivered event (1c: the same, events published in
@@ -42,6 +43,11 @@ const BATCH_PUBLISHERS = Number(process.env['BENCH_BATCH_PUBLISHERS'] ?? 8);
 const BROKER_PORT = 19892;
 const log = (s: string) => process.stderr.write(`[bench:delivery] ${s}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Node arguments for a V8 CPU profile of `name` under BENCH_PROFILE_DIR (open it in Chrome DevTools), or none. */
+const profiled = (name: string) => {
+  const dir = process.env['BENCH_PROFILE_DIR'];
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
+};
 
 // ---------------------------------------------------------------------------------------------
 // Receivers: plain node:http servers in this process; 'ok' answers 204, 'fail' 503.
@@ -164,7 +170,7 @@ async function main() {
     };
     // ROUTER_*, DISPATCHER_* and GATEWAY_* settings from the bench's own environment override these (experiments).
     for (const [k, v] of Object.entries(process.env)) if (/^(ROUTER|DISPATCHER|GATEWAY)_/.test(k) && v !== undefined) env[k] = v;
-    services['gateway'] = await startBuiltService('gateway', env, 'GATEWAY_PORT');
+    services['gateway'] = await startBuiltService('gateway', env, 'GATEWAY_PORT', { nodeArgs: profiled('gateway') });
     const gatewayUrl = services['gateway'].url;
     const api = async (method: string, path: string, agency: string, body?: unknown) => {
       const res = await fetch(`${gatewayUrl}${path}`, {
@@ -215,8 +221,8 @@ async function main() {
     // --- 1b. end-to-end maximum -----------------------------------------------------------------
     const r1 = await newReceiver();
     await subscribe('rop', r1);
-    services['router'] = await startBuiltService('router', env, 'ROUTER_PORT');
-    services['dispatcher'] = await startBuiltService('dispatcher', env, 'DISPATCHER_PORT');
+    services['router'] = await startBuiltService('router', env, 'ROUTER_PORT', { nodeArgs: profiled('router') });
+    services['dispatcher'] = await startBuiltService('dispatcher', env, 'DISPATCHER_PORT', { nodeArgs: profiled('dispatcher-e2e') });
     // CPU per event, by process group, over the measured window of each end-to-end phase.
     const dbName = new URL(stack.db.url).pathname.slice(1);
     const meter = new CpuMeter({
@@ -228,10 +234,10 @@ async function main() {
       Postgres: () => pidsMatching((c) => c.startsWith('postgres: ') && (c.includes(dbName) || /: (checkpointer|background writer|walwriter|wal writer)/.test(c))),
       'bench (publishers, receivers)': () => [process.pid],
     });
-    const cpuPerEvent = (cpu: Record<string, number>, events: number) => {
+    const cpuPerEvent = (cpu: Record<string, number>, events: number, seconds = SECONDS) => {
       const total = Object.values(cpu).reduce((a, b) => a + b, 0);
       const parts = Object.entries(cpu).map(([k, v]) => `${k} ${Math.round((v / events) * 1e6)}`);
-      return { total, perEvent: (total / events) * 1e6, text: `${parts.join(', ')}; total ${Math.round((total / events) * 1e6)} µs/event, ${(total / SECONDS).toFixed(2)} of ${cpus().length} cores busy` };
+      return { total, perEvent: (total / events) * 1e6, text: `${parts.join(', ')}; total ${Math.round((total / events) * 1e6)} µs/event, ${(total / seconds).toFixed(2)} of ${cpus().length} cores busy` };
     };
     const publish = async (id: string) => {
       const res = await fetch(`${gatewayUrl}/v1/events`, {
@@ -346,11 +352,13 @@ async function main() {
     const sub3 = await subscribe('moci', r3);
     log(`3. pre-loading ${DISPATCH_RECORDS} inbox records, then starting the dispatcher`);
     await toInbox('moci', [sub3], DISPATCH_RECORDS);
-    // BENCH_PROFILE_DIR: a V8 CPU profile of this dispatcher (open it in Chrome DevTools).
-    const profile = process.env['BENCH_PROFILE_DIR'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE_DIR']}`] : [];
-    services['dispatcher'] = await startBuiltService('dispatcher', env, 'DISPATCHER_PORT', { nodeArgs: profile });
+    services['dispatcher'] = await startBuiltService('dispatcher', env, 'DISPATCHER_PORT', { nodeArgs: profiled('dispatcher-alone') });
+    meter.start();
+    const metered = performance.now();
     await eventually(() => r3.arrivals.length >= DISPATCH_RECORDS, 120_000, 100).catch(() => log(`   only ${r3.arrivals.length} delivered`));
+    const dispatcherCpu = cpuPerEvent(meter.stop(), r3.arrivals.length, (performance.now() - metered) / 1000);
     const dispatcherRate = rateOf(r3.arrivals);
+    log(`   CPU µs per delivery (from the dispatcher ready to the last arrival): ${dispatcherCpu.text}`);
     const bodyFile = join(mkdtempSync(join(tmpdir(), 'rabt-bench-')), 'body.json');
     writeFileSync(bodyFile, r3.firstBody ?? Buffer.from(JSON.stringify(template)));
     log(`   ${Math.round(dispatcherRate)} deliveries/s; bare loop, ${ENDPOINT_CONCURRENCY} concurrent, ${r3.firstBody?.length} -byte body, 5 s`);
@@ -428,6 +436,7 @@ async function main() {
       `\nlatency histogram (ms): min ${latency.minNonZeroValue / 1000}, p50 ${ms(50)}, p90 ${ms(90)}, p99 ${ms(99)}, p99.9 ${ms(99.9)}, max ${latency.maxValue / 1000}; ${latency.totalCount} events, ${lost} not arrived\n` +
         `CPU µs per delivered event, end to end (1): ${e2eCpu.text}\n` +
         `CPU µs per delivered event, batches (1c): ${batchCpu.text}\n` +
+        `CPU µs per delivery, dispatcher alone (3): ${dispatcherCpu.text}\n` +
         `CPU-bound ceiling on ${cpus().length} cores at those costs: ${Math.round((cpus().length * 1e6) / e2eCpu.perEvent)} and ${Math.round((cpus().length * 1e6) / batchCpu.perEvent)} events/s\n` +
         `end-to-end: ${accepted} accepted in the maximum-rate phase, ${rejected} not; dispatcher-alone: ${DISPATCH_RECORDS} pre-loaded; bare loop ${bare['ok']} ok, ${bare['failed']} failed\n`,
     );
