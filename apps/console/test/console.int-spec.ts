@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,8 +13,11 @@ import { REPORTED, startConsoleStack, type ConsoleStack } from './console.harnes
 // The console in real headless Chromium against the real ops service and pipeline: MoM publishes,
 // ROP's receiver is down, the dead letters are real rows; an operator signs in, filters, replays
 // from the UI with a reason, and ROP's receiver gets the event again with the same webhook-id.
-// Every main screen is saved in English and Arabic under docs/screenshots/.
-const SHOTS = join(WORKSPACE_ROOT, 'docs/screenshots');
+// Every main screen is taken in English and Arabic: into docs/screenshots/ with
+// RABT_UPDATE_SCREENSHOTS=1 (after a UI change), else into a temporary folder, so a test run
+// leaves the working tree as it was.
+const UPDATE_SHOTS = process.env['RABT_UPDATE_SCREENSHOTS'] === '1';
+const SHOTS = UPDATE_SHOTS ? join(WORKSPACE_ROOT, 'docs/screenshots') : mkdtempSync(join(tmpdir(), 'rabt-console-shots-'));
 const PASSWORD = 'correct horse battery staple';
 const EVENTS = 4;
 const report = JSON.parse(readFileSync(join(WORKSPACE_ROOT, 'test/fixtures', REPORTED, 'ok', 'absconded-seeb.json'), 'utf8')) as Record<string, unknown>;
@@ -79,6 +83,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await stack?.close();
+  if (!UPDATE_SHOTS) rmSync(SHOTS, { recursive: true, force: true });
 });
 
 describe('the operator console in Chromium', () => {
