@@ -18,6 +18,7 @@ import { AppModule } from '../src/app.module';
 import { loadDispatcherConfig } from '../src/config/dispatcher.config';
 import { SUBSCRIPTION_HEADER } from '@rabt/routing';
 import { deliveryId } from '../src/intake/inbox-record';
+import { startReceiver, type Receiver } from './receivers';
 
 export const REPORTED = 'mom.employee.left-work-reported';
 
@@ -64,8 +65,9 @@ export interface DispatcherHarness {
   close(): Promise<void>;
 }
 
-export async function startDispatcherHarness(env: Record<string, string> = {}): Promise<DispatcherHarness> {
-  const database: ThrowawayDatabase = await createThrowawayDatabase('rabt_dispatcher_test');
+/** `databaseServer`: the PostgreSQL server of the dispatcher and the registry (default: the shared test server). */
+export async function startDispatcherHarness(env: Record<string, string> = {}, options: { databaseServer?: string } = {}): Promise<DispatcherHarness> {
+  const database: ThrowawayDatabase = await createThrowawayDatabase('rabt_dispatcher_test', options.databaseServer);
   await migrateDatabase({ url: database.url, poolMax: 2, ssl: false }, 'dispatcher-test');
   const db = createDataSource({ url: database.url, poolMax: 4, ssl: false }, 'dispatcher-test');
   await db.initialize();
@@ -204,3 +206,42 @@ async function startGroupAtTheEnd(kafka: KafkaClient, groupId: string, db: DataS
     await admin.disconnect();
   }
 }
+
+/**
+ * One receiver per agency, each answering 204 after `delayMs`, each with a webhook subscription
+ * of its agency: the stream a fault test delivers while it does its worst. `write` puts
+ * `perSubscriber` inbox records in for every subscription, each with its own key (led by
+ * `keyDigit`), pausing `pauseMs` after every ten. `processed` holds what receivers that
+ * deduplicate by webhook-id act on.
+ */
+export async function subscribedReceivers(h: DispatcherHarness, agencies: readonly string[], delayMs: number) {
+  const receivers: Receiver[] = [];
+  for (const _ of agencies) receivers.push(await startReceiver(() => ({ status: 204, delayMs })));
+  const subscriptions = await Promise.all(agencies.map((agency, i) => h.subscribe(agency, receivers[i]!.url)));
+  const expected = new Set<string>();
+  const processed = new Set<string>();
+  return {
+    expected,
+    processed,
+    total: (perSubscriber: number) => agencies.length * perSubscriber,
+    async write(perSubscriber: number, keyDigit: string, pauseMs: number): Promise<void> {
+      for (let e = 0; e < perSubscriber; e++) {
+        const written = await Promise.all(subscriptions.map((s, i) => h.toInbox(s, { key: `${keyDigit}${i}${String(e).padStart(7, '0')}` })));
+        for (const w of written) expected.add(w.webhookId);
+        if (e % 10 === 9) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      }
+    },
+    /** Webhook-ids processed so far. */
+    unique(): number {
+      for (const r of receivers) for (const q of r.requests) processed.add(q.webhookId);
+      return processed.size;
+    },
+    /** Requests received in all, duplicates included. */
+    raw: () => receivers.reduce((n, r) => n + r.requests.length, 0),
+    close: async () => {
+      for (const r of receivers) await r.close();
+    },
+  };
+}
+
+export type SubscribedReceivers = Awaited<ReturnType<typeof subscribedReceivers>>;

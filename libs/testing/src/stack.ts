@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -27,10 +27,13 @@ export interface ThrowawayDatabase {
   drop(): Promise<void>;
 }
 
-/** An empty database on the test server, for tests that need a schema of their own. */
-export async function createThrowawayDatabase(prefix = 'rabt_test'): Promise<ThrowawayDatabase> {
+/**
+ * An empty database for tests that need a schema of their own: on the test server, or on the
+ * server of `serverUrl` (an EphemeralPostgres's, say).
+ */
+export async function createThrowawayDatabase(prefix = 'rabt_test', serverUrl = testStack.databaseUrl): Promise<ThrowawayDatabase> {
   const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const admin = new URL(testStack.databaseUrl);
+  const admin = new URL(serverUrl);
   admin.pathname = '/postgres';
   const client = new Client({ connectionString: admin.toString() });
   await client.connect();
@@ -39,7 +42,7 @@ export async function createThrowawayDatabase(prefix = 'rabt_test'): Promise<Thr
   } finally {
     await client.end();
   }
-  const url = new URL(testStack.databaseUrl);
+  const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
@@ -83,6 +86,64 @@ export function ephemeralBroker(port: number): EphemeralBroker {
       rmSync(runDir, { recursive: true, force: true });
     },
   };
+}
+
+export interface EphemeralPostgres {
+  /** The server's `postgres` database (trust authentication, user postgres). */
+  readonly url: string;
+  start(): Promise<void>;
+  /** A fast shutdown: open connections are cut, as when the server is restarted. */
+  stop(): Promise<void>;
+  /** Stops the server and deletes its data. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * A PostgreSQL server of the test's own (the machine's PostgreSQL binaries, a new cluster in a
+ * temporary folder, on `port`), so a test may stop and restart it without disturbing the shared
+ * server other tests use. Run as root, the server runs as the `postgres` user, as it must.
+ */
+export function ephemeralPostgres(port: number): EphemeralPostgres {
+  const bin = postgresBinaries();
+  const dir = mkdtempSync(join(tmpdir(), 'rabt-postgres-'));
+  const data = join(dir, 'data');
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) chownSync(dir, postgresUser().uid, postgresUser().gid);
+  const pg = (tool: string, args: string[]) =>
+    asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args], { cwd: dir, timeout: 60_000 }) : run(join(bin, tool), args, { cwd: dir, timeout: 60_000 });
+  let initialised = false;
+  const ctl = (action: 'start' | 'stop') =>
+    pg('pg_ctl', ['-D', data, '-w', '-l', join(dir, 'server.log'), ...(action === 'start' ? ['-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`] : ['-m', 'fast']), action]);
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    start: async () => {
+      if (!initialised) {
+        await pg('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync']);
+        initialised = true;
+      }
+      await ctl('start');
+    },
+    stop: async () => void (await ctl('stop')),
+    destroy: async () => {
+      if (initialised) await ctl('stop').catch(() => undefined); // already stopped
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The newest PostgreSQL server binaries of Debian's layout (/usr/lib/postgresql/<major>/bin). */
+function postgresBinaries(): string {
+  const root = '/usr/lib/postgresql';
+  const majors = readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+  if (!majors[0]) throw new Error(`no PostgreSQL server binaries under ${root}`);
+  return join(root, majors[0], 'bin');
+}
+
+function postgresUser(): { uid: number; gid: number } {
+  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
+  const [, , uid, gid] = line?.split(':') ?? [];
+  if (!uid || !gid) throw new Error('no postgres user on this machine');
+  return { uid: Number(uid), gid: Number(gid) };
 }
 
 /** Polls `probe` until it returns true or `timeoutMs` passes. */
