@@ -151,10 +151,13 @@ async function startGroupsAtTheEnd(kafka: KafkaClient, config: KafkaConfig): Pro
 }
 
 const services = new DemoServices();
-/** Ctrl-C (or SIGTERM) at any point: stop the services cleanly, then exit. */
+/**
+ * Ctrl-C (or SIGTERM) at any point: stop the services cleanly, then exit. The signal often comes
+ * twice (from the terminal, and relayed by tsx), so a repeat is ignored while the services stop:
+ * Node's default for it would exit at once and leave them running.
+ */
 const interrupted = new Promise<void>((resolve) => {
-  process.once('SIGINT', () => resolve(undefined));
-  process.once('SIGTERM', () => resolve(undefined));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => resolve(undefined));
 });
 void interrupted.then(async () => {
   process.stdout.write('\n');
