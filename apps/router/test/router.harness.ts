@@ -27,14 +27,15 @@ export interface RouterHarness {
   /** Inbox records of `agency`, read committed, once `expected` arrived or `idleMs` passed. */
   inbox(agency: string, options?: { expected?: number; idleMs?: number; timeoutMs?: number; topicWaitMs?: number }): Promise<ConsumedRecord[]>;
   startInProcess(): Promise<NestFastifyApplication>;
-  startProcess(): Promise<ServiceProcess>;
+  startProcess(overrides?: Record<string, string>): Promise<ServiceProcess>;
   close(): Promise<void>;
 }
 
-export async function startRouterHarness(port: number): Promise<RouterHarness> {
+/** A broker of its own on `port`; `databaseServer`: the PostgreSQL server of the router and the registry (default: the shared test server). */
+export async function startRouterHarness(port: number, options: { databaseServer?: string } = {}): Promise<RouterHarness> {
   const broker = ephemeralBroker(port);
   await broker.start();
-  const database: ThrowawayDatabase = await createThrowawayDatabase('rabt_router_test');
+  const database: ThrowawayDatabase = await createThrowawayDatabase('rabt_router_test', options.databaseServer);
   await migrateDatabase({ url: database.url, poolMax: 2, ssl: false }, 'router-test');
   const db = createDataSource({ url: database.url, poolMax: 4, ssl: false }, 'router-test');
   await db.initialize();
@@ -110,8 +111,8 @@ export async function startRouterHarness(port: number): Promise<RouterHarness> {
       apps.push(app);
       return app;
     },
-    async startProcess() {
-      const p = await startBuiltService('router', routerEnv, 'ROUTER_PORT');
+    async startProcess(overrides = {}) {
+      const p = await startBuiltService('router', { ...routerEnv, ...overrides }, 'ROUTER_PORT');
       processes.push(p);
       return p;
     },
