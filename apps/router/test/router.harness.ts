@@ -26,6 +26,8 @@ export interface RouterHarness {
   publish(type: string, events: { id: string; data: Record<string, unknown> }[]): Promise<void>;
   /** Inbox records of `agency`, read committed, once `expected` arrived or `idleMs` passed. */
   inbox(agency: string, options?: { expected?: number; idleMs?: number; timeoutMs?: number; topicWaitMs?: number }): Promise<ConsumedRecord[]>;
+  /** Records in `agency`'s inbox log, aborted attempts included (0 before the topic exists). */
+  inboxLogEnd(agency: string): Promise<number>;
   startInProcess(): Promise<NestFastifyApplication>;
   startProcess(overrides?: Record<string, string>): Promise<ServiceProcess>;
   close(): Promise<void>;
@@ -103,6 +105,11 @@ export async function startRouterHarness(port: number, options: { databaseServer
       }
       // With an expected count, wait for it (a restarted router first waits out the old session).
       return readMatching(kafka, topic, () => true, { idleMs: options.expected === undefined ? 3000 : 30_000, timeoutMs: 60_000, ...options });
+    },
+    async inboxLogEnd(agency) {
+      const topic = inboxTopic(agency);
+      if (!(await admin.listTopics()).includes(topic)) return 0;
+      return [...(await admin.endOffsets(topic)).values()].reduce((n, o) => n + Number(o), 0);
     },
     async startInProcess() {
       const config = loadRouterConfig(routerEnv);

@@ -40,19 +40,13 @@ export function auditInsert(
     rows.map((r) => r.reason ?? null),
     rows.map((r) => JSON.stringify(r.details ?? {})),
   ];
-  if (!only) {
-    return {
-      sql: `INSERT INTO audit_record (actor, action, subject, reason, details)
-          SELECT * FROM unnest(${p(0)}::text[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::text[], ${p(4)}::jsonb[])`,
-      params,
-    };
-  }
   return {
     sql: `INSERT INTO audit_record (actor, action, subject, reason, details)
           SELECT a.actor, a.action, a.subject, a.reason, a.details
-            FROM unnest(${p(0)}::text[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::text[], ${p(4)}::jsonb[], ${p(5)}::text[]) AS a(actor, action, subject, reason, details, key)
-           WHERE a.key IN (${only.kept})`,
-    params: [...params, [...only.keys]],
+            FROM unnest(${p(0)}::text[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::text[], ${p(4)}::jsonb[]${only ? `, ${p(5)}::text[]` : ''})
+                 AS a(actor, action, subject, reason, details${only ? ', key' : ''})${only ? `
+           WHERE a.key IN (${only.kept})` : ''}`,
+    params: only ? [...params, [...only.keys]] : params,
   };
 }
 

@@ -108,7 +108,10 @@ export function ephemeralPostgres(port: number): EphemeralPostgres {
   const dir = mkdtempSync(join(tmpdir(), 'rabt-postgres-'));
   const data = join(dir, 'data');
   const asRoot = process.getuid?.() === 0;
-  if (asRoot) chownSync(dir, postgresUser().uid, postgresUser().gid);
+  if (asRoot) {
+    const { uid, gid } = postgresUser();
+    chownSync(dir, uid, gid);
+  }
   const pg = (tool: string, args: string[]) =>
     asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args], { cwd: dir, timeout: 60_000 }) : run(join(bin, tool), args, { cwd: dir, timeout: 60_000 });
   let initialised = false;
