@@ -15,12 +15,24 @@ export interface GroupPosition {
  */
 export async function commitGroupPositions(kafka: Kafka, groupId: string, positions: readonly GroupPosition[]): Promise<void> {
   if (positions.length === 0) return;
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+  // No restart once it is done: kafkajs restarts a consumer whose runner crashed, even when the
+  // crash came from our own disconnect below, and the restarted one would rejoin the group as a
+  // hidden member holding partitions nobody consumes (docs/routing.md, "Consumers stay stopped").
+  // While it joins, a crash (a broker that has just started has no group coordinator yet) restarts.
+  let done = false;
+  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, retry: { retries: 5, restartOnFailure: async () => !done } });
   try {
-    const joined = new Promise<void>((resolve) => {
-      const off = consumer.on(consumer.events.GROUP_JOIN, () => {
-        off();
+    const joined = new Promise<void>((resolve, reject) => {
+      const offJoin = consumer.on(consumer.events.GROUP_JOIN, () => {
+        offJoin();
+        offCrash();
         resolve();
+      });
+      const offCrash = consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (payload.restart) return;
+        offJoin();
+        offCrash();
+        reject(payload.error);
       });
     });
     await consumer.connect();
@@ -30,6 +42,7 @@ export async function commitGroupPositions(kafka: Kafka, groupId: string, positi
     await joined;
     await consumer.commitOffsets(positions.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset })));
   } finally {
+    done = true;
     await consumer.disconnect();
   }
 }

@@ -134,6 +134,9 @@ export class TransactionalProcessor {
       allowAutoTopicCreation: false,
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: Math.min(3_000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 3)),
+      // kafkajs' consumer default (5 retries), plus: restart after a crash only while running —
+      // a crash that stop() caused must not bring back a member that nobody runs.
+      retry: { retries: 5, restartOnFailure: async () => this.running },
     });
     this.producer = this.newProducer();
     this.group = new TransactionGroup((parts) => this.transact(parts));
