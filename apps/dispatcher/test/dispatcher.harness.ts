@@ -7,13 +7,14 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { expect } from 'vitest';
 import { DEVELOPMENT_PEPPER, DEVELOPMENT_SECRET_KEY, issueAgencyKey, SecretBox } from '@rabt/auth';
 import { findCatalogueEntry, registerCatalogueSchemas } from '@rabt/contracts';
 import { AvroSerde, commitGroupPositions, createKafka, EventProducer, toKafkaMessage, TopicAdmin, type GroupPosition, type KafkaClient } from '@rabt/kafka';
 import { createDataSource, DeliveryAttemptEntity, DeliveryEntity, migrateDatabase, seedAgencies } from '@rabt/persistence';
 import { createSubscription, inboxTopic, parseAllowList, type HostResolver } from '@rabt/routing';
 import { createService } from '@rabt/runtime';
-import { createThrowawayDatabase, startBuiltService, testStack, uniqueName, WORKSPACE_ROOT, type ServiceProcess, type ThrowawayDatabase } from '@rabt/testing';
+import { createThrowawayDatabase, eventually, startBuiltService, testStack, uniqueName, WORKSPACE_ROOT, type ServiceProcess, type ThrowawayDatabase } from '@rabt/testing';
 import { AppModule } from '../src/app.module';
 import { loadDispatcherConfig } from '../src/config/dispatcher.config';
 import { SUBSCRIPTION_HEADER } from '@rabt/routing';
@@ -65,8 +66,12 @@ export interface DispatcherHarness {
   close(): Promise<void>;
 }
 
-/** `databaseServer`: the PostgreSQL server of the dispatcher and the registry (default: the shared test server). */
-export async function startDispatcherHarness(env: Record<string, string> = {}, options: { databaseServer?: string } = {}): Promise<DispatcherHarness> {
+/**
+ * `databaseServer`: the PostgreSQL server of the dispatcher and the registry (default: the shared
+ * test server); `kafkaBrokers`: the broker of the inboxes (default: the shared test broker).
+ */
+export async function startDispatcherHarness(env: Record<string, string> = {}, options: { databaseServer?: string; kafkaBrokers?: string } = {}): Promise<DispatcherHarness> {
+  const brokers = options.kafkaBrokers ?? testStack.kafkaBrokers;
   const database: ThrowawayDatabase = await createThrowawayDatabase('rabt_dispatcher_test', options.databaseServer);
   await migrateDatabase({ url: database.url, poolMax: 2, ssl: false }, 'dispatcher-test');
   const db = createDataSource({ url: database.url, poolMax: 4, ssl: false }, 'dispatcher-test');
@@ -88,7 +93,7 @@ export async function startDispatcherHarness(env: Record<string, string> = {}, o
 
   const baseEnv: Record<string, string> = {
     DATABASE_URL: database.url,
-    KAFKA_BROKERS: testStack.kafkaBrokers,
+    KAFKA_BROKERS: brokers,
     SCHEMA_REGISTRY_URL: registryUrl,
     SCHEMA_REGISTRY_USERNAME: 'ita',
     SCHEMA_REGISTRY_PASSWORD: serviceKey,
@@ -102,7 +107,7 @@ export async function startDispatcherHarness(env: Record<string, string> = {}, o
     LOG_LEVEL: 'error',
     ...env,
   };
-  const kafkaConfig = { brokers: testStack.kafkaBrokers.split(','), clientId: 'dispatcher-test', ssl: false, defaultPartitions: 3, replicationFactor: 1 };
+  const kafkaConfig = { brokers: brokers.split(','), clientId: 'dispatcher-test', ssl: false, defaultPartitions: 3, replicationFactor: 1 };
   const kafka: KafkaClient = createKafka(kafkaConfig);
   const producer = new EventProducer(kafka);
   const serde = new AvroSerde({ url: registryUrl, username: 'ita', password: serviceKey, latestCacheMs: 60_000 });
@@ -220,6 +225,11 @@ export async function subscribedReceivers(h: DispatcherHarness, agencies: readon
   const subscriptions = await Promise.all(agencies.map((agency, i) => h.subscribe(agency, receivers[i]!.url)));
   const expected = new Set<string>();
   const processed = new Set<string>();
+  const unique = (): number => {
+    for (const r of receivers) for (const q of r.requests) processed.add(q.webhookId);
+    return processed.size;
+  };
+  const raw = (): number => receivers.reduce((n, r) => n + r.requests.length, 0);
   return {
     expected,
     processed,
@@ -232,12 +242,22 @@ export async function subscribedReceivers(h: DispatcherHarness, agencies: readon
       }
     },
     /** Webhook-ids processed so far. */
-    unique(): number {
-      for (const r of receivers) for (const q of r.requests) processed.add(q.webhookId);
-      return processed.size;
-    },
+    unique,
     /** Requests received in all, duplicates included. */
-    raw: () => receivers.reduce((n, r) => n + r.requests.length, 0),
+    raw,
+    /**
+     * Waits until every event written is delivered, then checks that each has one delivery row
+     * (though records may have been read again) and that the receivers processed each webhook-id.
+     * Returns the raw duplicates: requests beyond one per event.
+     */
+    async deliveredOnceEach(timeoutMs: number): Promise<number> {
+      await eventually(async () => unique() >= expected.size && (await h.deliveries()).every((d) => d.state === 'delivered'), timeoutMs, 200);
+      const rows = await h.deliveries();
+      expect(rows).toHaveLength(expected.size);
+      expect(new Set(rows.map((d) => d.id))).toEqual(expected);
+      expect(processed).toEqual(expected);
+      return raw() - expected.size;
+    },
     close: async () => {
       for (const r of receivers) await r.close();
     },
