@@ -1,4 +1,5 @@
 import type { Kafka } from 'kafkajs';
+import { firstJoin } from './consumer.lifecycle';
 
 export interface GroupPosition {
   readonly topic: string;
@@ -22,19 +23,7 @@ export async function commitGroupPositions(kafka: Kafka, groupId: string, positi
   let done = false;
   const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, retry: { retries: 5, restartOnFailure: async () => !done } });
   try {
-    const joined = new Promise<void>((resolve, reject) => {
-      const offJoin = consumer.on(consumer.events.GROUP_JOIN, () => {
-        offJoin();
-        offCrash();
-        resolve();
-      });
-      const offCrash = consumer.on(consumer.events.CRASH, ({ payload }) => {
-        if (payload.restart) return;
-        offJoin();
-        offCrash();
-        reject(payload.error);
-      });
-    });
+    const joined = firstJoin(consumer);
     await consumer.connect();
     await consumer.subscribe({ topics: [...new Set(positions.map((p) => p.topic))], fromBeginning: false });
     // It only joins (a member may commit for its group); records it might fetch are ignored, never committed.

@@ -1,5 +1,6 @@
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { headersToStrings } from './cloudevents.binding';
+import { firstJoin, onFatalCrash } from './consumer.lifecycle';
 import type { EventProducer } from './event.producer';
 
 export const DEAD_LETTER_TOPIC = 'rabt.deadletter';
@@ -56,6 +57,13 @@ export interface ConsumerOptions {
   readonly partitionsConsumedConcurrently?: number;
   readonly maxBackoffMs?: number;
   readonly onError?: (error: unknown, record: ConsumedRecord, policy: FailurePolicy) => void;
+  /**
+   * The consumer crashed for good while running (kafkajs will not restart it: an error it deems
+   * not retriable, such as an authorisation failure): it consumes nothing more. A service should
+   * exit, so that its supervisor starts it afresh; offsets are committed only after handling, so
+   * nothing is lost.
+   */
+  readonly onFatal?: (error: Error) => void;
   /** How long the group waits for a silent member (a killed process) before reassigning its partitions. */
   readonly sessionTimeoutMs?: number;
 }
@@ -86,16 +94,13 @@ export class EventConsumer {
       // own stop() caused must not: the restarted consumer would rejoin as a member nobody runs.
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000, restartOnFailure: async () => !this.stopping },
     });
+    const onFatal = options.onFatal;
+    if (onFatal) onFatalCrash(this.consumer, () => this.stopping, onFatal);
   }
 
   /** Resolves once the consumer joined its group and got its first assignment. */
   async start(): Promise<void> {
-    const joined = new Promise<void>((resolve) => {
-      const off = this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
-        off();
-        resolve();
-      });
-    });
+    const joined = firstJoin(this.consumer);
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning ?? true });
     this.running = true;

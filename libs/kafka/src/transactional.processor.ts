@@ -1,5 +1,6 @@
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { headersToStrings } from './cloudevents.binding';
+import { firstJoin, onFatalCrash } from './consumer.lifecycle';
 import { cacheKafkaCoordinators } from './coordinator.cache';
 import { retryWhile } from './topic.admin';
 import type { ConsumedRecord } from './event.consumer';
@@ -31,6 +32,8 @@ export interface TransactionalProcessorOptions {
    */
   readonly partitionsConcurrently?: number;
   readonly onError?: (error: unknown) => void;
+  /** The consumer crashed for good while running; see `ConsumerOptions.onFatal`. */
+  readonly onFatal?: (error: Error) => void;
   /** How long the group waits for a silent member (a killed process) before reassigning its partitions. */
   readonly sessionTimeoutMs?: number;
 }
@@ -138,6 +141,8 @@ export class TransactionalProcessor {
       // a crash that stop() caused must not bring back a member that nobody runs.
       retry: { retries: 5, restartOnFailure: async () => this.running },
     });
+    const onFatal = options.onFatal;
+    if (onFatal) onFatalCrash(this.consumer, () => !this.running, onFatal);
     this.producer = this.newProducer();
     this.group = new TransactionGroup((parts) => this.transact(parts));
     // Four FindCoordinator round trips fewer per transaction (see coordinator.cache.ts).
@@ -162,12 +167,7 @@ export class TransactionalProcessor {
   }
 
   async start(): Promise<void> {
-    const joined = new Promise<void>((resolve) => {
-      const off = this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
-        off();
-        resolve();
-      });
-    });
+    const joined = firstJoin(this.consumer);
     await this.producer.connect();
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning ?? true });

@@ -81,6 +81,19 @@ export async function runService(options: ServiceOptions): Promise<INestApplicat
   return app;
 }
 
+/**
+ * For a part a service cannot work without that failed for good, such as a Kafka consumer that
+ * kafkajs will not restart: logs it and exits 70 (EX_SOFTWARE) at once, so that the supervisor
+ * (systemd, Kubernetes) starts a fresh process rather than leaving one that looks alive and
+ * consumes nothing. Crash-only: what was handled is committed; what was not is read again.
+ */
+export function exitOnFatal(log: NestLogger, what: string): (error: Error) => void {
+  return (error) => {
+    log.fatal({ err: error }, `${what} failed for good; exiting so that the service is started afresh`);
+    process.exit(70);
+  };
+}
+
 /** Runs `main`, turning a configuration error into a readable message and exit code 78 (EX_CONFIG). */
 export function exitOnStartupFailure(main: () => Promise<unknown>): void {
   main().catch((error: unknown) => {

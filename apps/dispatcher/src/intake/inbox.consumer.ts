@@ -15,6 +15,7 @@ import {
   type KafkaClient,
 } from '@rabt/kafka';
 import { MetricsService } from '@rabt/observability';
+import { exitOnFatal } from '@rabt/runtime';
 import { inboxTopic } from '@rabt/routing';
 import { DispatcherConfig } from '../config/dispatcher.config';
 import { DeliveryWorker } from '../delivery/delivery.worker';
@@ -149,6 +150,7 @@ export class InboxConsumer implements OnApplicationBootstrap, BeforeApplicationS
       handleBatch: (records) => this.handleBatch(records),
       onError: (error, record, policy) =>
         this.log.warn({ err: error, topic: record.topic, partition: record.partition, offset: record.offset }, policy === 'dead-letter' ? 'inbox record dead-lettered' : 'inbox record failed; retrying'),
+      onFatal: exitOnFatal(this.log, 'the inbox intake consumer'),
     });
     await this.consumer.start();
     this.log.log(`taking in ${this.topics.size} inbox topics as group ${this.config.groupId}`);

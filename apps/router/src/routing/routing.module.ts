@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Module, type BeforeApplicationShutdown, typ
 import { SchemaRegistryClientConfig } from '@rabt/config';
 import { CATALOGUE } from '@rabt/contracts';
 import { AvroSerde, DEAD_LETTER_TOPIC, KAFKA_CLIENT, TopicAdmin, TransactionalProcessor, type KafkaClient } from '@rabt/kafka';
+import { exitOnFatal } from '@rabt/runtime';
 import { RouterConfig } from '../config/router.config';
 import { EventRouter } from './event.router';
 import { SubscriptionsCache } from './subscriptions.cache';
@@ -31,6 +32,7 @@ class RouterLoop implements OnApplicationBootstrap, BeforeApplicationShutdown {
       partitionsConcurrently: this.config.partitionsConcurrently,
       process: (record) => this.router.route(record),
       onError: (e) => this.log.warn({ err: e }, 'routing batch aborted; it will be retried'),
+      onFatal: exitOnFatal(this.log, 'the routing consumer'),
     });
     await this.processor.start();
     this.log.log(`routing ${CATALOGUE.length} event types in group ${this.config.groupId} as rabt-router-${this.config.instanceId}`);

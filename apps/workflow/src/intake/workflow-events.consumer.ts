@@ -14,6 +14,7 @@ import {
   type KafkaClient,
 } from '@rabt/kafka';
 import { MetricsService } from '@rabt/observability';
+import { exitOnFatal } from '@rabt/runtime';
 import { WorkflowConfig } from '../config/workflow.config';
 import { WorkflowDefinitions } from '../definitions/workflow-definitions';
 import type { IncomingEvent } from '../engine/transaction.machine';
@@ -88,6 +89,7 @@ export class WorkflowEventsConsumer implements OnApplicationBootstrap, BeforeApp
       handle: (record) => this.handle(record),
       onError: (error, record, policy) =>
         this.log.warn({ err: error, topic: record.topic, partition: record.partition, offset: record.offset }, policy === 'dead-letter' ? 'record dead-lettered' : 'record failed; retrying'),
+      onFatal: exitOnFatal(this.log, 'the workflow events consumer'),
     });
     await this.consumer.start();
     this.log.log(`following ${this.definitions.all.length} workflow definitions over ${consumed.length} event types as group ${this.config.groupId}`);
