@@ -62,6 +62,11 @@ export class TopicAdmin {
       }
       await new Promise((r) => setTimeout(r, 100));
     }
+    // ... and until the leader serves them: metadata names the leader before the broker has
+    // created the partitions' logs, and a produce meanwhile fails with NOT_LEADER_OR_FOLLOWER (on
+    // a loaded single broker, for 3 s: longer than a producer's retries). ListOffsets answers the
+    // same error until then, and kafkajs retries it.
+    for (const name of names) await whileRetriable(() => this.admin.fetchTopicOffsets(name));
     return names;
   }
 
