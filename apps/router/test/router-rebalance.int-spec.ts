@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { eventually, uniqueName, WORKSPACE_ROOT } from '@rabt/testing';
-import { startRouterHarness, type RouterHarness } from './router.harness';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { eventually, uniqueName } from '@rabt/testing';
+import { absconding, REPORTED, startRouterHarness, type RouterHarness } from './router.harness';
 
 // Exactly one inbox record per (subscription, event) across rebalances: a second router
 // instance (its own transactional id) joins mid-stream and takes half the partitions, then the
 // first one leaves (SIGTERM) and the second takes them all; events keep arriving throughout.
-const REPORTED = 'mom.employee.left-work-reported';
-const data = JSON.parse(readFileSync(join(WORKSPACE_ROOT, 'test/fixtures', REPORTED, 'ok', 'absconded-seeb.json'), 'utf8')) as Record<string, unknown>;
 let h: RouterHarness;
 
 beforeAll(async () => {
@@ -20,8 +16,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const events = (from: number, count: number) =>
-  Array.from({ length: count }, (_, i) => ({ id: `rebalance-${from + i}`, data: { ...data, workerCivilNumber: String(200000000 + from + i) } }));
+const events = (from: number, count: number) => absconding('rebalance', from, count, 200000000);
 
 describe('router across rebalances', () => {
   it('writes each (subscription, event) to the inbox exactly once while instances join and leave', async () => {
@@ -53,12 +48,7 @@ describe('router across rebalances', () => {
     }
 
     const all = events(0, published);
-    const [rop, moci] = await Promise.all([h.inbox('rop', { expected: all.length, timeoutMs: 120_000 }), h.inbox('moci', { expected: all.length, timeoutMs: 120_000 })]);
-    for (const [name, records] of [['rop', rop], ['moci', moci]] as const) {
-      const ids = records.map((r) => r.headers['ce_id']);
-      expect(new Set(ids), `${name}: every event`).toEqual(new Set(all.map((e) => e.id)));
-      expect(ids.length, `${name}: records (no duplicates)`).toBe(all.length);
-    }
+    await h.expectEachOnceInInboxes(['rop', 'moci'], all);
     process.stdout.write(`router rebalance test: ${atJoin} moci records when the second instance joined, ${atLeave} when the first left; ${await written()} records in the moci log for ${all.length} events\n`);
   }, 300_000);
 });

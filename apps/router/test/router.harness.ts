@@ -2,7 +2,10 @@
 // grants and subscriptions, and the real schema registry (built service) holding every
 // catalogue schema. Events are produced straight onto the catalogue topics, as the gateway does.
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { expect } from 'vitest';
 import { DEVELOPMENT_PEPPER, DEVELOPMENT_SECRET_KEY, issueAgencyKey, SecretBox } from '@rabt/auth';
 import { kafkaFragment, loadConfig } from '@rabt/config';
 import { CATALOGUE, catalogueEntry, registerCatalogueSchemas } from '@rabt/contracts';
@@ -10,9 +13,21 @@ import { AvroSerde, createKafka, EventProducer, readMatching, TopicAdmin, type C
 import { createDataSource, migrateDatabase, seedAgencies } from '@rabt/persistence';
 import { createSubscription, inboxTopic, parseAllowList } from '@rabt/routing';
 import { createService } from '@rabt/runtime';
-import { createThrowawayDatabase, ephemeralBroker, startBuiltService, uniqueName, type EphemeralBroker, type ServiceProcess, type ThrowawayDatabase } from '@rabt/testing';
+import { createThrowawayDatabase, ephemeralBroker, startBuiltService, uniqueName, WORKSPACE_ROOT, type EphemeralBroker, type ServiceProcess, type ThrowawayDatabase } from '@rabt/testing';
 import { AppModule } from '../src/app.module';
 import { loadRouterConfig } from '../src/config/router.config';
+
+export const REPORTED = 'mom.employee.left-work-reported';
+
+/**
+ * `count` absconding reports (the golden fixture), ids `<prefix>-<n>` for n from `from`, each for
+ * a worker of its own (the partition key), numbered from `firstWorker + from`: the stream the
+ * fault tests route while they do their worst.
+ */
+export function absconding(prefix: string, from: number, count: number, firstWorker: number): { id: string; data: Record<string, unknown> }[] {
+  const data = JSON.parse(readFileSync(join(WORKSPACE_ROOT, 'test/fixtures', REPORTED, 'ok', 'absconded-seeb.json'), 'utf8')) as Record<string, unknown>;
+  return Array.from({ length: count }, (_, i) => ({ id: `${prefix}-${from + i}`, data: { ...data, workerCivilNumber: String(firstWorker + from + i) } }));
+}
 
 export interface RouterHarness {
   readonly broker: EphemeralBroker;
@@ -28,6 +43,8 @@ export interface RouterHarness {
   inbox(agency: string, options?: { expected?: number; idleMs?: number; timeoutMs?: number; topicWaitMs?: number }): Promise<ConsumedRecord[]>;
   /** Records in `agency`'s inbox log, aborted attempts included (0 before the topic exists). */
   inboxLogEnd(agency: string): Promise<number>;
+  /** Waits for every one of `events` in each agency's inbox, then checks it is there exactly once (read committed). */
+  expectEachOnceInInboxes(agencies: readonly string[], events: readonly { id: string }[]): Promise<void>;
   startInProcess(): Promise<NestFastifyApplication>;
   startProcess(overrides?: Record<string, string>): Promise<ServiceProcess>;
   close(): Promise<void>;
@@ -66,7 +83,7 @@ export async function startRouterHarness(port: number, options: { databaseServer
   const processes: ServiceProcess[] = [];
   const secrets = SecretBox.fromBase64(DEVELOPMENT_SECRET_KEY);
 
-  return {
+  const harness: RouterHarness = {
     broker,
     db,
     kafka,
@@ -111,6 +128,14 @@ export async function startRouterHarness(port: number, options: { databaseServer
       if (!(await admin.listTopics()).includes(topic)) return 0;
       return [...(await admin.endOffsets(topic)).values()].reduce((n, o) => n + Number(o), 0);
     },
+    async expectEachOnceInInboxes(agencies, events) {
+      const inboxes = await Promise.all(agencies.map((agency) => harness.inbox(agency, { expected: events.length, timeoutMs: 120_000 })));
+      for (const [i, records] of inboxes.entries()) {
+        const ids = records.map((r) => r.headers['ce_id']);
+        expect(new Set(ids), `${agencies[i]}: every event`).toEqual(new Set(events.map((e) => e.id)));
+        expect(ids.length, `${agencies[i]}: records (no duplicates)`).toBe(events.length);
+      }
+    },
     async startInProcess() {
       const config = loadRouterConfig(routerEnv);
       const app = await createService({ rootModule: AppModule.forRoot(config), config });
@@ -134,4 +159,5 @@ export async function startRouterHarness(port: number, options: { databaseServer
       await broker.destroy();
     },
   };
+  return harness;
 }
