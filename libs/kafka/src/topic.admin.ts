@@ -65,8 +65,9 @@ export class TopicAdmin {
     // ... and until the leader serves them: metadata names the leader before the broker has
     // created the partitions' logs, and a produce meanwhile fails with NOT_LEADER_OR_FOLLOWER (on
     // a loaded single broker, for 3 s: longer than a producer's retries). ListOffsets answers the
-    // same error until then, and kafkajs retries it.
-    for (const name of names) await whileRetriable(() => this.admin.fetchTopicOffsets(name));
+    // same error until then. The wait is best effort: its failure must not fail the caller (the
+    // router ensures inbox topics while routing, where a non-retriable error would end its consumer).
+    for (const name of names) await retryWhile(() => this.admin.fetchTopicOffsets(name), () => true, { retries: 20, firstDelayMs: 100, maxDelayMs: 1_000 }).catch(() => undefined);
     return names;
   }
 
