@@ -24,8 +24,9 @@ export interface GatewayHarness {
   close(): Promise<void>;
 }
 
-export async function startGateway(options: { kafkaBrokers?: string; env?: Record<string, string> } = {}): Promise<GatewayHarness> {
-  const database: ThrowawayDatabase = await createThrowawayDatabase('rabt_gateway_test');
+/** `databaseServer`: a PostgreSQL server of the test's own (an outage test stops it); the shared one by default. */
+export async function startGateway(options: { kafkaBrokers?: string; databaseServer?: string; env?: Record<string, string> } = {}): Promise<GatewayHarness> {
+  const database: ThrowawayDatabase = await createThrowawayDatabase('rabt_gateway_test', options.databaseServer);
   await migrateDatabase({ url: database.url, poolMax: 2, ssl: false }, 'gateway-test');
   const db = createDataSource({ url: database.url, poolMax: 4, ssl: false }, 'gateway-test');
   await db.initialize();

@@ -2,11 +2,13 @@ import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainException, type ProblemMapping } from './domain.exception';
 import { genericProblem, internalProblem, problem, PROBLEM_CONTENT_TYPE, type ProblemDocument } from './problem-details';
+import { unreachableDependency } from './unreachable.dependency';
 
 /**
  * The one HTTP error mapping for a service: domain exceptions by their code (through the
- * mappings the app registers), Nest/Fastify HTTP errors by status, anything else a 500 whose
- * error id is both in the answer and in the log line with the stack.
+ * mappings the app registers), Nest/Fastify HTTP errors by status, an unreachable database or
+ * other dependency a 503 with Retry-After (DATABASE_UNAVAILABLE, UNAVAILABLE), anything else a 500
+ * whose error id is both in the answer and in the log line with the stack.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -49,11 +51,20 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const known = FASTIFY_PROBLEMS[(exception as { code: string }).code];
       return known ? problem(known.code, fastifyStatus, known.title, (exception as Error).message) : genericProblem(fastifyStatus, (exception as Error).message);
     }
+    const unreachable = unreachableDependency(exception);
+    if (unreachable) {
+      this.logger.warn({ err: exception }, `answered 503: ${unreachable === 'database' ? 'the database' : 'a dependency'} could not be reached`);
+      return unreachable === 'database'
+        ? { ...problem('DATABASE_UNAVAILABLE', 503, 'The database could not be reached', 'The service could not reach its database; try again later.'), retryAfterSeconds: UNREACHABLE_RETRY_AFTER_SECONDS }
+        : { ...problem('UNAVAILABLE', 503, 'Temporarily unavailable', 'A system this service depends on could not be reached; try again later.'), retryAfterSeconds: UNREACHABLE_RETRY_AFTER_SECONDS };
+    }
     const doc = internalProblem();
     this.logger.error({ err: exception, errorId: doc.errorId }, 'unhandled error');
     return doc;
   }
 }
+
+const UNREACHABLE_RETRY_AFTER_SECONDS = 5;
 
 /** Stable codes for Fastify's own request errors (they happen before any controller runs). */
 const FASTIFY_PROBLEMS: Readonly<Record<string, { code: string; title: string }>> = {

@@ -21,6 +21,7 @@ export enum GatewayExceptionCode {
   UNKNOWN_SCHEMA_VERSION = 'UNKNOWN_SCHEMA_VERSION',
   RATE_LIMITED = 'RATE_LIMITED',
   KAFKA_UNAVAILABLE = 'KAFKA_UNAVAILABLE',
+  DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE',
   REGISTRY_UNAVAILABLE = 'REGISTRY_UNAVAILABLE',
 }
 
@@ -48,6 +49,7 @@ export const GATEWAY_PROBLEMS: ProblemMapping<GatewayExceptionCode> = {
   [GatewayExceptionCode.UNKNOWN_SCHEMA_VERSION]: { status: 422, title: 'The schema named by dataschema is not a version of this type' },
   [GatewayExceptionCode.RATE_LIMITED]: { status: 429, title: "The agency's publish rate limit is exhausted" },
   [GatewayExceptionCode.KAFKA_UNAVAILABLE]: { status: 503, title: 'The event could not be stored durably; nothing was accepted', retryAfterSeconds: 5 },
+  [GatewayExceptionCode.DATABASE_UNAVAILABLE]: { status: 503, title: 'The database could not be reached', retryAfterSeconds: 5 },
   [GatewayExceptionCode.REGISTRY_UNAVAILABLE]: { status: 503, title: 'The schema registry could not be reached', retryAfterSeconds: 5 },
 };
 

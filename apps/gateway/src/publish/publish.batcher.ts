@@ -94,7 +94,7 @@ export class PublishBatcher implements BeforeApplicationShutdown {
       }
     } catch (e) {
       this.log.error({ err: e }, 'idempotency store unavailable');
-      for (const w of unique) w.reject(gatewayError(GatewayExceptionCode.KAFKA_UNAVAILABLE, 'the event store is unavailable; nothing was accepted'));
+      for (const w of unique) w.reject(gatewayError(GatewayExceptionCode.DATABASE_UNAVAILABLE, 'the idempotency store could not be reached; nothing was accepted'));
       return;
     }
     const toSend = unique.filter((w) => claimed.has(reservationKey(w.item.source, w.item.eventId)));
