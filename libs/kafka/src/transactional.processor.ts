@@ -57,9 +57,10 @@ export type CommitParts = (parts: readonly TransactionPart[]) => Promise<void>;
  * `commit()` settles when the transaction holding its part does — resolved once committed,
  * rejected with its error if it aborted (then every part in it is redone by its partition).
  *
- * One producer, one transaction at a time, is deliberate: kafkajs' read_committed filter
- * mishandles aborted transactions of several producers interleaved in one partition
- * (docs/routing.md, "Limits"); with one producer its transactions never interleave.
+ * One producer, one transaction at a time, keeps one producer's transactions from interleaving in
+ * a partition. Stock kafkajs' read_committed filter mishandled interleaved aborted transactions of
+ * several producers; Rabt's install is patched (docs/routing.md, "kafkajs' read_committed filter,
+ * patched"), but readers with stock kafkajs remain.
  */
 export class TransactionGroup {
   private waiting: { part: TransactionPart; resolve: () => void; reject: (e: unknown) => void }[] = [];
