@@ -43,6 +43,9 @@ export async function readMatching(
       await admin.disconnect();
     }
   }
+  // Idle counts from the group join (start() returns after it), not from before: a join that took
+  // longer than idleMs would otherwise end the read before its first fetch.
+  lastMatch = Date.now();
   const deadline = Date.now() + (options.timeoutMs ?? 20_000);
   try {
     while (Date.now() < deadline) {
