@@ -2,7 +2,7 @@ import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainException, type ProblemMapping } from './domain.exception';
 import { genericProblem, internalProblem, problem, PROBLEM_CONTENT_TYPE, type ProblemDocument } from './problem-details';
-import { unreachableDependency } from './unreachable.dependency';
+import { databaseAddress, unreachableDependency, type DatabaseAddress } from './unreachable.dependency';
 
 /**
  * The one HTTP error mapping for a service: domain exceptions by their code (through the
@@ -15,8 +15,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
   private readonly mapping: ProblemMapping<string>;
 
+  private database: DatabaseAddress | undefined;
+
   constructor(mappings: readonly ProblemMapping<string>[] = []) {
     this.mapping = Object.assign({}, ...mappings) as ProblemMapping<string>;
+  }
+
+  /** Where the service's database is (DATABASE_URL): a refused connection there is DATABASE_UNAVAILABLE. */
+  databaseAt(url: string): this {
+    this.database = databaseAddress(url);
+    return this;
   }
 
   catch(exception: unknown, host: ArgumentsHost): void {
@@ -51,7 +59,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const known = FASTIFY_PROBLEMS[(exception as { code: string }).code];
       return known ? problem(known.code, fastifyStatus, known.title, (exception as Error).message) : genericProblem(fastifyStatus, (exception as Error).message);
     }
-    const unreachable = unreachableDependency(exception);
+    const unreachable = unreachableDependency(exception, this.database);
     if (unreachable) {
       this.logger.warn({ err: exception }, `answered 503: ${unreachable === 'database' ? 'the database' : 'a dependency'} could not be reached`);
       return unreachable === 'database'

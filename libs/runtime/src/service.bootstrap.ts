@@ -34,7 +34,10 @@ export async function createService(options: ServiceOptions): Promise<NestFastif
   });
   const app = await NestFactory.create<NestFastifyApplication>(options.rootModule, adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
-  app.useGlobalFilters(options.exceptionFilter ?? new ProblemDetailsFilter());
+  const filter = options.exceptionFilter ?? new ProblemDetailsFilter();
+  const databaseUrl = (options.config.values as { database?: { url?: unknown } }).database?.url;
+  if (filter instanceof ProblemDetailsFilter && typeof databaseUrl === 'string') filter.databaseAt(databaseUrl);
+  app.useGlobalFilters(filter);
 
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ProblemDetailsFilter } from './problem-details.filter';
-import { unreachableDependency } from './unreachable.dependency';
+import { databaseAddress, unreachableDependency } from './unreachable.dependency';
 
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
-const refused = () => withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED');
+const refused = (address = '127.0.0.1', port = 5432) => Object.assign(withCode(`connect ECONNREFUSED ${address}:${port}`, 'ECONNREFUSED'), { address, port, syscall: 'connect' });
 
 describe('unreachableDependency', () => {
   it.each([
@@ -24,6 +24,18 @@ describe('unreachableDependency', () => {
     ["fetch's TypeError with the socket error as cause", new TypeError('fetch failed', { cause: refused() })],
   ])("'dependency' for %s", (_, error) => {
     expect(unreachableDependency(error)).toBe('dependency');
+  });
+
+  describe('a bare refused connection, when the database address is known', () => {
+    it.each([
+      ['the same address and port', 'postgres://rabt@127.0.0.1:5432/rabt', refused('127.0.0.1', 5432), 'database'],
+      ['a host name: the port decides', 'postgres://rabt@localhost/rabt', refused('::1', 5432), 'database'],
+      ['an IPv6 literal', 'postgres://rabt@[::1]:6543/rabt', refused('::1', 6543), 'database'],
+      ['another port (the registry, a broker)', 'postgres://rabt@127.0.0.1:5432/rabt', refused('127.0.0.1', 8081), 'dependency'],
+      ['another address on the same port', 'postgres://rabt@10.0.0.5:5432/rabt', refused('127.0.0.1', 5432), 'dependency'],
+    ])('%s', (_, url, error, expected) => {
+      expect(unreachableDependency(error, databaseAddress(url))).toBe(expected);
+    });
   });
 
   it.each([
@@ -57,6 +69,12 @@ describe('ProblemDetailsFilter and an unreachable dependency', () => {
 
   it('answers another unreachable dependency 503 UNAVAILABLE with Retry-After', () => {
     expect(filter.toProblem(refused())).toMatchObject({ status: 503, code: 'UNAVAILABLE', retryAfterSeconds: 5 });
+  });
+
+  it("names the database when the refused address is the service's DATABASE_URL", () => {
+    const knowing = new ProblemDetailsFilter().databaseAt('postgres://rabt@127.0.0.1:5432/rabt');
+    expect(knowing.toProblem(refused())).toMatchObject({ status: 503, code: 'DATABASE_UNAVAILABLE' });
+    expect(knowing.toProblem(refused('127.0.0.1', 8081))).toMatchObject({ status: 503, code: 'UNAVAILABLE' });
   });
 
   it('still answers anything else 500 INTERNAL_ERROR with an error id', () => {
