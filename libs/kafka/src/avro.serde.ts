@@ -39,8 +39,9 @@ export function schemaIdOf(frame: Buffer): number {
  */
 export class AvroSerde {
   readonly registry: SchemaRegistry;
-  private readonly latest = new Map<string, { id: number; until: number }>();
-  private readonly versionsOf = new Map<number, Set<string>>();
+  /** Per subject: the latest id, or the lookup in flight (its `until` is open while it is). */
+  private readonly latest = new Map<string, { id: Promise<number>; until: number }>();
+  private readonly versionsOf = new Map<number, Promise<Set<string>>>();
 
   constructor(private readonly config: SchemaRegistryClientConfig) {
     this.registry = new SchemaRegistry({
@@ -50,24 +51,34 @@ export class AvroSerde {
     });
   }
 
-  /** The subject's latest schema id, reused for `latestCacheMs`. */
-  async latestId(subject: string): Promise<number> {
+  /**
+   * The subject's latest schema id, reused for `latestCacheMs`. Callers that miss the cache at the
+   * same time share one lookup: without that, a gateway publishing a batch of 100 events sent 100
+   * identical requests to the registry each time the cached id expired (802 in one benchmark run).
+   * A failed lookup is not kept, so the next caller asks again.
+   */
+  latestId(subject: string): Promise<number> {
     const cached = this.latest.get(subject);
     if (cached && cached.until > Date.now()) return cached.id;
-    const id = await this.call(() => this.registry.getLatestSchemaId(subject), `subject ${subject}`);
-    this.latest.set(subject, { id, until: Date.now() + this.config.latestCacheMs });
-    return id;
+    const entry = { id: this.call(() => this.registry.getLatestSchemaId(subject), `subject ${subject}`), until: Number.POSITIVE_INFINITY };
+    this.latest.set(subject, entry);
+    entry.id.then(
+      () => (entry.until = Date.now() + this.config.latestCacheMs),
+      () => this.latest.get(subject) === entry && this.latest.delete(subject),
+    );
+    return entry.id;
   }
 
-  /** Whether schema `id` is (or was) a version of `subject`. */
+  /** Whether schema `id` is (or was) a version of `subject`. Kept for good once known; concurrent lookups are shared. */
   async isVersionOf(id: number, subject: string): Promise<boolean> {
     let subjects = this.versionsOf.get(id);
     if (!subjects) {
-      const res = await this.call(() => this.fetchJson(`/schemas/ids/${id}/versions`), `schema ${id}`);
-      subjects = new Set((res as { subject: string }[]).map((v) => v.subject));
-      this.versionsOf.set(id, subjects);
+      subjects = this.call(() => this.fetchJson(`/schemas/ids/${id}/versions`), `schema ${id}`).then((res) => new Set((res as { subject: string }[]).map((v) => v.subject)));
+      const lookup = subjects;
+      this.versionsOf.set(id, lookup);
+      lookup.catch(() => this.versionsOf.get(id) === lookup && this.versionsOf.delete(id));
     }
-    return subjects.has(subject);
+    return (await subjects).has(subject);
   }
 
   /** The id of `subject` version `version`. */

@@ -28,7 +28,8 @@ import { SubscriptionsCache, type RoutableSubscription } from './subscriptions.c
 export class EventRouter {
   private readonly log = new Logger('router');
   private readonly inboxTopics = new Set<string>();
-  private readonly projectedIds = new Map<string, number>();
+  /** Registered projected schemas' ids, or their registration in flight (shared by concurrent routes). */
+  private readonly projectedIds = new Map<string, Promise<number>>();
   private readonly routed: Counter<'agency' | 'type'>;
   private readonly skipped: Counter<'reason' | 'type'>;
 
@@ -95,16 +96,19 @@ export class EventRouter {
     };
   }
 
-  private async projectedSchemaId(sub: RoutableSubscription): Promise<number> {
+  private projectedSchemaId(sub: RoutableSubscription): Promise<number> {
     const key = `${sub.projectedSubject}\u0000${sub.projection!.fields.join(',')}`;
     let id = this.projectedIds.get(key);
     if (id === undefined) {
-      try {
-        ({ id } = await this.serde.registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(sub.projection!.schema) }, { subject: sub.projectedSubject! }));
-      } catch (e) {
-        throw new SchemaRegistryUnavailableError(`registering the projected schema ${sub.projectedSubject}: ${(e as Error).message}`);
-      }
-      this.projectedIds.set(key, id);
+      const registering = this.serde.registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(sub.projection!.schema) }, { subject: sub.projectedSubject! }).then(
+        (registered) => registered.id,
+        (e: unknown) => {
+          if (this.projectedIds.get(key) === registering) this.projectedIds.delete(key); // not kept: the next route tries again
+          throw new SchemaRegistryUnavailableError(`registering the projected schema ${sub.projectedSubject}: ${(e as Error).message}`);
+        },
+      );
+      this.projectedIds.set(key, registering);
+      id = registering;
     }
     return id;
   }

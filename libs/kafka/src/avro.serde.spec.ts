@@ -1,0 +1,52 @@
+import { describe, expect, it, vi } from 'vitest';
+import { AvroSerde, SchemaRegistryUnavailableError } from './avro.serde';
+
+/** An AvroSerde whose registry client answers from `lookup` (no HTTP: a pure unit test of the caching). */
+function serdeWith(lookup: () => Promise<number>, latestCacheMs = 30_000) {
+  const serde = new AvroSerde({ url: 'http://registry.invalid', latestCacheMs });
+  const getLatestSchemaId = vi.fn(lookup);
+  (serde.registry as unknown as { getLatestSchemaId: typeof getLatestSchemaId }).getLatestSchemaId = getLatestSchemaId;
+  return { serde, getLatestSchemaId };
+}
+
+describe('AvroSerde.latestId', () => {
+  it('shares one registry lookup among callers that miss the cache at the same time', async () => {
+    const { serde, getLatestSchemaId } = serdeWith(() => new Promise((resolve) => setTimeout(() => resolve(7), 10)));
+    const ids = await Promise.all(Array.from({ length: 100 }, () => serde.latestId('mom.employee.left-work-reported')));
+    expect(ids).toEqual(Array(100).fill(7));
+    expect(getLatestSchemaId).toHaveBeenCalledTimes(1);
+    expect(await serde.latestId('mom.employee.left-work-reported')).toBe(7);
+    expect(getLatestSchemaId).toHaveBeenCalledTimes(1); // cached
+  });
+
+  it('asks again once the cached id expired', async () => {
+    vi.useFakeTimers();
+    try {
+      let next = 1;
+      const { serde, getLatestSchemaId } = serdeWith(async () => next++, 1_000);
+      expect(await serde.latestId('s')).toBe(1);
+      vi.advanceTimersByTime(999);
+      expect(await serde.latestId('s')).toBe(1);
+      vi.advanceTimersByTime(2);
+      expect(await serde.latestId('s')).toBe(2);
+      expect(getLatestSchemaId).toHaveBeenCalledTimes(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('does not keep a failed lookup: every waiting caller gets the error, the next one asks again', async () => {
+    let fail = true;
+    const { serde, getLatestSchemaId } = serdeWith(async () => {
+      if (fail) throw new Error('connect ECONNREFUSED');
+      return 9;
+    });
+    const waiting = await Promise.allSettled([serde.latestId('s'), serde.latestId('s')]);
+    expect(waiting.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect((waiting[0] as PromiseRejectedResult).reason).toBeInstanceOf(SchemaRegistryUnavailableError);
+    expect(getLatestSchemaId).toHaveBeenCalledTimes(1);
+    fail = false;
+    expect(await serde.latestId('s')).toBe(9);
+    expect(getLatestSchemaId).toHaveBeenCalledTimes(2);
+  });
+});
