@@ -13,7 +13,7 @@ import { AvroSerde, createKafka, EventProducer, readMatching, TopicAdmin, type C
 import { createDataSource, migrateDatabase, seedAgencies } from '@rabt/persistence';
 import { createSubscription, inboxTopic, parseAllowList } from '@rabt/routing';
 import { createService } from '@rabt/runtime';
-import { createThrowawayDatabase, ephemeralBroker, startBuiltService, uniqueName, WORKSPACE_ROOT, type EphemeralBroker, type ServiceProcess, type ThrowawayDatabase } from '@rabt/testing';
+import { createThrowawayDatabase, ephemeralBroker, eventually, startBuiltService, uniqueName, WORKSPACE_ROOT, type EphemeralBroker, type ServiceProcess, type ThrowawayDatabase } from '@rabt/testing';
 import { AppModule } from '../src/app.module';
 import { loadRouterConfig } from '../src/config/router.config';
 
@@ -43,6 +43,13 @@ export interface RouterHarness {
   inbox(agency: string, options?: { expected?: number; idleMs?: number; timeoutMs?: number; topicWaitMs?: number }): Promise<ConsumedRecord[]>;
   /** Records in `agency`'s inbox log, aborted attempts included (0 before the topic exists). */
   inboxLogEnd(agency: string): Promise<number>;
+  /** Waits until `agency`'s inbox log holds `count` more records than now; returns the count it started from. */
+  inboxGrows(agency: string, count: number): Promise<number>;
+  /**
+   * Publishes `absconding(prefix, …)` reports, 20 every 50 ms, until `stop()`, so that whatever a
+   * test does meanwhile falls in the middle of a stream. `stop()` returns every event published.
+   */
+  streamAbsconding(prefix: string, firstWorker: number): { stop(): Promise<{ id: string }[]> };
   /** Waits for every one of `events` in each agency's inbox, then checks the whole log (read committed) holds each exactly once and nothing else. */
   expectEachOnceInInboxes(agencies: readonly string[], events: readonly { id: string }[]): Promise<void>;
   startInProcess(): Promise<NestFastifyApplication>;
@@ -127,6 +134,29 @@ export async function startRouterHarness(port: number, options: { databaseServer
       const topic = inboxTopic(agency);
       if (!(await admin.listTopics()).includes(topic)) return 0;
       return [...(await admin.endOffsets(topic)).values()].reduce((n, o) => n + Number(o), 0);
+    },
+    async inboxGrows(agency, count) {
+      const from = await harness.inboxLogEnd(agency);
+      await eventually(async () => (await harness.inboxLogEnd(agency)) >= from + count, 60_000, 20);
+      return from;
+    },
+    streamAbsconding(prefix, firstWorker) {
+      let published = 0;
+      let publishing = true;
+      const publisher = (async () => {
+        while (publishing) {
+          await harness.publish(REPORTED, absconding(prefix, published, 20, firstWorker));
+          published += 20;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      })();
+      return {
+        async stop() {
+          publishing = false;
+          await publisher;
+          return absconding(prefix, 0, published, firstWorker);
+        },
+      };
     },
     async expectEachOnceInInboxes(agencies, events) {
       // First wait until each inbox holds as many records as there are events; then read each

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { AvroSerde, SchemaRegistryUnavailableError } from './avro.serde';
+import { AvroSerde, keptUnlessFailed, SchemaRegistryUnavailableError } from './avro.serde';
 
 /** An AvroSerde whose registry client answers from `lookup` (no HTTP: a pure unit test of the caching). */
 function serdeWith(lookup: () => Promise<number>, latestCacheMs = 30_000) {
@@ -48,5 +48,23 @@ describe('AvroSerde.latestId', () => {
     fail = false;
     expect(await serde.latestId('s')).toBe(9);
     expect(getLatestSchemaId).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('keptUnlessFailed', () => {
+  it('loads once for concurrent callers, keeps the value, and drops a failed load', async () => {
+    const cache = new Map<string, Promise<number>>();
+    let calls = 0;
+    const failing = () => keptUnlessFailed(cache, 'k', async () => {
+      calls++;
+      throw new Error('refused');
+    });
+    expect((await Promise.allSettled([failing(), failing()])).map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(calls).toBe(1);
+    expect(cache.has('k')).toBe(false);
+    const load = vi.fn(async () => 5);
+    expect(await Promise.all([keptUnlessFailed(cache, 'k', load), keptUnlessFailed(cache, 'k', load)])).toEqual([5, 5]);
+    expect(await keptUnlessFailed(cache, 'k', load)).toBe(5);
+    expect(load).toHaveBeenCalledTimes(1);
   });
 });

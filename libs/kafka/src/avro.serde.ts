@@ -71,14 +71,11 @@ export class AvroSerde {
 
   /** Whether schema `id` is (or was) a version of `subject`. Kept for good once known; concurrent lookups are shared. */
   async isVersionOf(id: number, subject: string): Promise<boolean> {
-    let subjects = this.versionsOf.get(id);
-    if (!subjects) {
-      subjects = this.call(() => this.fetchJson(`/schemas/ids/${id}/versions`), `schema ${id}`).then((res) => new Set((res as { subject: string }[]).map((v) => v.subject)));
-      const lookup = subjects;
-      this.versionsOf.set(id, lookup);
-      lookup.catch(() => this.versionsOf.get(id) === lookup && this.versionsOf.delete(id));
-    }
-    return (await subjects).has(subject);
+    const subjects = await keptUnlessFailed(this.versionsOf, id, async () => {
+      const res = await this.call(() => this.fetchJson(`/schemas/ids/${id}/versions`), `schema ${id}`);
+      return new Set((res as { subject: string }[]).map((v) => v.subject));
+    });
+    return subjects.has(subject);
   }
 
   /** The id of `subject` version `version`. */
@@ -131,6 +128,19 @@ export class AvroSerde {
       throw new SchemaRegistryUnavailableError(`schema registry unavailable (${what}): ${err.message ?? String(e)}`);
     }
   }
+}
+
+/**
+ * `cache`'s value for `key`, loading it once: callers that come while it loads share that load.
+ * Kept for good once loaded; a failed load is dropped, so the next caller loads again.
+ */
+export function keptUnlessFailed<K, V>(cache: Map<K, Promise<V>>, key: K, load: () => Promise<V>): Promise<V> {
+  const known = cache.get(key);
+  if (known) return known;
+  const loading = load();
+  cache.set(key, loading);
+  loading.catch(() => cache.get(key) === loading && cache.delete(key));
+  return loading;
 }
 
 function describe(t: avro.Type): string {

@@ -8,6 +8,7 @@ import {
   confluentFrame,
   DEAD_LETTER_TOPIC,
   fromKafkaMessage,
+  keptUnlessFailed,
   SchemaRegistryUnavailableError,
   schemaIdOf,
   TopicAdmin,
@@ -98,19 +99,13 @@ export class EventRouter {
 
   private projectedSchemaId(sub: RoutableSubscription): Promise<number> {
     const key = `${sub.projectedSubject}\u0000${sub.projection!.fields.join(',')}`;
-    let id = this.projectedIds.get(key);
-    if (id === undefined) {
-      const registering = this.serde.registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(sub.projection!.schema) }, { subject: sub.projectedSubject! }).then(
-        (registered) => registered.id,
-        (e: unknown) => {
-          if (this.projectedIds.get(key) === registering) this.projectedIds.delete(key); // not kept: the next route tries again
-          throw new SchemaRegistryUnavailableError(`registering the projected schema ${sub.projectedSubject}: ${(e as Error).message}`);
-        },
-      );
-      this.projectedIds.set(key, registering);
-      id = registering;
-    }
-    return id;
+    return keptUnlessFailed(this.projectedIds, key, async () => {
+      try {
+        return (await this.serde.registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(sub.projection!.schema) }, { subject: sub.projectedSubject! })).id;
+      } catch (e) {
+        throw new SchemaRegistryUnavailableError(`registering the projected schema ${sub.projectedSubject}: ${(e as Error).message}`);
+      }
+    });
   }
 
   private async ensureTopic(topic: string): Promise<void> {
