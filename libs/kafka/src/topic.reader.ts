@@ -22,16 +22,18 @@ export async function readMatching(
 ): Promise<ConsumedRecord[]> {
   const found: ConsumedRecord[] = [];
   let lastMatch = Date.now();
+  const take = (r: ConsumedRecord) => {
+    if (match(r)) {
+      found.push(r);
+      lastMatch = Date.now();
+    }
+  };
   const consumer = new EventConsumer(kafka, {
     groupId: `rabt-reader-${randomUUID()}`,
     topics: [topic],
     fromBeginning: true,
-    handle: async (r) => {
-      if (match(r)) {
-        found.push(r);
-        lastMatch = Date.now();
-      }
-    },
+    handle: async (r) => take(r),
+    handleBatch: async (rs) => rs.forEach(take), // one offset commit per run, not per record: a long topic reads in seconds
   });
   await consumer.start();
   if (options.from) {
@@ -79,16 +81,18 @@ export async function readToEnd(kafka: Kafka, topic: string, options: { timeoutM
   if (ends.size === 0) return [];
   const records: ConsumedRecord[] = [];
   const pending = new Set(ends.keys());
+  const take = (r: ConsumedRecord) => {
+    const last = ends.get(r.partition);
+    if (last === undefined || BigInt(r.offset) > last) return;
+    records.push(r);
+    if (BigInt(r.offset) === last) pending.delete(r.partition);
+  };
   const consumer = new EventConsumer(kafka, {
     groupId: `rabt-reader-${randomUUID()}`,
     topics: [topic],
     fromBeginning: true,
-    handle: async (r) => {
-      const last = ends.get(r.partition);
-      if (last === undefined || BigInt(r.offset) > last) return;
-      records.push(r);
-      if (BigInt(r.offset) === last) pending.delete(r.partition);
-    },
+    handle: async (r) => take(r),
+    handleBatch: async (rs) => rs.forEach(take),
   });
   await consumer.start();
   const timeoutMs = options.timeoutMs ?? 30_000;
