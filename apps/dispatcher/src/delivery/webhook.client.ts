@@ -2,11 +2,11 @@ import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { SecretKeyConfig } from '@rabt/auth';
 import { WebhookPolicyConfig, webhookSecretsOf } from '@rabt/routing';
 import type { SubscriptionEntity } from '@rabt/persistence';
-import { signWebhook } from '@rabt/sdk';
 import { DispatcherConfig } from '../config/dispatcher.config';
 import { webhookBody } from '../intake/inbox-record';
 import type { ClaimedDelivery } from './delivery-claims.repository';
 import { WebhookSender } from './webhook.sender';
+import { WebhookSigner } from './webhook.signer';
 import { resolveWebhookTarget, WebhookDnsError, WebhookUrlRefusedError } from './webhook.target';
 
 export type SendResult =
@@ -31,6 +31,12 @@ export const CLOUDEVENTS_JSON = 'application/cloudevents+json';
 @Injectable()
 export class WebhookClient implements OnApplicationShutdown {
   private readonly sender: WebhookSender;
+  /**
+   * Each subscription's opened secrets, for as long as the subscriptions cache holds that row (a
+   * changed or rotated subscription is a new row) and, with a previous secret, until its overlap
+   * ends. Opening the sealed secrets took an AES-GCM decryption per attempt.
+   */
+  private readonly signers = new WeakMap<SubscriptionEntity, { readonly signer: WebhookSigner; readonly until: number }>();
 
   constructor(
     private readonly config: DispatcherConfig,
@@ -54,12 +60,22 @@ export class WebhookClient implements OnApplicationShutdown {
     const body = webhookBody(d.payload);
     let signature;
     try {
-      signature = signWebhook(webhookSecretsOf(subscription, this.secrets.box), { id: d.id, timestamp: new Date(), body });
+      signature = this.signerFor(subscription).sign(d.id, new Date(), body);
     } catch (e) {
       return failed(`cannot sign the webhook: ${(e as Error).message}`, true);
     }
     const answer = await this.sender.post(target, { 'content-type': CLOUDEVENTS_JSON, 'user-agent': 'rabt-dispatcher/1', ...signature }, body, this.config.timeoutMs);
     return { kind: 'answer', ...answer, local: false };
+  }
+
+  private signerFor(subscription: SubscriptionEntity): WebhookSigner {
+    const now = new Date();
+    const kept = this.signers.get(subscription);
+    if (kept && now.getTime() < kept.until) return kept.signer;
+    const signer = new WebhookSigner(webhookSecretsOf(subscription, this.secrets.box, now));
+    const overlapEnds = subscription.previousSecretExpiresAt;
+    this.signers.set(subscription, { signer, until: overlapEnds && overlapEnds > now ? overlapEnds.getTime() : Number.POSITIVE_INFINITY });
+    return signer;
   }
 
   onApplicationShutdown(): void {
