@@ -11,6 +11,7 @@ describe('dispatcher configuration', () => {
       retrySchedule: [5e3, 30e3, 120e3, 600e3, 1800e3, 3600e3, 10800e3, 21600e3, 43200e3],
       maxAgeMs: 86_400_000,
       timeoutMs: 10_000,
+      keepAliveMs: 4_000,
       endpointConcurrency: 8,
       prefetch: 8,
     });
@@ -34,12 +35,12 @@ describe('dispatcher configuration', () => {
   it('names every bad variable at once', () => {
     let error: unknown;
     try {
-      loadDispatcherConfig({ DISPATCHER_RETRY_SCHEDULE: '5s,soon', DISPATCHER_MAX_AGE: 'forever', DISPATCHER_TIMEOUT_MS: '0', DISPATCHER_SESSION_TIMEOUT_MS: '1000' });
+      loadDispatcherConfig({ DISPATCHER_RETRY_SCHEDULE: '5s,soon', DISPATCHER_MAX_AGE: 'forever', DISPATCHER_TIMEOUT_MS: '0', DISPATCHER_SESSION_TIMEOUT_MS: '1000', DISPATCHER_KEEP_ALIVE_MS: '0' });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigValidationError);
     const problems = (error as ConfigValidationError).problems.join('\n');
-    for (const name of ['DISPATCHER_RETRY_SCHEDULE', 'DISPATCHER_MAX_AGE', 'DISPATCHER_TIMEOUT_MS', 'DISPATCHER_SESSION_TIMEOUT_MS']) expect(problems).toContain(name);
+    for (const name of ['DISPATCHER_RETRY_SCHEDULE', 'DISPATCHER_MAX_AGE', 'DISPATCHER_TIMEOUT_MS', 'DISPATCHER_SESSION_TIMEOUT_MS', 'DISPATCHER_KEEP_ALIVE_MS']) expect(problems).toContain(name);
   });
 });

@@ -20,6 +20,12 @@ export abstract class DispatcherConfig {
   abstract readonly maxAgeMs: number;
   /** One attempt: connect, send, and the whole answer (ms). */
   abstract readonly timeoutMs: number;
+  /**
+   * How long a connection to an endpoint is kept open idle for the next attempt (ms); shorter when
+   * the receiver's `Keep-Alive: timeout=` says so. Below the receivers' own idle timeouts, so that
+   * an attempt never goes out on a connection the receiver is closing.
+   */
+  abstract readonly keepAliveMs: number;
   /** Attempts in flight per endpoint (URL origin). */
   abstract readonly endpointConcurrency: number;
   /** Attempts in flight in all. */
@@ -77,6 +83,8 @@ const dispatcherFragment = () =>
       DISPATCHER_RETRY_JITTER: z.coerce.number({ message: 'must be a number' }).min(0, { message: 'must be between 0 and 1' }).max(1, { message: 'must be between 0 and 1' }).default(0.2),
       DISPATCHER_MAX_AGE: duration('a duration').default('24h'),
       DISPATCHER_TIMEOUT_MS: configTypes.positiveInt.max(300_000, { message: 'must be at most 300000' }).default(10_000),
+      // Below the 5 s idle timeout of Node's and Apache's servers (nginx: 75 s).
+      DISPATCHER_KEEP_ALIVE_MS: configTypes.positiveInt.max(600_000, { message: 'must be at most 600000' }).default(4_000),
       DISPATCHER_ENDPOINT_CONCURRENCY: configTypes.positiveInt.max(1000).default(8),
       DISPATCHER_MAX_IN_FLIGHT: configTypes.positiveInt.max(10_000).default(256),
       DISPATCHER_CLAIM_BATCH: configTypes.positiveInt.max(1000).default(100),
@@ -104,6 +112,7 @@ const dispatcherFragment = () =>
       retryJitter: e.DISPATCHER_RETRY_JITTER,
       maxAgeMs: parseDuration(e.DISPATCHER_MAX_AGE),
       timeoutMs: e.DISPATCHER_TIMEOUT_MS,
+      keepAliveMs: e.DISPATCHER_KEEP_ALIVE_MS,
       endpointConcurrency: e.DISPATCHER_ENDPOINT_CONCURRENCY,
       maxInFlight: e.DISPATCHER_MAX_IN_FLIGHT,
       claimBatch: e.DISPATCHER_CLAIM_BATCH,

@@ -43,7 +43,7 @@ export class WebhookClient implements OnApplicationShutdown {
     private readonly policy: WebhookPolicyConfig,
     private readonly secrets: SecretKeyConfig,
   ) {
-    this.sender = new WebhookSender(config.endpointConcurrency);
+    this.sender = new WebhookSender(config.endpointConcurrency, config.keepAliveMs);
   }
 
   async send(d: ClaimedDelivery, subscription: SubscriptionEntity, url: string): Promise<SendResult> {

@@ -1,6 +1,12 @@
 // One HTTP POST to a pinned address: node:http(s) with a `lookup` that answers only the address
 // the SSRF guard checked (and `servername` for TLS), a hard timeout over the whole exchange, and
 // no redirects (a 3xx is just an answer). Keep-alive agents reuse connections per endpoint.
+//
+// An idle connection is closed after `keepAliveMs`, or sooner when the receiver's `Keep-Alive:
+// timeout=N` says so (N - 1 s). Without an agent `timeout`, Node's agent keeps idle connections
+// for ever and ignores that hint; a receiver that closes an idle connection just as an attempt
+// is written on it makes the attempt fail with "socket hang up" (ECONNRESET), a retry for nothing.
+// Node's agent applies the timeout to idle connections only, never to an attempt in progress.
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
@@ -23,9 +29,10 @@ export class WebhookSender {
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
 
-  constructor(endpointConcurrency: number) {
-    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: endpointConcurrency, scheduling: 'lifo' });
-    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: endpointConcurrency, scheduling: 'lifo' });
+  constructor(endpointConcurrency: number, keepAliveMs: number) {
+    const options = { keepAlive: true, maxSockets: endpointConcurrency, scheduling: 'lifo' as const, timeout: keepAliveMs };
+    this.httpAgent = new http.Agent(options);
+    this.httpsAgent = new https.Agent(options);
   }
 
   post(target: PinnedTarget, headers: Record<string, string>, body: string, timeoutMs: number): Promise<WebhookAnswer> {
