@@ -124,6 +124,46 @@ describe('webhook sender', () => {
     }
   });
 
+  it('sends once more, on a new connection, when a receiver closes a kept connection under the request', async () => {
+    // The receiver closes idle connections after 250 ms, sooner than the sender's 4 s, and does not
+    // say so: some attempts are written on a connection it is closing. Without the second send,
+    // these failed with "socket hang up" (ECONNRESET).
+    const receiver = await closingIdleReceiver(250);
+    const sender = new WebhookSender(2, 4_000);
+    try {
+      expect(await sender.post(target(receiver.port), {}, '{}', 2_000)).toMatchObject({ status: 204 });
+      const answers = [];
+      for (let i = 0; i < 12; i++) {
+        await sleep(248 + (i % 5));
+        answers.push(await sender.post(target(receiver.port), {}, '{}', 2_000));
+      }
+      expect(answers.map((a) => a.status ?? a.error)).toEqual(Array(12).fill(204));
+    } finally {
+      sender.close();
+      await receiver.close();
+    }
+  });
+
+  it('does not send again when a new connection is reset: that is the receiver failing', async () => {
+    let connections = 0;
+    const server = createTcpServer((socket) => {
+      connections++;
+      socket.on('data', () => socket.resetAndDestroy());
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const sender = new WebhookSender(2, 4_000);
+    try {
+      const answer = await sender.post(target(port), {}, '{}', 2_000);
+      expect(answer).toMatchObject({ status: null, error: expect.stringMatching(/ECONNRESET/) });
+      expect(connections).toBe(1);
+    } finally {
+      sender.close();
+      server.close();
+    }
+  });
+
   it("closes an idle connection sooner when the receiver's Keep-Alive header asks for it", async () => {
     // Node's server says `Keep-Alive: timeout=2` and closes idle connections about 3.5 s after an answer.
     const server = createHttpServer((_, res) => res.writeHead(204).end());

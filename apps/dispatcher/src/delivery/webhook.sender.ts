@@ -6,7 +6,9 @@
 // timeout=N` says so (N - 1 s). Without an agent `timeout`, Node's agent keeps idle connections
 // for ever and ignores that hint; a receiver that closes an idle connection just as an attempt
 // is written on it makes the attempt fail with "socket hang up" (ECONNRESET), a retry for nothing.
-// Node's agent applies the timeout to idle connections only, never to an attempt in progress.
+// Node's agent applies the timeout to idle connections only, never to an attempt in progress. A
+// receiver that closes idle connections sooner, and says nothing of it, can still close one under
+// a request: such a request is sent once more at once on a new connection (see post).
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
@@ -60,6 +62,9 @@ export class WebhookSender {
       let retryAfter: string | null = null;
       const chunks: Buffer[] = [];
       let read = 0;
+      let resent = false;
+      let timedOut = false;
+      let current: http.ClientRequest | undefined;
       const finish = (error: string | null) => {
         if (settled) return;
         settled = true;
@@ -68,26 +73,39 @@ export class WebhookSender {
         const text = status !== null && (status < 200 || status >= 300) ? Buffer.concat(chunks).toString('utf8').replace(/\s+/g, ' ').trim().slice(0, ERROR_BODY_CHARS) : '';
         resolve({ status, error: status === null ? error : text || null, retryAfter, latencyMs });
       };
-      const request = (secure ? https : http).request(options, (response) => {
-        status = response.statusCode ?? null;
-        const header = response.headers['retry-after'];
-        retryAfter = typeof header === 'string' ? header : null;
-        response.on('data', (chunk: Buffer) => {
-          if (read < MAX_READ_BYTES) chunks.push(chunk);
-          read += chunk.length;
+      const send = (): http.ClientRequest => {
+        const request = (secure ? https : http).request(options, (response) => {
+          status = response.statusCode ?? null;
+          const header = response.headers['retry-after'];
+          retryAfter = typeof header === 'string' ? header : null;
+          response.on('data', (chunk: Buffer) => {
+            if (read < MAX_READ_BYTES) chunks.push(chunk);
+            read += chunk.length;
+          });
+          response.on('end', () => finish(null));
+          response.on('error', () => finish(null)); // the status line arrived: it counts
+          response.on('aborted', () => finish(null));
         });
-        response.on('end', () => finish(null));
-        response.on('error', () => finish(null)); // the status line arrived: it counts
-        response.on('aborted', () => finish(null));
-      });
+        request.on('error', (e: NodeJS.ErrnoException) => {
+          if (status !== null) return finish(null);
+          // A kept-alive connection the receiver closed as idle just as this request was written on
+          // it: sent once more at once, on a new connection, within the same timeout (what Node's
+          // documentation advises for `request.reusedSocket`). The webhook-id is the same.
+          if (!resent && !timedOut && request.reusedSocket && (e.code === 'ECONNRESET' || e.code === 'EPIPE')) {
+            resent = true;
+            current = send();
+            return;
+          }
+          finish(e.code && !e.message.includes(e.code) ? `${e.message} (${e.code})` : e.message);
+        });
+        request.end(payload);
+        return request;
+      };
       const timer = setTimeout(() => {
-        request.destroy(new Error(`timed out after ${timeoutMs} ms`));
+        timedOut = true;
+        current?.destroy(new Error(`timed out after ${timeoutMs} ms`));
       }, timeoutMs);
-      request.on('error', (e: NodeJS.ErrnoException) => {
-        if (status !== null) finish(null);
-        else finish(e.code && !e.message.includes(e.code) ? `${e.message} (${e.code})` : e.message);
-      });
-      request.end(payload);
+      current = send();
     });
   }
 
