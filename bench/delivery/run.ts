@@ -414,7 +414,13 @@ async function main() {
       // tsx passes SIGTERM on to the node process it started; anything left is killed outright.
       for (const f of [floorDeliver, floorRoute, floorGateway]) f.child.kill('SIGTERM');
       await sleep(500);
-      for (const pid of pidsMatching((c) => c.includes('bench/delivery/floor.ts'))) process.kill(pid, 'SIGKILL');
+      for (const pid of pidsMatching((c) => c.includes('bench/delivery/floor.ts'))) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* gone meanwhile */
+        }
+      }
     }
     if (process.env['BENCH_PHASES'] === 'e2e') {
       log('BENCH_PHASES=e2e: phases 3-5 skipped; the figures above are the run\'s result');
