@@ -25,6 +25,7 @@ import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { createHmac, randomBytes } from 'node:crypto';
 import { Agent, createServer, request } from 'node:http';
 import { Kafka, logLevel, type Consumer, type IHeaders } from 'kafkajs';
+import { firstJoin } from '@rabt/kafka';
 
 const [, , role, brokers, ...args] = process.argv;
 const kafka = new Kafka({ brokers: brokers!.split(','), clientId: `bench-floor-${role}`, logLevel: logLevel.NOTHING });
@@ -34,10 +35,10 @@ const registryOf = (url: string, credentials: string) => {
 };
 const say = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`);
 
-/** A consumer group of its own, reading `topic` from the beginning; `started` once it has its assignment. */
+/** A consumer group of its own, reading `topic` from the beginning; `joined` once it has its assignment. */
 async function consumerOf(topic: string): Promise<{ consumer: Consumer; joined: Promise<void> }> {
   const consumer = kafka.consumer({ groupId: `bench-floor-${role}-${process.pid}`, sessionTimeout: 6000, readUncommitted: false });
-  const joined = new Promise<void>((r) => consumer.on(consumer.events.GROUP_JOIN, () => r()));
+  const joined = firstJoin(consumer);
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   return { consumer, joined };

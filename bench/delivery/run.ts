@@ -241,14 +241,18 @@ async function main() {
     services['dispatcher'] = await startBuiltService('dispatcher', env, 'DISPATCHER_PORT', { nodeArgs: profiled('dispatcher-e2e') });
     // CPU per event, by process group, over the measured window of each end-to-end phase.
     const dbName = new URL(stack.db.url).pathname.slice(1);
+    /** Process groups every CPU meter of the run shares (the floor's too). */
+    const sharedGroups = {
+      'schema registry': () => [services['schema-registry']!.child.pid!],
+      'Kafka broker': () => pidsMatching((c) => c.includes(`kafka-${BROKER_PORT}/server.properties`)),
+      'bench (publishers, receivers)': () => [process.pid],
+    };
     const meter = new CpuMeter({
       gateway: () => [services['gateway']!.child.pid!],
       router: () => [services['router']!.child.pid!],
       dispatcher: () => [services['dispatcher']!.child.pid!],
-      'schema registry': () => [services['schema-registry']!.child.pid!],
-      'Kafka broker': () => pidsMatching((c) => c.includes(`kafka-${BROKER_PORT}/server.properties`)),
       Postgres: () => pidsMatching((c) => c.startsWith('postgres: ') && (c.includes(dbName) || /: (checkpointer|background writer|walwriter|wal writer)/.test(c))),
-      'bench (publishers, receivers)': () => [process.pid],
+      ...sharedGroups,
     });
     const cpuPerEvent = (cpu: Record<string, number>, events: number, seconds = SECONDS) => {
       const total = Object.values(cpu).reduce((a, b) => a + b, 0);
@@ -399,9 +403,7 @@ async function main() {
         'floor gateway': () => pidsMatching((c) => c.includes('bench/delivery/floor.ts gateway')),
         'floor route': () => pidsMatching((c) => c.includes('bench/delivery/floor.ts route')),
         'floor deliver': () => pidsMatching((c) => c.includes('bench/delivery/floor.ts deliver')),
-        'Kafka broker': () => pidsMatching((c) => c.includes(`kafka-${BROKER_PORT}/server.properties`)),
-        'schema registry': () => [services['schema-registry']!.child.pid!],
-        'bench (publishers, receivers)': () => [process.pid],
+        ...sharedGroups,
       });
       const publishFloor = async () => ((await publish(`bench-${randomUUID()}`, floorUrl)) === 202 ? { accepted: 1, rejected: 0 } : { accepted: 0, rejected: 1 });
       if (WARMUP_SECONDS > 0) await (await maximum(PUBLISHERS, publishFloor, Math.min(WARMUP_SECONDS, 10), rF, floorMeter)).drained();

@@ -9,3 +9,4 @@ export * from './kafka.module';
 export * from './topic.admin';
 export * from './topic.reader';
 export * from './transactional.processor';
+export { firstJoin } from './consumer.lifecycle';
