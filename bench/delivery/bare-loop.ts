@@ -1,25 +1,25 @@
-// Yardstick for the dispatcher benchmark, its own process: a bare request loop — CONCURRENCY
+// Yardstick for the dispatcher benchmark, its own process: a bare undici request loop — CONCURRENCY
 // keep-alive POSTs of the same body (and content type) the dispatcher delivers, to the same
-// receiver, as fast as possible for SECONDS. Prints one JSON line.
+// receiver, as fast as possible for SECONDS, through one undici Pool of CONCURRENCY connections.
+// Prints one JSON line.
 //   tsx bench/delivery/bare-loop.ts <url> <bodyFile> <concurrency> <seconds>
-import { Agent, request } from 'node:http';
 import { readFileSync } from 'node:fs';
+import { Pool } from 'undici';
 
 const [, , url, bodyFile, concurrency, seconds] = process.argv;
 const body = readFileSync(bodyFile!);
-const agent = new Agent({ keepAlive: true, maxSockets: Number(concurrency) });
 const target = new URL(url!);
-const headers = { 'content-type': 'application/cloudevents+json', 'content-length': String(body.length) };
+const pool = new Pool(target.origin, { connections: Number(concurrency) });
+const headers = { 'content-type': 'application/cloudevents+json' };
 
-function post(): Promise<number> {
-  return new Promise((resolve) => {
-    const req = request({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', () => resolve(0));
-    req.end(body);
-  });
+async function post(): Promise<number> {
+  try {
+    const res = await pool.request({ path: target.pathname, method: 'POST', headers, body });
+    await res.body.dump();
+    return res.statusCode;
+  } catch {
+    return 0;
+  }
 }
 
 async function main() {
@@ -37,7 +37,7 @@ async function main() {
   await Promise.all(Array.from({ length: Number(concurrency) }, loop));
   const elapsed = (performance.now() - start) / 1000;
   process.stdout.write(`${JSON.stringify({ ok, failed, seconds: elapsed, perSecond: ok / elapsed })}\n`);
-  agent.destroy();
+  await pool.close();
 }
 
 void main();

@@ -7,7 +7,7 @@
 //     A fresh consumer group reads an inbox topic from the beginning (raw kafkajs, read_committed,
 //     eachBatch, 3 partitions at once). Each record's Avro value is decoded through the schema
 //     registry, its CloudEvent built from the binary-mode headers, the JSON body HMAC-SHA256-signed
-//     (node:crypto) and POSTed with node:http keep-alive, at most <concurrency> at once; a batch's
+//     (node:crypto) and POSTed through an undici Pool (keep-alive), at most <concurrency> at once; a batch's
 //     offset is committed once its requests answered. Stops after <records> answers and prints one
 //     JSON line: deliveries (2xx) per second and this process's CPU µs per delivery, both over the
 //     last two thirds of the answers (the first third warms the process up).
@@ -23,7 +23,8 @@
 /* eslint-disable no-restricted-imports */
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { createHmac, randomBytes } from 'node:crypto';
-import { Agent, createServer, request } from 'node:http';
+import { createServer } from 'node:http';
+import { Pool } from 'undici';
 import { Kafka, logLevel, type Consumer, type IHeaders } from 'kafkajs';
 import { firstJoin } from '@rabt/kafka';
 
@@ -48,7 +49,7 @@ async function consumerOf(topic: string): Promise<{ consumer: Consumer; joined: 
 async function deliver(topic: string, registryUrl: string, credentials: string, receiverUrl: string, concurrency: number, answered: (ok: boolean) => void): Promise<Consumer> {
   const registry = registryOf(registryUrl, credentials);
   const target = new URL(receiverUrl);
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency, scheduling: 'lifo' });
+  const pool = new Pool(target.origin, { connections: concurrency });
   const secret = randomBytes(24);
   let inFlight = 0;
   const waiting: (() => void)[] = [];
@@ -65,15 +66,14 @@ async function deliver(topic: string, registryUrl: string, credentials: string, 
     const payload = Buffer.from(body);
     const timestamp = String(Math.floor(Date.now() / 1000));
     const signature = createHmac('sha256', secret).update(`${id}.${timestamp}.`).update(payload).digest('base64');
-    return new Promise<number>((resolve) => {
-      const headers = { 'content-type': 'application/cloudevents+json', 'content-length': String(payload.length), 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${signature}` };
-      const req = request({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
-      req.on('error', () => resolve(0));
-      req.end(payload);
-    });
+    const headers = { 'content-type': 'application/cloudevents+json', 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${signature}` };
+    return pool.request({ path: target.pathname, method: 'POST', headers, body: payload }).then(
+      async (res) => {
+        await res.body.dump();
+        return res.statusCode;
+      },
+      () => 0,
+    );
   };
   const { consumer, joined } = await consumerOf(topic);
   await consumer.run({
