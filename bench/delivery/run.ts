@@ -3,7 +3,8 @@
  * every figure a ratio against a yardstick measured in the same run, latencies in HDR histograms.
  * Prints a table; asserts nothing (exit 0 whatever the verdicts).
  *   npm run bench:delivery   (local Postgres up; builds the services first)
- *   BENCH_PHASES=e2e: only figures 1, 1c and 2 (printed to stderr); ROUTER_*, DISPATCHER_*,
+ *   BENCH_PHASES=e2e: only figures 1, 1c and 2 (printed to stderr); BENCH_PHASES=memory: only
+ *   figure 4 (printed to stderr); ROUTER_*, DISPATCHER_*,
  *   GATEWAY_* variables are passed to the services (for experiments); BENCH_PROFILE_DIR: V8 CPU
  *   profiles of the gateway, the router and the dispatchers of figures 1-3 are written there
  *
@@ -45,10 +46,13 @@ const BATCH_PUBLISHERS = Number(process.env['BENCH_BATCH_PUBLISHERS'] ?? 8);
 const BROKER_PORT = 19892;
 const log = (s: string) => process.stderr.write(`[bench:delivery] ${s}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Extra Node arguments for every dispatcher the bench starts (BENCH_DISPATCHER_NODE_ARGS, space-separated; experiments). */
+const dispatcherNodeArgs = process.env['BENCH_DISPATCHER_NODE_ARGS']?.split(' ').filter(Boolean) ?? [];
 /** Node arguments for a V8 CPU profile of `name` under BENCH_PROFILE_DIR (open it in Chrome DevTools), or none. */
 const profiled = (name: string) => {
   const dir = process.env['BENCH_PROFILE_DIR'];
-  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
+  const extra = name.startsWith('dispatcher') ? dispatcherNodeArgs : [];
+  return [...extra, ...(dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [])];
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -227,6 +231,55 @@ async function main() {
       }
       await flush();
     };
+
+    /** Figure 4 (see the header): a fresh dispatcher's heap and RSS, idle and with 10,000 deliveries waiting to retry. */
+    const memory = async () => {
+      await services['dispatcher']?.stop();
+      const heapFile = join(tmpdir(), `rabt-bench-heap-${process.pid}.json`);
+      const memEnv = { ...env, DISPATCHER_RETRY_SCHEDULE: '1h,3h,6h', DISPATCHER_BREAKER_FAILURES: '1000000', BENCH_HEAP_FILE: heapFile };
+      services['dispatcher'] = await startBuiltService('dispatcher', memEnv, 'DISPATCHER_PORT', {
+        nodeArgs: ['--expose-gc', '--require', join(WORKSPACE_ROOT, 'bench/delivery/heap-probe.cjs'), ...dispatcherNodeArgs],
+      });
+      const pid = services['dispatcher'].child.pid!;
+      const r4warm = await newReceiver();
+      const r4 = await newReceiver('fail');
+      const subWarm = await subscribe('mm', r4warm);
+      const sub4 = await subscribe('mm', r4);
+      await sleep(2500);
+      await toInbox('mm', [subWarm], 500); // warm-up: code paths, pools
+      await eventually(() => r4warm.arrivals.length >= 500, 60_000, 100);
+      await sleep(3000);
+      const idleHeap = await heapAfterGc(pid, heapFile);
+      const idle = rssBytes(pid);
+      log(`4. idle heap after GC ${(idleHeap / 2 ** 20).toFixed(1)} MB; idle RSS ${(idle / 2 ** 20).toFixed(1)} MB; pre-loading ${WAITING} deliveries for a receiver answering 503 (first attempt each, then 1 h to wait)`);
+      let peak = idle;
+      const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(pid))), 200);
+      await toInbox('mm', [sub4], WAITING);
+      await eventually(() => r4.arrivals.length >= WAITING, 120_000, 200).catch(() => log(`   only ${r4.arrivals.length} first attempts`));
+      await sleep(3000);
+      const loaded = rssBytes(pid);
+      clearInterval(sampler);
+      // Without a forced GC: how RSS settles once the dispatcher has nothing more to do (V8's memory reducer).
+      const settling: string[] = [];
+      let since = 3;
+      for (const at of [10, 20, 30]) {
+        await sleep((at - since) * 1000);
+        since = at;
+        settling.push(`${at} s ${(rssBytes(pid) / 2 ** 20).toFixed(1)} MB`);
+      }
+      log(`   RSS after the last first attempt, no forced GC: 3 s ${(loaded / 2 ** 20).toFixed(1)} MB, ${settling.join(', ')}`);
+      const loadedHeap = await heapAfterGc(pid, heapFile);
+      // Idle RSS is read just after a full GC; read loaded RSS the same way too, for a like-for-like growth.
+      const loadedAfterGc = rssBytes(pid);
+      const waiting = await queryCount(stack.db.url, sub4);
+      log(`   loaded heap after GC ${(loadedHeap / 2 ** 20).toFixed(1)} MB; loaded RSS ${(loaded / 2 ** 20).toFixed(1)} MB before GC, ${(loadedAfterGc / 2 ** 20).toFixed(1)} MB after (peak ${(peak / 2 ** 20).toFixed(1)} MB); ${waiting} deliveries in state retrying`);
+      return { idleHeap, loadedHeap, idle, loaded, loadedAfterGc, peak };
+    };
+    if (process.env['BENCH_PHASES'] === 'memory') {
+      log('BENCH_PHASES=memory: only figure 4');
+      await memory();
+      return;
+    }
 
     // --- 1a. yardstick: raw kafkajs produce → consume ------------------------------------------
     const template = { specversion: '1.0', source: 'urn:rabt:agency:mom', type: TYPE, data: eventData() };
@@ -472,36 +525,7 @@ async function main() {
     await api('DELETE', `/v1/subscriptions/${oneFailing.failingSub}`, 'epay');
 
     // --- 4. memory for 10,000 deliveries waiting to retry ---------------------------------------
-    await services['dispatcher'].stop();
-    const heapFile = join(tmpdir(), `rabt-bench-heap-${process.pid}.json`);
-    const memEnv = { ...env, DISPATCHER_RETRY_SCHEDULE: '1h,3h,6h', DISPATCHER_BREAKER_FAILURES: '1000000', BENCH_HEAP_FILE: heapFile };
-    services['dispatcher'] = await startBuiltService('dispatcher', memEnv, 'DISPATCHER_PORT', {
-      nodeArgs: ['--expose-gc', '--require', join(WORKSPACE_ROOT, 'bench/delivery/heap-probe.cjs')],
-    });
-    const pid = services['dispatcher'].child.pid!;
-    const r4warm = await newReceiver();
-    const r4 = await newReceiver('fail');
-    const subWarm = await subscribe('mm', r4warm);
-    const sub4 = await subscribe('mm', r4);
-    await sleep(2500);
-    await toInbox('mm', [subWarm], 500); // warm-up: code paths, pools
-    await eventually(() => r4warm.arrivals.length >= 500, 60_000, 100);
-    await sleep(3000);
-    const idleHeap = await heapAfterGc(pid, heapFile);
-    const idle = rssBytes(pid);
-    log(`4. idle heap after GC ${(idleHeap / 2 ** 20).toFixed(1)} MB; idle RSS ${(idle / 2 ** 20).toFixed(1)} MB; pre-loading ${WAITING} deliveries for a receiver answering 503 (first attempt each, then 1 h to wait)`);
-    let peak = idle;
-    const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(pid))), 200);
-    await toInbox('mm', [sub4], WAITING);
-    await eventually(() => r4.arrivals.length >= WAITING, 120_000, 200).catch(() => log(`   only ${r4.arrivals.length} first attempts`));
-    await sleep(3000);
-    const loaded = rssBytes(pid);
-    clearInterval(sampler);
-    const loadedHeap = await heapAfterGc(pid, heapFile);
-    // Idle RSS is read just after a full GC; read loaded RSS the same way too, for a like-for-like growth.
-    const loadedAfterGc = rssBytes(pid);
-    const waiting = await queryCount(stack.db.url, sub4);
-    log(`   loaded heap after GC ${(loadedHeap / 2 ** 20).toFixed(1)} MB; loaded RSS ${(loaded / 2 ** 20).toFixed(1)} MB before GC, ${(loadedAfterGc / 2 ** 20).toFixed(1)} MB after (peak ${(peak / 2 ** 20).toFixed(1)} MB); ${waiting} deliveries in state retrying`);
+    const { idleHeap, loadedHeap, idle, loaded, loadedAfterGc, peak } = await memory();
 
     // --- table ----------------------------------------------------------------------------------
     const mb = (b: number) => b / 2 ** 20;
@@ -611,14 +635,19 @@ async function latencyHops(kafka: KafkaClient, databaseUrl: string, eventTopic: 
 async function heapAfterGc(pid: number, file: string): Promise<number> {
   const asked = Date.now();
   process.kill(pid, 'SIGUSR2');
-  let usage: { at: number; heapUsed: number } | undefined;
+  let usage: ProbedMemory | undefined;
   await eventually(() => {
     try {
-      usage = JSON.parse(readFileSync(file, 'utf8')) as { at: number; heapUsed: number };
+      usage = JSON.parse(readFileSync(file, 'utf8')) as ProbedMemory;
     } catch {
       return false;
     }
     return usage.at >= asked;
   }, 10_000, 50);
+  const mb = (m: NodeJS.MemoryUsage) => `rss ${mib(m.rss)}, heap total ${mib(m.heapTotal)}, heap used ${mib(m.heapUsed)}, external ${mib(m.external)} (array buffers ${mib(m.arrayBuffers)})`;
+  log(`   process.memoryUsage() before the GC: ${mb(usage!.before)}; after: ${mb(usage!)}`);
   return usage!.heapUsed;
 }
+
+type ProbedMemory = NodeJS.MemoryUsage & { readonly at: number; readonly before: NodeJS.MemoryUsage };
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
