@@ -1,3 +1,4 @@
+import * as avro from 'avsc';
 import { describe, expect, it, vi } from 'vitest';
 import { AvroSerde, keptUnlessFailed, SchemaRegistryUnavailableError } from './avro.serde';
 
@@ -66,5 +67,44 @@ describe('keptUnlessFailed', () => {
     expect(await Promise.all([keptUnlessFailed(cache, 'k', load), keptUnlessFailed(cache, 'k', load)])).toEqual([5, 5]);
     expect(await keptUnlessFailed(cache, 'k', load)).toBe(5);
     expect(load).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('enum symbols and union branches are own names only (patches/avsc+5.7.9.patch)', () => {
+  const schema = {
+    type: 'record',
+    name: 'Report',
+    fields: [
+      { name: 'reason', type: { type: 'enum', name: 'Reason', symbols: ['ABSCONDED', 'RESIGNED', 'OTHER'], default: 'OTHER' } },
+      { name: 'note', type: ['null', 'string'], default: null },
+    ],
+  };
+  /** An AvroSerde whose registry answers `schema` for every id (no HTTP). */
+  function serdeOf(): AvroSerde {
+    const serde = new AvroSerde({ url: 'http://registry.invalid', latestCacheMs: 30_000 });
+    (serde.registry as unknown as { getSchema: () => Promise<avro.Type> }).getSchema = async () => avro.Type.forSchema(schema as avro.Schema);
+    return serde;
+  }
+  const inherited = Object.getOwnPropertyNames(Object.prototype); // constructor, __proto__, toString, valueOf, …
+
+  it.each(inherited)('refuses %s as an enum value, and will not encode it', async (name) => {
+    const serde = serdeOf();
+    expect(await serde.validate(1, { reason: name, note: null })).toEqual([expect.objectContaining({ path: 'reason' })]);
+    await expect(serde.encode(1, { reason: name, note: null })).rejects.toThrow(/invalid/);
+  });
+
+  it('still takes and round-trips every declared symbol', async () => {
+    const serde = serdeOf();
+    for (const reason of ['ABSCONDED', 'RESIGNED', 'OTHER']) {
+      expect(await serde.validate(1, { reason, note: 'x' })).toEqual([]);
+      const frame = await serde.encode(1, { reason, note: 'x' });
+      expect(avro.Type.forSchema(schema as avro.Schema).fromBuffer(frame.subarray(5))).toEqual({ reason, note: 'x' });
+    }
+  });
+
+  it('a wrapped union takes no inherited name as a branch', () => {
+    const union = avro.Type.forSchema(['null', 'int', 'string'] as avro.Schema, { wrapUnions: true });
+    expect(union.isValid({ int: 1 })).toBe(true);
+    for (const name of inherited) expect(union.isValid({ [name]: 1 }), name).toBe(false);
   });
 });
