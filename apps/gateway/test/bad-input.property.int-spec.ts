@@ -13,7 +13,8 @@ let gw: GatewayHarness;
 const { kafka: kafkaConfig } = loadConfig('t', { kafka: kafkaFragment('gateway-prop') }, { KAFKA_BROKERS: testStack.kafkaBrokers }).values;
 const admin = new TopicAdmin(createKafka(kafkaConfig), { partitions: 3, replicationFactor: 1 });
 let endBefore: Map<number, string>;
-const RUNS = 60;
+/** Runs per property; PROP_RUNS=5000 searches deeper (about 20 s here). */
+const RUNS = Number(process.env['PROP_RUNS'] ?? 60);
 
 beforeAll(async () => {
   gw = await startGateway({ env: { GATEWAY_RATE_PER_SECOND: '100000', GATEWAY_RATE_BURST: '100000', HTTP_BODY_LIMIT_BYTES: '65536' } });
