@@ -259,7 +259,7 @@ async function main() {
       await sleep(3000);
       const loaded = rssBytes(pid);
       clearInterval(sampler);
-      // Without a forced GC: how RSS settles once the dispatcher has nothing more to do (V8's memory reducer).
+      // Without a forced GC: whether V8 gives the memory back by itself once the dispatcher has nothing to do.
       const settling: string[] = [];
       let since = 3;
       for (const at of [10, 20, 30]) {
