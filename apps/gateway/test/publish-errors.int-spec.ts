@@ -134,7 +134,7 @@ describe('422: data against the contract', () => {
 
   // avsc looked enum symbols up in a plain object, so a name every object inherits ("constructor",
   // "toString", …) passed as a symbol and was written as the first one: "reason": "constructor"
-  // went to Kafka as ABSCONDED. Rabt's install patches that (docs/gateway.md).
+  // would be read as ABSCONDED. Rabt's install patches that (docs/gateway.md).
   it.each(Object.getOwnPropertyNames(Object.prototype))('an enum value named like an inherited property (%s) → SCHEMA_VALIDATION_FAILED', async (name) => {
     const data = { ...fixture(REPORTED, 'ok'), reason: name };
     const res = await post(events(), gw.keys.mom, cloudEvent('mom', REPORTED, data));
