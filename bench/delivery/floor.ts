@@ -7,10 +7,10 @@
 //     A fresh consumer group reads an inbox topic from the beginning (raw kafkajs, read_committed,
 //     eachBatch, 3 partitions at once). Each record's Avro value is decoded through the schema
 //     registry, its CloudEvent built from the binary-mode headers, the JSON body HMAC-SHA256-signed
-//     (node:crypto) and POSTed through an undici Pool (keep-alive), at most <concurrency> at once; a batch's
-//     offset is committed once its requests answered. Stops after <records> answers and prints one
-//     JSON line: deliveries (2xx) per second and this process's CPU µs per delivery, both over the
-//     last two thirds of the answers (the first third warms the process up).
+//     (node:crypto) and POSTed through an undici Pool (keep-alive), at most <concurrency> at once;
+//     a batch's offset is committed once its requests answered. Stops after <records> answers and
+//     prints one JSON line: deliveries (2xx) per second and this process's CPU µs per delivery,
+//     both over the last two thirds of the answers (the first third warms the process up).
 //   tsx bench/delivery/floor.ts gateway <brokers> <registryUrl> <user:password> <subject> <topic>
 //     A node:http server: a POSTed structured CloudEvent is parsed, its data Avro-encoded with the
 //     subject's latest schema, and produced (binary mode, acks=all) in batches that gather for 2 ms,

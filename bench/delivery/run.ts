@@ -46,6 +46,7 @@ const BATCH_PUBLISHERS = Number(process.env['BENCH_BATCH_PUBLISHERS'] ?? 8);
 const BROKER_PORT = 19892;
 const log = (s: string) => process.stderr.write(`[bench:delivery] ${s}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 /** Extra Node arguments for every dispatcher the bench starts (BENCH_DISPATCHER_NODE_ARGS, space-separated; experiments). */
 const dispatcherNodeArgs = process.env['BENCH_DISPATCHER_NODE_ARGS']?.split(' ').filter(Boolean) ?? [];
 /** Node arguments for a V8 CPU profile of `name` under BENCH_PROFILE_DIR (open it in Chrome DevTools), or none. */
@@ -251,7 +252,7 @@ async function main() {
       await sleep(3000);
       const idleHeap = await heapAfterGc(pid, heapFile);
       const idle = rssBytes(pid);
-      log(`4. idle heap after GC ${(idleHeap / 2 ** 20).toFixed(1)} MB; idle RSS ${(idle / 2 ** 20).toFixed(1)} MB; pre-loading ${WAITING} deliveries for a receiver answering 503 (first attempt each, then 1 h to wait)`);
+      log(`4. idle heap after GC ${mib(idleHeap)}; idle RSS ${mib(idle)}; pre-loading ${WAITING} deliveries for a receiver answering 503 (first attempt each, then 1 h to wait)`);
       let peak = idle;
       const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(pid))), 200);
       await toInbox('mm', [sub4], WAITING);
@@ -265,14 +266,14 @@ async function main() {
       for (const at of [10, 20, 30]) {
         await sleep((at - since) * 1000);
         since = at;
-        settling.push(`${at} s ${(rssBytes(pid) / 2 ** 20).toFixed(1)} MB`);
+        settling.push(`${at} s ${mib(rssBytes(pid))}`);
       }
-      log(`   RSS after the last first attempt, no forced GC: 3 s ${(loaded / 2 ** 20).toFixed(1)} MB, ${settling.join(', ')}`);
+      log(`   RSS after the last first attempt, no forced GC: 3 s ${mib(loaded)}, ${settling.join(', ')}`);
       const loadedHeap = await heapAfterGc(pid, heapFile);
       // Idle RSS is read just after a full GC; read loaded RSS the same way too, for a like-for-like growth.
       const loadedAfterGc = rssBytes(pid);
       const waiting = await queryCount(stack.db.url, sub4);
-      log(`   loaded heap after GC ${(loadedHeap / 2 ** 20).toFixed(1)} MB; loaded RSS ${(loaded / 2 ** 20).toFixed(1)} MB before GC, ${(loadedAfterGc / 2 ** 20).toFixed(1)} MB after (peak ${(peak / 2 ** 20).toFixed(1)} MB); ${waiting} deliveries in state retrying`);
+      log(`   loaded heap after GC ${mib(loadedHeap)}; loaded RSS ${mib(loaded)} before GC, ${mib(loadedAfterGc)} after (peak ${mib(peak)}); ${waiting} deliveries in state retrying`);
       return { idleHeap, loadedHeap, idle, loaded, loadedAfterGc, peak };
     };
     if (process.env['BENCH_PHASES'] === 'memory') {
@@ -572,8 +573,11 @@ async function queryCount(url: string, subscriptionId: string): Promise<number> 
   const c = new Client({ connectionString: url });
   await c.connect();
   try {
-    const r = await c.query<{ n: string }>(`SELECT count(*)::text AS n FROM delivery WHERE subscription_id = $1 AND state = 'retrying'`, [subscriptionId]);
-    return Number(r.rows[0]?.n ?? 0);
+    // Every state, so a delivery that is not `retrying` shows where it is.
+    const r = await c.query<{ state: string; attempts: number; n: number }>(`SELECT state, attempts, count(*)::int AS n FROM delivery WHERE subscription_id = $1 GROUP BY 1, 2 ORDER BY 1, 2`, [subscriptionId]);
+    const others = r.rows.filter((row) => row.state !== 'retrying');
+    if (others.length > 0) log(`   deliveries not retrying: ${others.map((row) => `${row.n} ${row.state} after ${row.attempts} attempts`).join(', ')}`);
+    return r.rows.filter((row) => row.state === 'retrying').reduce((sum, row) => sum + row.n, 0);
   } catch (e) {
     log(`   (count query failed: ${(e as Error).message})`);
     return -1;
@@ -644,10 +648,9 @@ async function heapAfterGc(pid: number, file: string): Promise<number> {
     }
     return usage.at >= asked;
   }, 10_000, 50);
-  const mb = (m: NodeJS.MemoryUsage) => `rss ${mib(m.rss)}, heap total ${mib(m.heapTotal)}, heap used ${mib(m.heapUsed)}, external ${mib(m.external)} (array buffers ${mib(m.arrayBuffers)})`;
-  log(`   process.memoryUsage() before the GC: ${mb(usage!.before)}; after: ${mb(usage!)}`);
+  const text = (m: NodeJS.MemoryUsage) => `rss ${mib(m.rss)}, heap total ${mib(m.heapTotal)}, heap used ${mib(m.heapUsed)}, external ${mib(m.external)} (array buffers ${mib(m.arrayBuffers)})`;
+  log(`   process.memoryUsage() before the GC: ${text(usage!.before)}; after: ${text(usage!)}`);
   return usage!.heapUsed;
 }
 
 type ProbedMemory = NodeJS.MemoryUsage & { readonly at: number; readonly before: NodeJS.MemoryUsage };
-const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
