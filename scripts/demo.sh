@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+bash scripts/prerequisites.sh demo
 bash deploy/local/stack.sh up
 echo "[demo] building the services …"
 npx nx run-many -t build -p gateway schema-registry router dispatcher workflow ops agency-simulator --output-style=static >/dev/null

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# npm test: bring the local stack up if it is not (idempotent), then lint, type-check, unit tests,
-# the contract gates, and integration tests against the real Kafka and Postgres. Non-zero on any
-# failure.
+# npm test: check (or install) what the tests need, bring the local stack up if it is not
+# (idempotent), then lint, type-check, unit tests, the contract gates, and integration tests
+# against the real Kafka and Postgres. Non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+bash scripts/prerequisites.sh test
 bash deploy/local/stack.sh up
 # Static checks and unit tests may run side by side.
 npx nx run-many -t lint typecheck test --output-style=static

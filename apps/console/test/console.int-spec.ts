@@ -75,7 +75,7 @@ beforeAll(async () => {
   expect(stack.receivers.rop.refused()).toBeGreaterThanOrEqual(EVENTS * 3);
 
   browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: process.env['RABT_CHROMIUM'] ?? '/usr/bin/chromium', // as scripts/prerequisites.sh checks
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }, 300_000);

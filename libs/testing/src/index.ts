@@ -1,3 +1,4 @@
 export * from './stack';
 export * from './processes';
 export * from './simulated-agencies';
+export * from './postgres-server';

