@@ -20,6 +20,22 @@ export interface ServiceOptions {
   readonly shutdownTimeoutMs?: number;
 }
 
+/** One HTTP route a running service answers: method and Fastify's URL pattern (`/v1/x/:id`). */
+export interface ServiceRoute {
+  readonly method: string;
+  readonly url: string;
+}
+
+const routesOf = new WeakMap<object, ServiceRoute[]>();
+
+/**
+ * Every route the service's HTTP server registered (controllers, health, metrics, docs, static
+ * files), read from Fastify itself, so that a test over all routes cannot miss a new one.
+ */
+export function serviceRoutes(app: NestFastifyApplication): readonly ServiceRoute[] {
+  return routesOf.get(app.getHttpAdapter().getInstance()) ?? [];
+}
+
 /**
  * Creates a service's Nest app on Fastify without listening: logger, error filter, HTTP
  * metrics, shutdown hooks. Tests use this directly with `app.inject` or `listen(0)`.
@@ -31,6 +47,11 @@ export async function createService(options: ServiceOptions): Promise<NestFastif
     trustProxy: false,
     return503OnClosing: true,
     genReqId: (req: IncomingMessage) => requestContextFor(req).requestId,
+  });
+  const routes: ServiceRoute[] = [];
+  routesOf.set(adapter.getInstance(), routes);
+  adapter.getInstance().addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
   });
   const app = await NestFactory.create<NestFastifyApplication>(options.rootModule, adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
@@ -61,6 +82,8 @@ export async function runService(options: ServiceOptions): Promise<INestApplicat
   await app.listen({ host: http.host, port: http.port });
   const log = new NestLogger(options.config.service);
   log.log({ config: options.config.printable }, `${options.config.service} listening on http://${http.host}:${http.port}`);
+  // The route table, for operators and for the authorisation matrix test (test/e2e).
+  log.log({ routes: serviceRoutes(app).map((r) => `${r.method} ${r.url}`) }, `${serviceRoutes(app).length} HTTP routes`);
   // Our own signal handling rather than Nest's enableShutdownHooks (which re-raises the signal):
   // close the app — consumers stop, in-flight requests finish, producers flush — then exit 0.
   // A shutdown that hangs is cut off so an orchestrator never waits forever.
