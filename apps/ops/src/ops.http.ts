@@ -6,7 +6,7 @@ import fastifyStatic from '@fastify/static';
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { OPERATOR_ACCOUNT_PROBLEMS } from '@rabt/auth';
+import { AGENCY_ADMIN_PROBLEMS, OPERATOR_ACCOUNT_PROBLEMS } from '@rabt/auth';
 import { SUBSCRIPTION_PROBLEMS } from '@rabt/routing';
 import { genericProblem, ProblemDetailsFilter, sendProblem } from '@rabt/runtime';
 import { OpsConfig } from './config/ops.config';
@@ -87,4 +87,5 @@ export async function configureOpsHttp(app: NestFastifyApplication): Promise<voi
   SwaggerModule.setup('docs', app, document);
 }
 
-export const opsExceptionFilter = () => new ProblemDetailsFilter([OPS_PROBLEMS, OPERATOR_ACCOUNT_PROBLEMS, SUBSCRIPTION_PROBLEMS]);
+/** The ops codes, and those of the libraries it calls: accounts, agencies (an unknown agency in a filter), subscriptions. */
+export const opsExceptionFilter = () => new ProblemDetailsFilter([OPS_PROBLEMS, OPERATOR_ACCOUNT_PROBLEMS, AGENCY_ADMIN_PROBLEMS, SUBSCRIPTION_PROBLEMS]);
