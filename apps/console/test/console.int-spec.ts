@@ -86,7 +86,7 @@ afterAll(async () => {
 });
 
 describe('the operator console in Chromium', () => {
-  it('a wrong password shows INVALID_CREDENTIALS; the third in a row locks the account (ACCOUNT_LOCKED)', async () => {
+  it('a wrong password shows INVALID_CREDENTIALS; the third in a row locks the account, which then answers the same', async () => {
     const { context, page } = await newPage('en');
     await page.getByTestId('sign-in').waitFor();
     await shot(page, 'sign-in', 'en');

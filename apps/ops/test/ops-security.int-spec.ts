@@ -239,6 +239,28 @@ describe('an agency-bound admin stays inside its agency', () => {
     expect(job.body['total']).toBe(0);
     expect((await db.query(`SELECT state FROM dead_letter WHERE id = $1`, [momLetter.id]))[0].state).toBe('open');
   });
+
+  it("gets 404 for another agency's event and transaction, sees only its subscriptions, and the same answers as for unknown ones", async () => {
+    await db.query(
+      `INSERT INTO gateway_event (source, event_id, content_hash, state, type, topic, schema_id, attributes, data, accepted_at)
+       VALUES ('mom', 'evt-mom-only', repeat('0', 64), 'accepted', 'mom.employee.left-work-reported', 'mom.employee.left-work-reported', 1, '{}', '{}', now())`,
+    );
+    await db.query(
+      `INSERT INTO workflow_transaction (id, workflow, workflow_version, state, trigger_type, trigger_agency, parties, started_at, updated_at)
+       VALUES ('tx-mom-moci', 'employee-left-work', 1, 'running', 'mom.employee.left-work-reported', 'mom', '{mom,moci}', now(), now())`,
+    );
+    const rabtAdmin = await OpsCaller.signIn(ops.url, 'admin');
+    expect((await rabtAdmin.call('GET', '/v1/events/evt-mom-only?source=mom')).status).toBe(200);
+    expect((await rabtAdmin.call('GET', '/v1/transactions/tx-mom-moci')).status).toBe(200);
+    const event = await ropAdmin.call('GET', '/v1/events/evt-mom-only?source=mom');
+    expect(event.status).toBe(404);
+    expect(event.body['code']).toBe('EVENT_NOT_FOUND');
+    const tx = await ropAdmin.call('GET', '/v1/transactions/tx-mom-moci');
+    const unknownTx = await ropAdmin.call('GET', '/v1/transactions/tx-no-such');
+    expect(sameness(tx)).toEqual(sameness({ ...unknownTx, body: { ...unknownTx.body, detail: tx.body['detail'] } }));
+    expect(((await ropAdmin.call('GET', '/v1/transactions')).body['items'] as { id: string }[]).map((t) => t.id)).not.toContain('tx-mom-moci');
+    expect(((await ropAdmin.call('GET', '/v1/subscriptions?agency=mom')).body['items'] as unknown[]).length).toBe(0);
+  });
 });
 
 describe('security headers', () => {
