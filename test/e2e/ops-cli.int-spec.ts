@@ -99,4 +99,24 @@ describe('rabt operators, login and dlq', () => {
     const unreachable = await rabt(['login', '--username', 'view'], { RABT_OPS_URL: `http://127.0.0.1:${await freePort()}` }, PASSWORD);
     expect(unreachable.code).toBe(3);
   });
+
+  it('operators disable, enable and revoke-sessions end the account’s sessions at once, audited with the reason', async () => {
+    await ok(['login', '--username', 'view'], {}, PASSWORD);
+    expect((await rabt(['dlq', 'list'])).code).toBe(0);
+    expect((await rabt(['operators', 'disable', 'view'])).code).toBe(2);
+    expect(await okJson(['operators', 'disable', 'view', '--reason', 'left the team'])).toMatchObject({ operator: { username: 'view', disabled: true }, sessionsEnded: 1 });
+    expect((await rabt(['dlq', 'list'])).code).toBe(2);
+    expect((await rabt(['login', '--username', 'view'], {}, PASSWORD)).code).toBe(1);
+    expect((await okJson(['operators', 'enable', 'view', '--reason', 'came back'])).operator.disabled).toBe(false);
+    await ok(['login', '--username', 'view'], {}, PASSWORD);
+    expect((await okJson(['operators', 'revoke-sessions', 'view', '--reason', 'laptop lost'])).sessionsEnded).toBe(1);
+    expect((await rabt(['dlq', 'list'])).code).toBe(2);
+    const audited = (await dataSource.query(`SELECT action, reason FROM audit_record WHERE subject = 'operator:view' AND actor LIKE 'cli:%' ORDER BY id`)) as { action: string; reason: string }[];
+    expect(audited).toEqual([
+      { action: 'operator.created', reason: 'created with rabt operators create' },
+      { action: 'operator.disabled', reason: 'left the team' },
+      { action: 'operator.enabled', reason: 'came back' },
+      { action: 'operator.sessions-revoked', reason: 'laptop lost' },
+    ]);
+  });
 });

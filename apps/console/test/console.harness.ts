@@ -129,3 +129,11 @@ async function gatewayCall(url: string, key: string, method: string, path: strin
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
+
+/** Signs in over HTTP and answers the session token, which only the rabt_ops_session cookie carries. */
+export async function sessionToken(opsUrl: string, username: string, password: string): Promise<string> {
+  const res = await fetch(`${opsUrl}/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('rabt_ops_session='));
+  if (res.status !== 200 || !cookie) throw new Error(`sign-in of ${username} failed: ${res.status}`);
+  return decodeURIComponent(cookie.slice('rabt_ops_session='.length).split(';')[0]!);
+}

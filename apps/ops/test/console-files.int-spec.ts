@@ -38,6 +38,21 @@ describe('the console files', () => {
     expect(js.headers.get('content-type')).toMatch(/javascript/);
   });
 
+  it('answers the console and its assets with a strict CSP (no inline script or style, no framing), nosniff and no referrer', async () => {
+    for (const path of ['/', '/index.html', '/dead-letters', '/assets/app.js']) {
+      const res = await fetch(`${ops.url}${path}`);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp, path).toMatch(/default-src 'self'/);
+      expect(csp, path).toMatch(/script-src 'self'(;|$)/);
+      expect(csp, path).toMatch(/style-src 'self'(;|$)/);
+      expect(csp, path).toMatch(/frame-ancestors 'none'/);
+      expect(csp, path).not.toMatch(/unsafe-inline|unsafe-eval/);
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(res.headers.get('referrer-policy'), path).toBe('no-referrer');
+      expect(res.headers.get('x-frame-options'), path).toBe('DENY');
+    }
+  });
+
   it('leaves the API alone: unknown API paths are problem+json 404s, known ones ask for a session', async () => {
     const unknown = await fetch(`${ops.url}/v1/nothing-here`);
     expect(unknown.status).toBe(404);

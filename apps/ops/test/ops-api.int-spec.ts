@@ -81,12 +81,12 @@ describe('sign-in', () => {
     for (const r of rows) expect(r.token_hash).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('locks after 3 wrong passwords, refuses even the right one with 423, and an admin unlock lets it in again', async () => {
+  it('locks after 3 wrong passwords, refuses even the right one with the same 401, and an admin unlock lets it in again', async () => {
     const anon = new OpsCaller(ops.url);
     for (let i = 0; i < 3; i++) expect((await anon.call('POST', '/v1/session', { username: 'locky', password: 'wrong password' })).status).toBe(401);
     const locked = await anon.call('POST', '/v1/session', { username: 'locky', password: PASSWORD });
-    expect(locked.status).toBe(423);
-    expect(locked.body['code']).toBe('ACCOUNT_LOCKED');
+    expect(locked.status).toBe(401);
+    expect(locked.body['code']).toBe('INVALID_CREDENTIALS');
     expect((await callers['oper']!.call('POST', '/v1/operators/locky/unlock', { reason: 'not mine' })).status).toBe(403);
     expect((await callers['admin']!.call('POST', '/v1/operators/locky/unlock', {})).body['code']).toBe('REASON_REQUIRED');
     const unlocked = await callers['admin']!.call('POST', '/v1/operators/locky/unlock', { reason: 'called the helpdesk, identity checked' });

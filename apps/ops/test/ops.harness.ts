@@ -34,6 +34,13 @@ export async function createAccount(db: DataSource, username: string, role: Oper
   await createOperator(db.manager, { username, role, password: PASSWORD, ...(agency ? { agency } : {}) });
 }
 
+/** The session token of a sign-in answer: the rabt_ops_session cookie (never the body). */
+export function sessionCookieOf(headers: Headers): string {
+  const cookie = headers.getSetCookie().find((c) => c.startsWith('rabt_ops_session='));
+  if (!cookie) throw new Error('no rabt_ops_session cookie in the answer');
+  return decodeURIComponent(cookie.slice('rabt_ops_session='.length).split(';')[0]!);
+}
+
 export interface Answer {
   readonly status: number;
   readonly body: Record<string, unknown>;
@@ -51,7 +58,7 @@ export class OpsCaller {
     const caller = new OpsCaller(url);
     const answer = await caller.call('POST', '/v1/session', { username, password });
     if (answer.status !== 200) throw new Error(`sign-in of ${username} failed: ${answer.status} ${JSON.stringify(answer.body)}`);
-    caller.token = String(answer.body['token']);
+    caller.token = sessionCookieOf(answer.headers);
     return caller;
   }
 

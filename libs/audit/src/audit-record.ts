@@ -20,6 +20,9 @@ export const AUDIT_ACTIONS = [
   'operator.unlocked',
   'operator.created',
   'operator.signed-out',
+  'operator.disabled',
+  'operator.enabled',
+  'operator.sessions-revoked',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -115,16 +115,20 @@ export type AuditListItem = AuditRecordItem;
 
 /**
  * The newest records first, unsealed ones (the last moments) on top; `before` (a seq) pages back
- * through the sealed ones. For the ops API and tools; the chain itself is checked by verifyAuditChain.
+ * through the sealed ones; `parties` keeps only the records whose actor or subject is one of them
+ * (an agency's view). For the ops API and tools; the chain itself is checked by verifyAuditChain.
  */
-export async function listAuditRecords(db: AuditQueryable, options: { limit?: number; before?: number } = {}): Promise<AuditListItem[]> {
+export async function listAuditRecords(db: AuditQueryable, options: { limit?: number; before?: number; parties?: readonly string[] } = {}): Promise<AuditListItem[]> {
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
-  const rows = (await db.query(
-    options.before === undefined
-      ? `SELECT ${COLUMNS} FROM audit_record ORDER BY "seq" DESC NULLS FIRST, "id" DESC LIMIT $1`
-      : `SELECT ${COLUMNS} FROM audit_record WHERE "seq" < $2 ORDER BY "seq" DESC LIMIT $1`,
-    options.before === undefined ? [limit] : [limit, options.before],
-  )) as RecordRow[];
+  const params: unknown[] = [limit];
+  const where: string[] = [];
+  if (options.before !== undefined) where.push(`"seq" < $${params.push(options.before)}`);
+  if (options.parties !== undefined) {
+    const at = params.push([...options.parties]);
+    where.push(`("actor" = ANY($${at}::text[]) OR "subject" = ANY($${at}::text[]))`);
+  }
+  const order = options.before === undefined ? `"seq" DESC NULLS FIRST, "id" DESC` : `"seq" DESC`;
+  const rows = (await db.query(`SELECT ${COLUMNS} FROM audit_record${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT $1`, params)) as RecordRow[];
   return rows.map((r) => ({
     seq: r.seq === null ? null : Number(r.seq),
     at: r.recorded_at,

@@ -45,14 +45,29 @@ export const hashOperatorPassword = (password: string): Promise<string> => hash(
 /** False for a wrong password or a malformed hash (never throws for bad input). */
 export const verifyOperatorPassword = (passwordHash: string, password: string): Promise<boolean> => verify(passwordHash, password).catch(() => false);
 
-export const operatorView = (o: OperatorEntity): OperatorView => ({
+/** Whether `o` is locked at `now` (a lock ends by itself at `lockedUntil`). */
+export const isLocked = (o: Pick<OperatorEntity, 'lockedUntil'>, now = new Date()): boolean => o.lockedUntil !== null && o.lockedUntil > now;
+
+export const operatorView = (o: OperatorEntity, now = new Date()): OperatorView => ({
   username: o.username,
   displayName: o.displayName,
   role: o.role,
   agency: o.agencyCode,
-  locked: o.lockedAt !== null,
+  locked: isLocked(o, now),
+  lockedUntil: isLocked(o, now) ? o.lockedUntil!.toISOString() : null,
+  disabled: o.disabledAt !== null,
   lastSignInAt: o.lastSignInAt?.toISOString() ?? null,
 });
+
+/**
+ * How long the `lockNumber`-th lock in a row lasts (1 for the first): `base`, doubled for each
+ * further lock, at most `max`. A stranger can keep an account locked only by keeping up wrong
+ * passwords, and then for ever longer; an admin unlock ends it at once.
+ */
+export function lockDurationMs(lockNumber: number, baseMs: number, maxMs: number): number {
+  const doublings = Math.min(Math.max(lockNumber - 1, 0), 40);
+  return Math.min(baseMs * 2 ** doublings, maxMs);
+}
 
 const invalid = (errors: string[]) => new OperatorAccountException(OperatorAccountExceptionCode.INVALID_OPERATOR, errors.join('; '), { errors });
 
@@ -83,14 +98,62 @@ export async function createOperator(manager: EntityManager, input: NewOperator)
   return operatorView(await manager.findOneByOrFail(OperatorEntity, { id: row.id }));
 }
 
-export async function listOperators(manager: EntityManager): Promise<OperatorView[]> {
-  return (await manager.find(OperatorEntity, { order: { username: 'ASC' } })).map(operatorView);
+/** Who may act on which accounts: a Rabt-wide admin on any; an agency-bound one on its agency's only. */
+export interface OperatorScope {
+  /** null for a Rabt-wide admin. */
+  readonly agency: string | null;
 }
 
-/** Clears the lock and the count of wrong passwords; answers the account and whether it was locked. */
-export async function unlockOperator(manager: EntityManager, username: string): Promise<{ operator: OperatorView; wasLocked: boolean }> {
-  const before = await manager.findOneBy(OperatorEntity, { username });
-  if (!before) throw new OperatorAccountException(OperatorAccountExceptionCode.OPERATOR_NOT_FOUND, `no operator named '${username}'`);
-  await manager.update(OperatorEntity, { id: before.id }, { lockedAt: null, failedAttempts: 0 });
-  return { operator: operatorView({ ...before, lockedAt: null, failedAttempts: 0 }), wasLocked: before.lockedAt !== null };
+const notFound = (username: string) => new OperatorAccountException(OperatorAccountExceptionCode.OPERATOR_NOT_FOUND, `no operator named '${username}'`);
+
+/**
+ * The account `username` under a row lock for `manager`'s transaction, if `scope` may act on it;
+ * an account of another agency is OPERATOR_NOT_FOUND, as if it did not exist.
+ */
+export async function findOperatorForUpdate(manager: EntityManager, username: string, scope: OperatorScope = { agency: null }): Promise<OperatorEntity> {
+  const name = typeof username === 'string' ? username.toLowerCase() : '';
+  const found = name.length <= 64 ? await manager.findOne(OperatorEntity, { where: { username: name }, lock: { mode: 'pessimistic_write' } }) : null;
+  if (!found || (scope.agency !== null && found.agencyCode !== scope.agency)) throw notFound(name);
+  return found;
+}
+
+export async function listOperators(manager: EntityManager, scope: OperatorScope = { agency: null }): Promise<OperatorView[]> {
+  const where = scope.agency === null ? {} : { agencyCode: scope.agency };
+  return (await manager.find(OperatorEntity, { where, order: { username: 'ASC' } })).map((o) => operatorView(o));
+}
+
+/** Ends every session of the account; answers how many there were. */
+export async function endOperatorSessions(manager: EntityManager, operatorId: string): Promise<number> {
+  const [, count] = (await manager.query(`DELETE FROM operator_session WHERE operator_id = $1`, [operatorId])) as [unknown, number];
+  return count ?? 0;
+}
+
+/** Clears the lock and the counts of wrong passwords and locks; answers the account and whether it was locked. */
+export async function unlockOperator(manager: EntityManager, username: string, scope?: OperatorScope): Promise<{ operator: OperatorView; wasLocked: boolean }> {
+  const before = await findOperatorForUpdate(manager, username, scope);
+  const cleared = { lockedAt: null, lockedUntil: null, failedAttempts: 0, lockCount: 0 };
+  await manager.update(OperatorEntity, { id: before.id }, cleared);
+  return { operator: operatorView({ ...before, ...cleared }), wasLocked: isLocked(before) };
+}
+
+/** Disables the account and ends its sessions at once; answers the account and how many sessions ended. */
+export async function disableOperator(manager: EntityManager, username: string, scope?: OperatorScope): Promise<{ operator: OperatorView; sessionsEnded: number; wasDisabled: boolean }> {
+  const before = await findOperatorForUpdate(manager, username, scope);
+  const disabledAt = before.disabledAt ?? new Date();
+  await manager.update(OperatorEntity, { id: before.id }, { disabledAt });
+  const sessionsEnded = await endOperatorSessions(manager, before.id);
+  return { operator: operatorView({ ...before, disabledAt }), sessionsEnded, wasDisabled: before.disabledAt !== null };
+}
+
+/** Enables a disabled account (it signs in again with its password). */
+export async function enableOperator(manager: EntityManager, username: string, scope?: OperatorScope): Promise<{ operator: OperatorView; wasDisabled: boolean }> {
+  const before = await findOperatorForUpdate(manager, username, scope);
+  await manager.update(OperatorEntity, { id: before.id }, { disabledAt: null });
+  return { operator: operatorView({ ...before, disabledAt: null }), wasDisabled: before.disabledAt !== null };
+}
+
+/** Ends every session of the account (it may sign in again). */
+export async function revokeOperatorSessions(manager: EntityManager, username: string, scope?: OperatorScope): Promise<{ operator: OperatorView; sessionsEnded: number }> {
+  const account = await findOperatorForUpdate(manager, username, scope);
+  return { operator: operatorView(account), sessionsEnded: await endOperatorSessions(manager, account.id) };
 }

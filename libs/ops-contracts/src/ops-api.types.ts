@@ -12,7 +12,11 @@ export interface Operator {
   readonly role: OperatorRole;
   /** An agency integrator sees only its own agency's traffic; null for Rabt operators. */
   readonly agency: string | null;
+  /** Locked after repeated wrong passwords, until `lockedUntil` (or an admin unlocks it). */
   readonly locked: boolean;
+  readonly lockedUntil: string | null;
+  /** Disabled by an admin: it cannot sign in until an admin enables it again. */
+  readonly disabled: boolean;
   readonly lastSignInAt: string | null;
 }
 
@@ -25,9 +29,12 @@ export interface SignInRequest {
   readonly password: string;
 }
 
-/** POST /v1/session → 200 (the token is also set as the `rabt_ops_session` cookie). */
+/**
+ * POST /v1/session → 200. The session token travels only in the `rabt_ops_session` cookie
+ * (HttpOnly), never in a body: the console's scripts cannot read it; the CLI takes it from the
+ * Set-Cookie header.
+ */
 export interface SessionAnswer {
-  readonly token: string;
   /** The session's absolute expiry. */
   readonly expiresAt: string;
   readonly operator: Operator;
@@ -46,6 +53,13 @@ export interface CreateOperatorRequest {
   readonly agency?: string;
   readonly password: string;
   readonly reason: string;
+}
+
+/** POST /v1/operators/{username}/disable and …/revoke-sessions → 200. */
+export interface OperatorActionAnswer {
+  readonly operator: Operator;
+  /** How many sessions of the account ended. */
+  readonly sessionsEnded: number;
 }
 
 /** Every operator action (replay, discard, unlock, …) is audited with its reason. */

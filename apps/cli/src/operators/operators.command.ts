@@ -1,9 +1,10 @@
-// `rabt operators create|list|unlock`: operator accounts of the ops service, straight in the
-// database (DATABASE_URL), for the first admin and for unlocking when no admin can sign in.
+// `rabt operators create|list|unlock|disable|enable|revoke-sessions`: operator accounts of the
+// ops service, straight in the database (DATABASE_URL), for the first admin, for unlocking when
+// no admin can sign in, and for shutting an account out at once (disabling and ending sessions).
 // Each change is written to the audit trail in the same transaction.
 import type { DataSource } from 'typeorm';
 import { appendAuditRecords } from '@rabt/audit';
-import { createOperator, listOperators, unlockOperator, type NewOperator } from '@rabt/auth';
+import { createOperator, disableOperator, enableOperator, listOperators, revokeOperatorSessions, unlockOperator, type NewOperator } from '@rabt/auth';
 import { databaseFragment, loadConfig } from '@rabt/config';
 import { createDataSource } from '@rabt/persistence';
 import { json, table, when } from '../agencies/text.format';
@@ -63,8 +64,8 @@ export async function runOperatorsList(store: OperatorStore, o: { json: boolean 
     return ExitCode.OK;
   }
   for (const line of table(
-    ['USERNAME', 'ROLE', 'AGENCY', 'LOCKED', 'LAST SIGN-IN', 'NAME'],
-    operators.map((x) => [x.username, x.role, x.agency ?? '—', x.locked ? 'yes' : 'no', x.lastSignInAt ? when(x.lastSignInAt) : 'never', x.displayName]),
+    ['USERNAME', 'ROLE', 'AGENCY', 'LOCKED', 'DISABLED', 'LAST SIGN-IN', 'NAME'],
+    operators.map((x) => [x.username, x.role, x.agency ?? '—', x.lockedUntil ? `until ${when(x.lockedUntil)}` : 'no', x.disabled ? 'yes' : 'no', x.lastSignInAt ? when(x.lastSignInAt) : 'never', x.displayName]),
   )) {
     output.out(line);
   }
@@ -79,5 +80,27 @@ export async function runOperatorsUnlock(store: OperatorStore, o: { username: st
   });
   if (o.json) output.out(json({ operator, wasLocked }));
   else output.out(wasLocked ? `✓ operator ${operator.username} unlocked: they can sign in again` : `✓ operator ${operator.username} was not locked; wrong-password count reset`);
+  return ExitCode.OK;
+}
+
+export type OperatorAction = 'disable' | 'enable' | 'revoke-sessions';
+
+/** Disables or enables an account, or ends its sessions, audited with the reason in the same transaction. */
+export async function runOperatorsAction(store: OperatorStore, o: { action: OperatorAction; username: string; reason: string; json: boolean }, output: CliOutput): Promise<ExitCode> {
+  const result = await store.dataSource.transaction(async (m) => {
+    const done =
+      o.action === 'disable'
+        ? { ...(await disableOperator(m, o.username)), audit: 'operator.disabled' as const }
+        : o.action === 'enable'
+          ? { ...(await enableOperator(m, o.username)), sessionsEnded: 0, audit: 'operator.enabled' as const }
+          : { ...(await revokeOperatorSessions(m, o.username)), audit: 'operator.sessions-revoked' as const };
+    await appendAuditRecords(m, [{ actor: cliActor(), action: done.audit, subject: `operator:${done.operator.username}`, reason: o.reason, details: { sessionsEnded: done.sessionsEnded } }]);
+    return done;
+  });
+  const { operator, sessionsEnded } = result;
+  if (o.json) output.out(json({ operator, sessionsEnded }));
+  else if (o.action === 'disable') output.out(`✓ operator ${operator.username} disabled; ${sessionsEnded} session(s) ended`);
+  else if (o.action === 'enable') output.out(`✓ operator ${operator.username} enabled: they can sign in again`);
+  else output.out(`✓ ${sessionsEnded} session(s) of operator ${operator.username} ended`);
   return ExitCode.OK;
 }

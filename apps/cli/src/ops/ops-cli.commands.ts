@@ -4,7 +4,7 @@ import { DEAD_LETTER_ERROR_CODES, DEAD_LETTER_STATES, OPERATOR_ROLES, type DeadL
 import { CliException, CliExceptionCode, ExitCode, type CliOutput } from '../cli/cli.exception';
 import { runCommand } from '../cli/run-command';
 import { loadOpsCliConfig } from '../config/cli.config';
-import { runOperatorsCreate, runOperatorsList, runOperatorsUnlock, withOperatorStore, type OperatorStore } from '../operators/operators.command';
+import { runOperatorsAction, runOperatorsCreate, runOperatorsList, runOperatorsUnlock, withOperatorStore, type OperatorAction, type OperatorStore } from '../operators/operators.command';
 import { opsClient } from './ops.client';
 import { runDlqAction, runDlqList, runDlqReplayAll, runDlqShow, runLogin, runTxShow, type OpsSession } from './ops.commands';
 import { forgetSession, loadSession, saveSession } from './session.store';
@@ -77,6 +77,16 @@ export function addOpsCommands(program: Command, deps: OpsCommandDeps): void {
   withJson(operators.command('unlock').description('unlock an account locked after wrong passwords').argument('<username>').requiredOption('--reason <text>', 'why (audited)')).action(
     (username: string, o: { reason: string; json?: boolean }) => db((store) => runOperatorsUnlock(store, { username, reason: o.reason, json: o.json === true }, output)),
   );
+  const actions: [OperatorAction, string][] = [
+    ['disable', 'disable an account and end its sessions at once'],
+    ['enable', 'enable a disabled account'],
+    ['revoke-sessions', 'end every session of an account at once (it may sign in again)'],
+  ];
+  for (const [action, description] of actions) {
+    withJson(operators.command(action).description(description).argument('<username>').requiredOption('--reason <text>', 'why (audited)')).action((username: string, o: { reason: string; json?: boolean }) =>
+      db((store) => runOperatorsAction(store, { action, username, reason: o.reason, json: o.json === true }, output)),
+    );
+  }
 
   withOps(program.command('login').description('sign in to the ops service; the session token is kept in ~/.config/rabt (mode 0600)'))
     .requiredOption('--username <name>', 'account name')

@@ -10,7 +10,7 @@ describe('the ops client', () => {
     [{ status: 401, code: 'INVALID_CREDENTIALS', detail: 'wrong username or password' }, ExitCode.FAILED, 'INVALID_CREDENTIALS'],
     [{ status: 400, code: 'REASON_REQUIRED', detail: 'send a reason' }, ExitCode.USAGE, 'REASON_REQUIRED: send a reason'],
     [{ status: 403, code: 'FORBIDDEN_ROLE' }, ExitCode.FAILED, 'FORBIDDEN_ROLE'],
-    [{ status: 423, code: 'ACCOUNT_LOCKED' }, ExitCode.FAILED, 'ACCOUNT_LOCKED'],
+    [{ status: 429, code: 'RATE_LIMITED' }, ExitCode.FAILED, 'RATE_LIMITED'],
     [{ status: 503 }, ExitCode.OPS_UNREACHABLE, 'HTTP 503'],
   ])('maps %j to exit %i', (problem, exit, text) => {
     const e = problemException(URL, problem);
@@ -32,5 +32,16 @@ describe('the ops client', () => {
       throw new Error('connect ECONNREFUSED');
     }) as unknown as typeof fetch;
     await expect(opsClient(URL, undefined, down).call('GET', '/v1/session')).rejects.toMatchObject({ exitCode: ExitCode.OPS_UNREACHABLE });
+  });
+
+  it('signs in taking the token from the rabt_ops_session cookie, not the body', async () => {
+    const fake = (async () =>
+      new Response(JSON.stringify({ expiresAt: '2026-12-08T00:00:00Z', operator: { username: 'aisha' } }), {
+        status: 200,
+        headers: { 'set-cookie': 'rabt_ops_session=rops_abc; Path=/; HttpOnly; SameSite=Strict' },
+      })) as unknown as typeof fetch;
+    const { answer, token } = await opsClient(URL, undefined, fake).signIn('aisha', 'pw');
+    expect(token).toBe('rops_abc');
+    expect(answer.operator.username).toBe('aisha');
   });
 });

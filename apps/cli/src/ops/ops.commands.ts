@@ -1,7 +1,7 @@
 // `rabt login|logout`, `rabt dlq list|show|replay|discard`, `rabt tx show`: the ops API
 // (RABT_OPS_URL) with the session `rabt login` stored.
 import { SingleBar } from 'cli-progress';
-import type { DeadLetterDetail, DeadLetterFilter, DeadLetterListQuery, DeadLetterPage, DeadLetterSummary, ReplayJob, SessionAnswer } from '@rabt/ops-contracts';
+import type { DeadLetterDetail, DeadLetterFilter, DeadLetterListQuery, DeadLetterPage, DeadLetterSummary, ReplayJob } from '@rabt/ops-contracts';
 import type { TransactionView } from '@rabt/sdk';
 import { ExitCode, type CliOutput } from '../cli/cli.exception';
 import { json, table, when } from '../agencies/text.format';
@@ -19,8 +19,8 @@ export async function runLogin(
   save: (s: StoredSession) => void,
   output: CliOutput,
 ): Promise<ExitCode> {
-  const answer = await anonymous.call<SessionAnswer>('POST', '/v1/session', { username: o.username, password: o.password });
-  save({ opsUrl: o.opsUrl, token: answer.token, username: answer.operator.username, expiresAt: answer.expiresAt });
+  const { answer, token } = await anonymous.signIn(o.username, o.password);
+  save({ opsUrl: o.opsUrl, token, username: answer.operator.username, expiresAt: answer.expiresAt });
   if (o.json) output.out(json({ operator: answer.operator, expiresAt: answer.expiresAt }));
   else output.out(`✓ signed in to ${o.opsUrl} as ${answer.operator.username} (${answer.operator.role}${answer.operator.agency ? `, agency ${answer.operator.agency}` : ''}); the session ends at the latest ${when(answer.expiresAt)}`);
   return ExitCode.OK;

@@ -36,12 +36,12 @@ describe('ops client', () => {
   });
 
   it('a problem+json answer becomes an OpsProblem with its code, title and detail', async () => {
-    const f = fakeFetch(() => problem(423, { title: 'Account locked', status: 423, code: 'ACCOUNT_LOCKED', detail: 'an admin must unlock it' }));
+    const f = fakeFetch(() => problem(429, { title: 'Too many sign-in attempts', status: 429, code: 'RATE_LIMITED', detail: 'try again in 40 s' }));
     const error = await new OpsClient({ fetch: f.fetch }).signIn('x', 'y').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpsProblem);
-    expect((error as OpsProblem).code).toBe('ACCOUNT_LOCKED');
-    expect((error as OpsProblem).status).toBe(423);
-    expect((error as OpsProblem).message).toBe('Account locked: an admin must unlock it');
+    expect((error as OpsProblem).code).toBe('RATE_LIMITED');
+    expect((error as OpsProblem).status).toBe(429);
+    expect((error as OpsProblem).message).toBe('Too many sign-in attempts: try again in 40 s');
   });
 
   it('an answer that is not problem+json still becomes a problem with the HTTP status', async () => {

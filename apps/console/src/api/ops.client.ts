@@ -1,5 +1,6 @@
 // A small typed client of the ops API (docs/ops-api.md). In the browser it relies on the
-// same-origin session cookie; the tests (and any script) may pass a bearer token instead.
+// same-origin session cookie (HttpOnly: no script of the page ever sees the token); the tests
+// (and any script) may pass a bearer token instead.
 import type {
   Agency,
   CurrentSessionAnswer,
@@ -11,6 +12,7 @@ import type {
   DeadLetterSummary,
   EventView,
   Items,
+  Operator,
   OpsErrorCode,
   Page,
   ReplayJob,
@@ -33,6 +35,9 @@ export interface OpsClientOptions {
   /** Called when a request of a signed-in caller is refused with 401 UNAUTHENTICATED (the session ended). */
   readonly onUnauthenticated?: () => void;
 }
+
+/** What an admin does to an operator account (POST /v1/operators/{username}/{action}). */
+export type OperatorAction = 'unlock' | 'disable' | 'enable' | 'revoke-sessions';
 
 type Query = Readonly<Record<string, string | number | undefined | null>>;
 
@@ -68,6 +73,14 @@ export class OpsClient {
 
   signOut(): Promise<void> {
     return this.request('DELETE', '/v1/session');
+  }
+
+  operators(): Promise<Items<Operator>> {
+    return this.request('GET', '/v1/operators');
+  }
+
+  operatorAction(username: string, action: OperatorAction, reason: string): Promise<unknown> {
+    return this.request('POST', `/v1/operators/${segment(username)}/${action}`, { reason });
   }
 
   deadLetters(query: DeadLetterListQuery): Promise<DeadLetterPage> {

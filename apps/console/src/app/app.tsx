@@ -9,6 +9,7 @@ import { DeadLetterScreen } from '../dead-letters/dead-letter.screen';
 import { DeadLettersScreen } from '../dead-letters/dead-letters.screen';
 import { EventTimelineScreen } from '../events/event-timeline.screen';
 import { dirOf, LANG_STORAGE_KEY, parseLang, translate, type Lang, type MessageKey } from '../i18n/i18n';
+import { OperatorsScreen } from '../operators/operators.screen';
 import { SchemasScreen } from '../schemas/schemas.screen';
 import { SignInScreen } from '../session/sign-in.screen';
 import { TransactionScreen, TransactionsScreen } from '../transactions/transactions.screen';
@@ -19,13 +20,14 @@ import { hrefOf, parseHash, type Route } from './route';
 /** Dispatched on window when the ops API says the session has ended. */
 export const SESSION_ENDED_EVENT = 'rabt:session-ended';
 
-const NAV: readonly { readonly route: Route; readonly label: MessageKey; readonly matches: readonly Route['name'][] }[] = [
+const NAV: readonly { readonly route: Route; readonly label: MessageKey; readonly matches: readonly Route['name'][]; readonly adminOnly?: true }[] = [
   { route: { name: 'dashboard' }, label: 'nav.dashboard', matches: ['dashboard'] },
   { route: { name: 'dead-letters', filter: { state: 'open' } }, label: 'nav.deadLetters', matches: ['dead-letters', 'dead-letter'] },
   { route: { name: 'events' }, label: 'nav.events', matches: ['events'] },
   { route: { name: 'transactions' }, label: 'nav.transactions', matches: ['transactions', 'transaction'] },
   { route: { name: 'schemas' }, label: 'nav.schemas', matches: ['schemas'] },
   { route: { name: 'agencies' }, label: 'nav.agencies', matches: ['agencies'] },
+  { route: { name: 'operators' }, label: 'nav.operators', matches: ['operators'], adminOnly: true },
 ];
 
 function initialLang(): Lang {
@@ -114,7 +116,7 @@ function Shell({ operator }: { readonly operator: SessionOperator }) {
         </div>
       </header>
       <nav class="sidebar" aria-label="main">
-        {NAV.map((item) => (
+        {NAV.filter((item) => !item.adminOnly || operator.role === 'admin').map((item) => (
           <a key={item.label} href={hrefOf(item.route)} class={item.matches.includes(route.name) ? 'active' : ''} data-testid={`nav-${item.route.name}`}>
             {t(item.label)}
           </a>
@@ -145,5 +147,7 @@ function Screen({ route }: { readonly route: Route }) {
       return <SchemasScreen subject={route.subject} />;
     case 'agencies':
       return <AgenciesScreen agency={route.agency} />;
+    case 'operators':
+      return <OperatorsScreen />;
   }
 }

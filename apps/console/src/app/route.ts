@@ -10,7 +10,8 @@ export type Route =
   | { readonly name: 'transactions' }
   | { readonly name: 'transaction'; readonly id: string }
   | { readonly name: 'schemas'; readonly subject?: string }
-  | { readonly name: 'agencies'; readonly agency?: string };
+  | { readonly name: 'agencies'; readonly agency?: string }
+  | { readonly name: 'operators' };
 
 export const FILTER_KEYS = ['agency', 'type', 'errorCode', 'from', 'to', 'transactionId', 'state'] as const satisfies readonly (keyof DeadLetterListFilter)[];
 
@@ -43,6 +44,8 @@ export function parseHash(hash: string): Route {
       return { name: 'schemas', ...optional('subject', second ?? null) };
     case 'agencies':
       return { name: 'agencies', ...optional('agency', params.get('agency')) };
+    case 'operators':
+      return { name: 'operators' };
     default:
       return { name: 'dashboard' };
   }
@@ -74,5 +77,7 @@ export function hrefOf(route: Route): string {
       return route.subject ? `#/schemas/${seg(route.subject)}` : '#/schemas';
     case 'agencies':
       return withQuery('/agencies', { agency: route.agency });
+    case 'operators':
+      return '#/operators';
   }
 }

@@ -24,11 +24,13 @@ export class SessionController {
   @Post()
   @HttpCode(200)
   @PublicRoute()
-  @ApiOperation({ summary: 'Sign in: {username, password} → {token, operator} and the rabt_ops_session cookie; 401 INVALID_CREDENTIALS, 423 ACCOUNT_LOCKED' })
-  async signIn(@Body() body: { username?: unknown; password?: unknown } | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<SessionAnswer> {
-    const signedIn = await this.signIns.signIn(body?.username, body?.password);
+  @ApiOperation({
+    summary: 'Sign in: {username, password} → {expiresAt, operator}; the token only in the HttpOnly rabt_ops_session cookie; 401 INVALID_CREDENTIALS (also for a locked or disabled account), 429 RATE_LIMITED',
+  })
+  async signIn(@Body() body: { username?: unknown; password?: unknown } | undefined, @Req() request: OperatorRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<SessionAnswer> {
+    const signedIn = await this.signIns.signIn(body?.username, body?.password, request.ip);
     void reply.setCookie(SESSION_COOKIE, signedIn.token, { httpOnly: true, sameSite: 'strict', path: '/', secure: this.config.cookieSecure, expires: signedIn.expiresAt });
-    return { token: signedIn.token, expiresAt: signedIn.expiresAt.toISOString(), operator: signedIn.operator };
+    return { expiresAt: signedIn.expiresAt.toISOString(), operator: signedIn.operator };
   }
 
   @Get()
@@ -44,6 +46,6 @@ export class SessionController {
     const token = sessionTokenOf(request);
     if (token) await this.sessions.end(token);
     await this.audit.record({ actor: actorOf(operator), action: 'operator.signed-out', subject: actorOf(operator) });
-    void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    void reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', path: '/', secure: this.config.cookieSecure });
   }
 }

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import type { OperatorRole } from '@rabt/ops-contracts';
 import { OpsConfig } from '../config/ops.config';
+import { hostileInput } from '../hostile-input';
 import { OpsExceptionCode, opsError } from '../ops.exception';
 import { hasRole, type OperatorPrincipal } from './roles';
 import { SessionsRepository } from './sessions.repository';
@@ -30,8 +31,10 @@ export function sessionTokenOf(request: OperatorRequest): string | undefined {
 
 /**
  * Every /v1 route: a mutating request must send JSON (with the SameSite=Strict cookie, the CSRF
- * defence), must carry a live session (401 UNAUTHENTICATED), and the account's role must reach
- * the route's (403 FORBIDDEN_ROLE). Health, metrics, docs and the console's files are public.
+ * defence); no path parameter, query value or body may hold a NUL character or nest deeper than
+ * MAX_BODY_DEPTH (400 INVALID_REQUEST, before anything is read or written); the request must
+ * carry a live session (401 UNAUTHENTICATED), and the account's role must reach the route's
+ * (403 FORBIDDEN_ROLE). Health, metrics, docs and the console's files are public.
  */
 @Injectable()
 export class OperatorSessionGuard implements CanActivate {
@@ -47,6 +50,8 @@ export class OperatorSessionGuard implements CanActivate {
     if (MUTATING.has(request.method) && request.body !== undefined && !/^application\/json\b/i.test(String(request.headers['content-type'] ?? ''))) {
       throw opsError(OpsExceptionCode.UNSUPPORTED_MEDIA_TYPE, 'request bodies must be application/json');
     }
+    const hostile = hostileInput(request.params) ?? hostileInput(request.query) ?? hostileInput(request.body);
+    if (hostile) throw opsError(OpsExceptionCode.INVALID_REQUEST, hostile);
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const token = sessionTokenOf(request);
     const operator = token ? await this.sessions.resolve(token, this.config.sessionIdleMs) : undefined;

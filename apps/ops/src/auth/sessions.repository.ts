@@ -31,12 +31,16 @@ export class SessionsRepository {
     return row!.expires_at;
   }
 
-  /** The session's operator, or undefined when unknown or expired; marks the session used. */
+  /**
+   * The session's operator, or undefined when unknown, expired, or its account is disabled or
+   * locked (checked on every request, so such a session ends at once); marks the session used.
+   */
   async resolve(token: string, idleMs: number): Promise<OperatorPrincipal | undefined> {
     const [rows] = (await this.dataSource.query(
       `UPDATE operator_session s SET last_seen_at = now()
          FROM operator o
         WHERE s.token_hash = $1 AND o.id = s.operator_id
+          AND o.disabled_at IS NULL AND (o.locked_until IS NULL OR o.locked_until <= now())
           AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => $2::double precision / 1000)
        RETURNING o.id, o.username, o.display_name, o.role, o.agency_code`,
       [tokenHash(token), idleMs],

@@ -12,8 +12,20 @@ export abstract class OpsConfig {
   abstract readonly sessionIdleMs: number;
   /** A session ends this long after sign-in, used or not (ms). */
   abstract readonly sessionAbsoluteMs: number;
-  /** Sets `Secure` on the session cookie (behind TLS). */
+  /** Sets `Secure` on the session cookie (behind TLS); HttpOnly and SameSite=Strict are always set. */
   abstract readonly cookieSecure: boolean;
+  /** How long the first lock after three wrong passwords lasts (ms); each further lock lasts twice as long. */
+  abstract readonly lockBaseMs: number;
+  /** The longest a lock lasts (ms). */
+  abstract readonly lockMaxMs: number;
+  /** The window of the sign-in attempt limits (ms). */
+  abstract readonly signInWindowMs: number;
+  /** Sign-in attempts per username per window, per ops instance. */
+  abstract readonly signInPerUsername: number;
+  /** Sign-in attempts per client address per window, per ops instance. */
+  abstract readonly signInPerAddress: number;
+  /** Failed sign-ins are audited as one record per account per this window (ms). */
+  abstract readonly signInAuditWindowMs: number;
   /** How often an idle ops instance looks for a running bulk replay to work on (ms). */
   abstract readonly replayPollMs: number;
 }
@@ -35,6 +47,12 @@ const opsFragment = () =>
       OPS_SESSION_ABSOLUTE: duration.default('12h'),
       OPS_COOKIE_SECURE: configTypes.bool.default(false),
       OPS_REPLAY_POLL_MS: configTypes.positiveInt.default(1000),
+      OPS_LOCK_DURATION: duration.default('15m'),
+      OPS_LOCK_MAX: duration.default('24h'),
+      OPS_SIGN_IN_WINDOW: duration.default('1m'),
+      OPS_SIGN_IN_PER_USERNAME: configTypes.positiveInt.default(10),
+      OPS_SIGN_IN_PER_ADDRESS: configTypes.positiveInt.default(60),
+      OPS_SIGN_IN_AUDIT_WINDOW: duration.default('5m'),
     },
     map: (e): OpsConfig => ({
       consoleDir: e.OPS_CONSOLE_DIR,
@@ -42,6 +60,12 @@ const opsFragment = () =>
       sessionAbsoluteMs: parseDuration(e.OPS_SESSION_ABSOLUTE),
       cookieSecure: e.OPS_COOKIE_SECURE,
       replayPollMs: e.OPS_REPLAY_POLL_MS,
+      lockBaseMs: parseDuration(e.OPS_LOCK_DURATION),
+      lockMaxMs: parseDuration(e.OPS_LOCK_MAX),
+      signInWindowMs: parseDuration(e.OPS_SIGN_IN_WINDOW),
+      signInPerUsername: e.OPS_SIGN_IN_PER_USERNAME,
+      signInPerAddress: e.OPS_SIGN_IN_PER_ADDRESS,
+      signInAuditWindowMs: parseDuration(e.OPS_SIGN_IN_AUDIT_WINDOW),
     }),
   });
 

@@ -34,12 +34,25 @@ export class OperatorEntity {
   @Column({ name: 'password_hash', type: 'text' })
   passwordHash!: string;
 
-  /** Wrong passwords in a row; the third locks the account. */
+  /** Wrong passwords in a row since the last sign-in or lock; the third locks the account. */
   @Column({ name: 'failed_attempts', type: 'integer', default: 0 })
   failedAttempts!: number;
 
+  /** When the last lock began. */
   @Column({ name: 'locked_at', type: 'timestamptz', nullable: true })
   lockedAt!: Date | null;
+
+  /** The lock ends at this time (no password opens the account before it). */
+  @Column({ name: 'locked_until', type: 'timestamptz', nullable: true })
+  lockedUntil!: Date | null;
+
+  /** Locks since the last successful sign-in or unlock: each one lasts twice as long as the one before. */
+  @Column({ name: 'lock_count', type: 'integer', default: 0 })
+  lockCount!: number;
+
+  /** Set by an admin: a disabled account cannot sign in and has no sessions. */
+  @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
+  disabledAt!: Date | null;
 
   @Column({ name: 'last_sign_in_at', type: 'timestamptz', nullable: true })
   lastSignInAt!: Date | null;
