@@ -14,6 +14,7 @@ export * from './gateway/accepted-event.entity';
 export * from './subscription/subscription.entity';
 export * from './delivery/dead-letter.entity';
 export * from './delivery/dead-letter.error-code';
+export * from './delivery/delivery-error-class';
 export * from './ops/ops.entities';
 export * from './delivery/delivery-attempt.entity';
 export * from './delivery/delivery.entity';

@@ -89,7 +89,8 @@ export class DeliveryAttemptService {
       if (result.kind === 'refused') {
         this.metrics.attempts.inc({ outcome: 'refused' });
         this.metrics.deadLettered.inc({ agency: d.agencyCode, type: d.eventType });
-        await this.outcomes.dead(d, { startedAt, status: null, latencyMs: 0, error: result.reason }, `${SSRF_REFUSAL_PREFIX}: ${result.reason}`);
+        const refusal = `${SSRF_REFUSAL_PREFIX}: ${result.reason}`;
+        await this.outcomes.dead(d, { startedAt, status: null, latencyMs: 0, error: refusal }, refusal);
         return;
       }
       const now = Date.now();
