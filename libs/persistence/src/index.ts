@@ -1,6 +1,7 @@
 export * from './agency/agency-api-key.entity';
 export * from './agency/agency-grant.entity';
 export * from './agency/agency.entity';
+export * from './agency/agency-status.cache';
 export * from './agency/agency.seed';
 export * from './audit/audit-record.entity';
 export * from './data-source.factory';
