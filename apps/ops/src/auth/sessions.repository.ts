@@ -31,13 +31,18 @@ export class SessionsRepository {
     return row!.expires_at;
   }
 
-  /** The session's operator, or undefined when unknown or expired; marks the session used. */
+  /**
+   * The session's operator, or undefined when unknown or expired, or when the account's agency
+   * is suspended (a suspended agency reads nothing; its sessions work again once it is active);
+   * marks the session used.
+   */
   async resolve(token: string, idleMs: number): Promise<OperatorPrincipal | undefined> {
     const [rows] = (await this.dataSource.query(
       `UPDATE operator_session s SET last_seen_at = now()
          FROM operator o
         WHERE s.token_hash = $1 AND o.id = s.operator_id
           AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => $2::double precision / 1000)
+          AND (o.agency_code IS NULL OR EXISTS (SELECT 1 FROM agency a WHERE a.code = o.agency_code AND a.status = 'active'))
        RETURNING o.id, o.username, o.display_name, o.role, o.agency_code`,
       [tokenHash(token), idleMs],
     )) as [SessionRow[], number];
