@@ -127,7 +127,7 @@ describe('bad subscriptions are refused with the right code, and nothing is stor
     ['an unknown type', 'rop', () => ({ eventType: 'mom.employee.teleported', inbox: true }), 404, 'UNKNOWN_EVENT_TYPE', /is not an event type of the catalogue/],
     ['a type rop holds no grant on', 'rop', () => ({ eventType: 'moci.employer.labour-record-updated', inbox: true }), 403, 'NOT_SUBSCRIBE_GRANTED', /its owner 'moci'/],
     ['moci, never granted by mom', 'moci', () => ({ eventType: REPORTED, inbox: true }), 403, 'NOT_SUBSCRIBE_GRANTED', /'moci' holds no subscribe grant/],
-    ['another agency, without an admin key', 'rop', () => ({ agency: 'moci', eventType: REPORTED, inbox: true }), 403, 'ADMIN_ONLY', /may subscribe only 'rop'/],
+    ['another agency, without an admin key', 'rop', () => ({ agency: 'moci', eventType: REPORTED, inbox: true }), 403, 'OTHER_AGENCY', /may subscribe only 'rop'/],
     ['the same webhook again', 'rop', () => ropSubscription({ filter: null }), 409, 'SUBSCRIPTION_EXISTS', /already subscribes to mom\.employee\.left-work-reported there/],
     ['an unknown agency (admin)', 'ita', () => ({ agency: 'nobody', eventType: REPORTED, inbox: true }), 404, 'AGENCY_NOT_FOUND', /agency 'nobody' does not exist/],
   ];

@@ -20,6 +20,9 @@ beforeAll(async () => {
   // moh subscribed while it held a grant; the grant is then revoked: it must receive nothing.
   subs['moh'] = await h.subscribe('moh', REPORTED);
   await h.db.query(`DELETE FROM agency_grant WHERE agency_code = 'moh'`);
+  // epay is granted and subscribed, but suspended: it must receive nothing either.
+  subs['epay'] = await h.subscribe('epay', REPORTED);
+  await h.db.query(`UPDATE agency SET status = 'suspended' WHERE code = 'epay'`);
   await h.startInProcess();
   await h.publish(REPORTED, [
     { id: 'evt-absconded-1', data: absconded },
@@ -61,5 +64,9 @@ describe('router fan-out', () => {
   it('an agency whose grant was revoked receives nothing', async () => {
     // The other agencies' inboxes are filled by now (tests above), so the router has run past these events.
     expect(await h.inbox('moh', { idleMs: 2000, topicWaitMs: 3000 })).toEqual([]);
+  });
+
+  it('a suspended agency receives nothing, though granted and subscribed', async () => {
+    expect(await h.inbox('epay', { idleMs: 2000, topicWaitMs: 3000 })).toEqual([]);
   });
 });

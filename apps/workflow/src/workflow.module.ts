@@ -4,11 +4,12 @@ import { AvroSerde } from '@rabt/kafka';
 import { WorkflowDefinitions } from './definitions/workflow-definitions';
 import { WorkflowEventsConsumer } from './intake/workflow-events.consumer';
 import { OutboxRelay } from './outbox/outbox.relay';
+import { HeldEventsExpiry } from './timers/held-events.expiry';
 import { SlaTimerPoller } from './timers/sla-timer.poller';
 import { OutboxWaker, TransactionEngine } from './transactions/transaction.engine';
 import { TransactionsRepository } from './transactions/transactions.repository';
 
-/** Events in → transactions advanced in Postgres → rabt.transaction.* out through the outbox; SLA timers. */
+/** Events in → transactions advanced in Postgres → rabt.transaction.* out through the outbox; SLA timers; held events' expiry. */
 @Module({})
 export class WorkflowModule {
   static forRoot(definitions: WorkflowDefinitions): DynamicModule {
@@ -22,6 +23,7 @@ export class WorkflowModule {
         TransactionsRepository,
         TransactionEngine,
         SlaTimerPoller,
+        HeldEventsExpiry,
         WorkflowEventsConsumer,
       ],
       exports: [TransactionEngine, SlaTimerPoller, OutboxRelay],

@@ -43,8 +43,11 @@ export interface WorkflowHarness {
   readonly kafka: KafkaClient;
   readonly serde: AvroSerde;
   readonly env: Record<string, string>;
-  /** Publishes one event of `type` for transaction `transactionId` as its owner would (id = event id). */
-  publish(type: string, transactionId: string, id: string, data?: Record<string, unknown>): Promise<void>;
+  /**
+   * Publishes one event of `type` for transaction `transactionId` as its owner would (id = event
+   * id), or as `agency` would with a publish grant on it.
+   */
+  publish(type: string, transactionId: string, id: string, data?: Record<string, unknown>, agency?: string): Promise<void>;
   transaction(id: string): Promise<TransactionRow>;
   /** How many outbox rows of `type` the transaction has (optionally for one step). */
   emitted(transactionId: string, type: string, step?: string): Promise<number>;
@@ -94,7 +97,7 @@ export async function startWorkflowHarness(port: number, env: Record<string, str
     kafka,
     serde,
     env: baseEnv,
-    async publish(type, transactionId, id, data) {
+    async publish(type, transactionId, id, data, agency) {
       const entry = catalogueEntry(type);
       const payload = data ?? fixture(type);
       const schemaId = await serde.latestId(entry.subject);
@@ -102,7 +105,7 @@ export async function startWorkflowHarness(port: number, env: Record<string, str
         {
           attributes: {
             id,
-            source: `urn:rabt:agency:${entry.owner}`,
+            source: `urn:rabt:agency:${agency ?? entry.owner}`,
             type,
             transactionid: transactionId,
             partitionkey: String(payload[entry.partitionKey]),

@@ -130,14 +130,16 @@ export async function listKeys(manager: EntityManager, agencyCode: string): Prom
 
 /**
  * Revokes a key for good (it stays listed, for the audit trail). Revoking twice changes nothing.
- * `actor` is recorded in the audit log with the change, in the same transaction.
+ * `actor` is recorded in the audit log with the change, in the same transaction. With
+ * `ofAgency`, a key of any other agency is answered KEY_NOT_FOUND exactly like a key that does
+ * not exist, so a caller scoped to one agency learns nothing about other agencies' keys.
  */
-export async function revokeKey(manager: EntityManager, keyId: string, actor: string): Promise<RevokedKeyView> {
+export async function revokeKey(manager: EntityManager, keyId: string, actor: string, ofAgency?: string): Promise<RevokedKeyView> {
   const id = normalizeKeyId(keyId);
   return manager.transaction(async (m) => {
     const find = () => m.findOne(AgencyApiKeyEntity, { where: { id }, select: KEY_COLUMNS });
     const key = await find();
-    if (!key) throw agencyAdminError(Code.KEY_NOT_FOUND, `no API key ${id}`);
+    if (!key || (ofAgency !== undefined && key.agencyCode !== ofAgency)) throw agencyAdminError(Code.KEY_NOT_FOUND, `no API key ${id}`);
     if (!key.revokedAt) {
       const result = await m.update(AgencyApiKeyEntity, { id, revokedAt: IsNull() }, { revokedAt: new Date() });
       const now = (await find())!;

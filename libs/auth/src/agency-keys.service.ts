@@ -56,9 +56,9 @@ export class AgencyKeysService implements OnModuleInit {
     return issueAgencyKey(this.keys.manager, this.config.apiKeyPepper, agencyCode, label, roles, actor);
   }
 
-  /** Revokes a key (see revokeKey); in this process it stops authenticating at once. */
-  async revoke(keyId: string, actor: string): Promise<RevokedKeyView> {
-    const revoked = await revokeKey(this.keys.manager, keyId, actor);
+  /** Revokes a key (see revokeKey, also for `ofAgency`); in this process it stops authenticating at once. */
+  async revoke(keyId: string, actor: string, ofAgency?: string): Promise<RevokedKeyView> {
+    const revoked = await revokeKey(this.keys.manager, keyId, actor, ofAgency);
     this.forget((p) => p.keyId === revoked.id);
     return revoked;
   }

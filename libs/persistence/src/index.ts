@@ -1,6 +1,7 @@
 export * from './agency/agency-api-key.entity';
 export * from './agency/agency-grant.entity';
 export * from './agency/agency.entity';
+export * from './agency/agency-status.cache';
 export * from './agency/agency.seed';
 export * from './audit/audit-record.entity';
 export * from './data-source.factory';
@@ -14,6 +15,7 @@ export * from './gateway/accepted-event.entity';
 export * from './subscription/subscription.entity';
 export * from './delivery/dead-letter.entity';
 export * from './delivery/dead-letter.error-code';
+export * from './delivery/delivery-error-class';
 export * from './ops/ops.entities';
 export * from './delivery/delivery-attempt.entity';
 export * from './delivery/delivery.entity';

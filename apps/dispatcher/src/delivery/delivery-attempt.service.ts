@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { formatDuration } from '@rabt/config';
-import { SSRF_REFUSAL_PREFIX, type SubscriptionEntity } from '@rabt/persistence';
+import { SSRF_REFUSAL_PREFIX, SUSPENDED_SUBSCRIBER_PREFIX, type SubscriptionEntity } from '@rabt/persistence';
 import { DispatcherConfig } from '../config/dispatcher.config';
 import { endpointOf, SubscriptionsCache } from '../subscriptions/subscriptions.cache';
 import { DeliveryClaimsRepository, type ClaimedDelivery } from './delivery-claims.repository';
@@ -11,7 +11,9 @@ import { decide, describeFailure, isExpired, isSuccess, parseRetryAfter, type Re
 import { WebhookClient } from './webhook.client';
 
 /**
- * Takes one claimed delivery to its next state: checks the subscription and the maximum age,
+ * Takes one claimed delivery to its next state: checks the subscription, the subscriber agency
+ * (a suspended agency receives nothing: its deliveries are dead-lettered at once, to be replayed
+ * if it is activated again) and the maximum age,
  * asks the endpoint for a slot and a closed circuit (else gives the claim back untouched),
  * attempts it, and records the attempt with what follows (delivered, retry at, dead, gone).
  */
@@ -63,6 +65,11 @@ export class DeliveryAttemptService {
         this.metrics.ended.inc({ state: 'gone' });
         return await this.outcomes.gone(d, null, whyNotAttempted(subscription));
       }
+      if (!(await this.subscriptions.isAgencyActive(d.agencyCode))) {
+        this.metrics.ended.inc({ state: 'dead' });
+        this.metrics.deadLettered.inc({ agency: d.agencyCode, type: d.eventType });
+        return await this.outcomes.dead(d, null, `${SUSPENDED_SUBSCRIBER_PREFIX}: agency '${d.agencyCode}' is suspended; replay the dead letter once it is active again`);
+      }
       if (isExpired(d.ageFrom, Date.now(), this.config.maxAgeMs)) {
         this.metrics.ended.inc({ state: 'dead' });
         this.metrics.deadLettered.inc({ agency: d.agencyCode, type: d.eventType });
@@ -89,7 +96,8 @@ export class DeliveryAttemptService {
       if (result.kind === 'refused') {
         this.metrics.attempts.inc({ outcome: 'refused' });
         this.metrics.deadLettered.inc({ agency: d.agencyCode, type: d.eventType });
-        await this.outcomes.dead(d, { startedAt, status: null, latencyMs: 0, error: result.reason }, `${SSRF_REFUSAL_PREFIX}: ${result.reason}`);
+        const refusal = `${SSRF_REFUSAL_PREFIX}: ${result.reason}`;
+        await this.outcomes.dead(d, { startedAt, status: null, latencyMs: 0, error: refusal }, refusal);
         return;
       }
       const now = Date.now();

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { SubscriptionEntity } from '@rabt/persistence';
+import { AgencyStatusCache, SubscriptionEntity } from '@rabt/persistence';
 import { DispatcherConfig } from '../config/dispatcher.config';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -19,11 +19,19 @@ export function endpointOf(url: string): string {
 @Injectable()
 export class SubscriptionsCache {
   private readonly rows = new Map<string, { row: SubscriptionEntity | null; endpoint: string | null; until: number }>();
+  private readonly agencies: AgencyStatusCache;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: DispatcherConfig,
-  ) {}
+  ) {
+    this.agencies = new AgencyStatusCache(dataSource.manager, config.subscriptionCacheMs);
+  }
+
+  /** Whether the subscriber agency is active, not suspended (reused as long as a subscription). */
+  isAgencyActive(agency: string): Promise<boolean> {
+    return this.agencies.isActive(agency);
+  }
 
   static isId(id: string): boolean {
     return UUID.test(id);

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards 
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { AgencyChanges, NewAgency, NewKey, Principal } from '@rabt/auth';
 import { Caller } from '../auth/bearer-auth.guard';
-import { AdminOnlyGuard } from './admin-only.guard';
+import { AdminOnlyGuard, isPlatformAdmin, requireActsFor, requirePlatformAdmin, requireRolesHeld } from './admin-only.guard';
 import { AGENCY, AGENCY_CHANGES, ISSUED_KEY, KEY, listOf, NEW_AGENCY, NEW_KEY, PROBLEM } from './admin.openapi';
 import { RegistryAdminService } from './registry-admin.service';
 
@@ -10,12 +10,16 @@ const AGENCY_PARAM = { name: 'code', description: 'agency code, e.g. mom' };
 
 /**
  * The agency registry: agencies and their API keys. Admin keys only (403 ADMIN_ONLY otherwise).
+ * An agency's admin key manages its own agency's keys, with roles it holds itself; registering,
+ * renaming, suspending and rate-limiting agencies, and every other agency's keys, are for admin
+ * keys of the operator (PLATFORM_ONLY, OTHER_AGENCY, ROLE_NOT_HELD). A key of another agency is
+ * answered KEY_NOT_FOUND, like a key that does not exist.
  * Bodies are validated by @rabt/auth (400 INVALID_AGENCY / INVALID_KEY naming each bad field).
  */
 @ApiTags('admin')
 @ApiBearerAuth()
 @ApiResponse({ status: 401, ...PROBLEM })
-@ApiResponse({ status: 403, description: 'ADMIN_ONLY: the key lacks the admin role' })
+@ApiResponse({ status: 403, description: "ADMIN_ONLY: the key lacks the admin role; PLATFORM_ONLY or OTHER_AGENCY: the call is for the operator's admin keys; ROLE_NOT_HELD: issuing a role the key does not hold" })
 @UseGuards(AdminOnlyGuard)
 @Controller('v1/admin')
 export class AgenciesController {
@@ -28,15 +32,16 @@ export class AgenciesController {
   @ApiResponse({ status: 201, description: 'the agency', schema: AGENCY })
   @ApiResponse({ status: 400, ...PROBLEM })
   @ApiResponse({ status: 409, description: 'AGENCY_EXISTS' })
-  create(@Body() body: NewAgency) {
+  create(@Caller() caller: Principal, @Body() body: NewAgency) {
+    requirePlatformAdmin(caller, 'registering an agency');
     return this.registry.createAgency(body);
   }
 
   @Get('agencies')
-  @ApiOperation({ summary: 'Every agency, by code' })
+  @ApiOperation({ summary: 'Every agency, by code (an agency admin sees its own only)' })
   @ApiResponse({ status: 200, schema: listOf('agencies', AGENCY) })
-  async list() {
-    return { agencies: await this.registry.listAgencies() };
+  async list(@Caller() caller: Principal) {
+    return { agencies: isPlatformAdmin(caller) ? await this.registry.listAgencies() : [await this.registry.getAgency(caller.agency)] };
   }
 
   @Patch('agencies/:code')
@@ -49,7 +54,8 @@ export class AgenciesController {
   @ApiResponse({ status: 200, description: 'the agency as changed', schema: AGENCY })
   @ApiResponse({ status: 400, ...PROBLEM })
   @ApiResponse({ status: 404, description: 'AGENCY_NOT_FOUND' })
-  update(@Param('code') code: string, @Body() body: AgencyChanges) {
+  update(@Caller() caller: Principal, @Param('code') code: string, @Body() body: AgencyChanges) {
+    requirePlatformAdmin(caller, 'changing an agency');
     return this.registry.updateAgency(code, body);
   }
 
@@ -65,6 +71,8 @@ export class AgenciesController {
   @ApiResponse({ status: 400, ...PROBLEM })
   @ApiResponse({ status: 404, description: 'AGENCY_NOT_FOUND' })
   issueKey(@Caller() caller: Principal, @Param('code') code: string, @Body() body: NewKey) {
+    requireActsFor(caller, code);
+    requireRolesHeld(caller, (body as { roles?: unknown } | null)?.roles);
     return this.registry.issueKey(code, body, `agency:${caller.agency}`);
   }
 
@@ -73,7 +81,8 @@ export class AgenciesController {
   @ApiParam(AGENCY_PARAM)
   @ApiResponse({ status: 200, schema: listOf('keys', KEY) })
   @ApiResponse({ status: 404, description: 'AGENCY_NOT_FOUND' })
-  async listKeys(@Param('code') code: string) {
+  async listKeys(@Caller() caller: Principal, @Param('code') code: string) {
+    requireActsFor(caller, code);
     return { keys: await this.registry.listKeys(code) };
   }
 
@@ -85,6 +94,6 @@ export class AgenciesController {
   @ApiResponse({ status: 400, description: 'INVALID_KEY: not a key id' })
   @ApiResponse({ status: 404, description: 'KEY_NOT_FOUND' })
   async revokeKey(@Caller() caller: Principal, @Param('keyId') keyId: string): Promise<void> {
-    await this.registry.revokeKey(keyId, `agency:${caller.agency}`);
+    await this.registry.revokeKey(keyId, `agency:${caller.agency}`, isPlatformAdmin(caller) ? undefined : caller.agency);
   }
 }

@@ -4,6 +4,7 @@ import {
   AgencyKeysService,
   AuthConfig,
   createAgency,
+  getAgency,
   issueKey,
   listAgencies,
   listKeys,
@@ -38,6 +39,10 @@ export class RegistryAdminService {
     return listAgencies(this.dataSource.manager);
   }
 
+  getAgency(code: string): Promise<AgencyView> {
+    return getAgency(this.dataSource.manager, code);
+  }
+
   async updateAgency(code: string, changes: AgencyChanges): Promise<AgencyView> {
     const agency = await updateAgency(this.dataSource.manager, code, changes);
     this.keys.forgetAgency(agency.code);
@@ -53,7 +58,8 @@ export class RegistryAdminService {
     return listKeys(this.dataSource.manager, agency);
   }
 
-  revokeKey(keyId: string, actor: string): Promise<RevokedKeyView> {
-    return this.keys.revoke(keyId, actor);
+  /** `ofAgency`: only a key of this agency; any other is KEY_NOT_FOUND. */
+  revokeKey(keyId: string, actor: string, ofAgency?: string): Promise<RevokedKeyView> {
+    return this.keys.revoke(keyId, actor, ofAgency);
   }
 }

@@ -1,6 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@rabt/auth';
+import { DELIVERY_ERROR_CLASSES } from '@rabt/persistence';
 import { Caller } from '../auth/bearer-auth.guard';
 import { DeliveriesService } from './deliveries.service';
 
@@ -13,7 +14,7 @@ const ATTEMPT = {
     startedAt: { type: 'string', format: 'date-time' },
     status: { type: 'integer', nullable: true, description: 'HTTP status; null for a timeout, connection error or refused URL' },
     latencyMs: { type: 'integer' },
-    error: { type: 'string', nullable: true },
+    error: { type: 'string', nullable: true, enum: [...DELIVERY_ERROR_CLASSES], description: "the class of the failure; never the subscriber's answer" },
   },
 };
 
@@ -34,7 +35,7 @@ const DELIVERIES = {
           state: { type: 'string', enum: ['pending', 'delivering', 'delivered', 'retrying', 'dead', 'gone'] },
           attempts: { type: 'integer' },
           lastStatus: { type: 'integer', nullable: true },
-          lastError: { type: 'string', nullable: true },
+          lastError: { type: 'string', nullable: true, enum: [...DELIVERY_ERROR_CLASSES], description: "the class of the last failure; never the subscriber's answer" },
           createdAt: { type: 'string', format: 'date-time' },
           nextAttemptAt: { type: 'string', format: 'date-time', nullable: true },
           deliveredAt: { type: 'string', format: 'date-time', nullable: true },
@@ -55,7 +56,7 @@ export class DeliveriesController {
   @ApiOperation({
     summary: 'Where an event this agency published was delivered',
     description:
-      'Per webhook subscriber: the subscription, the state (pending, delivering, delivered, retrying, dead, gone), the attempts with their HTTP status, latency and error, and when it was delivered. Only the publisher sees this; deliveries appear once the dispatcher has taken the event from the subscriber\'s inbox.',
+      'Per webhook subscriber: the subscription, the state (pending, delivering, delivered, retrying, dead, gone), the attempts with their HTTP status, latency and error class (never the subscriber\'s answer), and when it was delivered. Only the publisher sees this; deliveries appear once the dispatcher has taken the event from the subscriber\'s inbox.',
   })
   @ApiParam({ name: 'id', description: 'the CloudEvents id the agency published' })
   @ApiResponse({ status: 200, schema: DELIVERIES })

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@rabt/auth';
-import type { DeliveryState } from '@rabt/persistence';
+import { deliveryErrorClass, type DeliveryErrorClass, type DeliveryState } from '@rabt/persistence';
 import { GatewayExceptionCode, gatewayError } from '../publish/gateway.exception';
 import { DeliveriesRepository } from './deliveries.repository';
 
@@ -9,7 +9,8 @@ export interface AttemptView {
   readonly startedAt: Date;
   readonly status: number | null;
   readonly latencyMs: number;
-  readonly error: string | null;
+  /** The class of the failure, never the subscriber's answer (see deliveryErrorClass). */
+  readonly error: DeliveryErrorClass | null;
 }
 
 export interface DeliveryView {
@@ -20,7 +21,7 @@ export interface DeliveryView {
   readonly state: DeliveryState;
   readonly attempts: number;
   readonly lastStatus: number | null;
-  readonly lastError: string | null;
+  readonly lastError: DeliveryErrorClass | null;
   readonly createdAt: Date;
   /** When the next attempt is due; null unless pending or retrying. */
   readonly nextAttemptAt: Date | null;
@@ -30,7 +31,11 @@ export interface DeliveryView {
 
 const agencySource = (agency: string) => `urn:rabt:agency:${agency}`;
 
-/** Where an agency's own event went: each webhook delivery, per subscriber. */
+/**
+ * Where an agency's own event went: each webhook delivery, per subscriber. Of a failure the
+ * publisher sees the HTTP status and an error class only: the subscriber's answer and the
+ * addresses its host resolved to are the subscriber's and the operator's business.
+ */
 @Injectable()
 export class DeliveriesService {
   constructor(private readonly repository: DeliveriesRepository) {}
@@ -51,11 +56,11 @@ export class DeliveriesService {
         state: d.state,
         attempts: d.attempts,
         lastStatus: d.lastStatus,
-        lastError: d.lastError,
+        lastError: deliveryErrorClass(d.lastStatus, d.lastError),
         createdAt: d.createdAt,
         nextAttemptAt: d.state === 'pending' || d.state === 'retrying' ? d.nextAttemptAt : null,
         deliveredAt: d.deliveredAt,
-        history: attempts.map((a) => ({ attempt: a.attemptNo, startedAt: a.startedAt, status: a.status, latencyMs: a.latencyMs, error: a.error })),
+        history: attempts.map((a) => ({ attempt: a.attemptNo, startedAt: a.startedAt, status: a.status, latencyMs: a.latencyMs, error: deliveryErrorClass(a.status, a.error) })),
       })),
     };
   }

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@ne
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@rabt/auth';
 import type { Visibility } from '@rabt/routing';
-import { isAdmin } from '../admin/admin-only.guard';
+import { isPlatformAdmin } from '../admin/admin-only.guard';
 import { PROBLEM } from '../admin/admin.openapi';
 import { Caller } from '../auth/bearer-auth.guard';
 import { GatewayExceptionCode, gatewayError } from '../publish/gateway.exception';
@@ -29,12 +29,12 @@ export class SubscriptionsController {
   @ApiOperation({
     summary: 'Subscribe to an event type',
     description:
-      'The calling agency subscribes itself (an admin key may name another agency in `agency`). A webhook gets a new Standard Webhooks signing secret, answered this once. Checks, in order: the body (400 INVALID_SUBSCRIPTION, naming every problem), the type (404), the grant (403 NOT_SUBSCRIBE_GRANTED), the filter (400 INVALID_FILTER), the projection (400 INVALID_PROJECTION) and the webhook URL (400 WEBHOOK_URL_REFUSED: not https, or a private, loopback, link-local or metadata address). Nothing is stored unless all pass.',
+      'The calling agency subscribes itself (an admin key of the operator may name another agency in `agency`). A webhook gets a new Standard Webhooks signing secret, answered this once. Checks, in order: the body (400 INVALID_SUBSCRIPTION, naming every problem), the type (404), the grant (403 NOT_SUBSCRIBE_GRANTED), the filter (400 INVALID_FILTER), the projection (400 INVALID_PROJECTION) and the webhook URL (400 WEBHOOK_URL_REFUSED: not https, or a private, loopback, link-local or metadata address). Nothing is stored unless all pass.',
   })
   @ApiBody({ schema: NEW_SUBSCRIPTION })
   @ApiResponse({ status: 201, schema: WITH_SECRET })
   @ApiResponse({ status: 400, ...PROBLEM })
-  @ApiResponse({ status: 403, description: 'NOT_SUBSCRIBE_GRANTED, or ADMIN_ONLY when naming another agency' })
+  @ApiResponse({ status: 403, description: 'NOT_SUBSCRIBE_GRANTED, or OTHER_AGENCY when naming another agency without an admin key of the operator' })
   @ApiResponse({ status: 404, description: 'UNKNOWN_EVENT_TYPE or AGENCY_NOT_FOUND' })
   @ApiResponse({ status: 409, description: 'SUBSCRIPTION_EXISTS: the agency already subscribes to the type at this webhook URL, or in its inbox' })
   create(@Caller() caller: Principal, @Body() body: unknown) {
@@ -42,8 +42,8 @@ export class SubscriptionsController {
   }
 
   @Get()
-  @ApiOperation({ summary: "The caller's subscriptions (an admin sees all)", description: 'Never a secret.' })
-  @ApiQuery({ name: 'agency', required: false, description: 'only this agency’s (admins)' })
+  @ApiOperation({ summary: "The caller's subscriptions (the operator's admin keys see all)", description: 'Never a secret.' })
+  @ApiQuery({ name: 'agency', required: false, description: 'only this agency’s (the operator’s admin keys)' })
   @ApiQuery({ name: 'eventType', required: false })
   @ApiQuery({ name: 'state', required: false, enum: ['active', 'disabled'] })
   @ApiResponse({ status: 200, schema: SUBSCRIPTIONS })
@@ -98,14 +98,14 @@ export class SubscriptionsController {
   }
 }
 
-const visibility = (caller: Principal): Visibility => (isAdmin(caller) ? {} : { visibleTo: caller.agency });
+const visibility = (caller: Principal): Visibility => (isPlatformAdmin(caller) ? {} : { visibleTo: caller.agency });
 
-/** The body with its subscriber: the caller, unless an admin names another agency. */
+/** The body with its subscriber: the caller, unless a platform admin names another agency. */
 function withSubscriber(caller: Principal, body: unknown): unknown {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
   const agency = (body as { agency?: unknown }).agency ?? caller.agency;
-  if (agency !== caller.agency && !isAdmin(caller)) {
-    throw gatewayError(GatewayExceptionCode.ADMIN_ONLY, `this key of agency '${caller.agency}' may subscribe only '${caller.agency}'; subscribing another agency needs an admin key`);
+  if (agency !== caller.agency && !isPlatformAdmin(caller)) {
+    throw gatewayError(GatewayExceptionCode.OTHER_AGENCY, `this key of agency '${caller.agency}' may subscribe only '${caller.agency}'; subscribing another agency needs an admin key of the operator`);
   }
   return { ...body, agency };
 }

@@ -62,13 +62,12 @@ export class TransactionsController {
   @ApiOperation({
     summary: 'State and timeline of a cross-agency transaction',
     description:
-      'The workflow it runs, its state, each step (who owes what, since when, its SLA and whether it was breached) and a per-agency timeline. Only agencies party to the transaction (the trigger\'s publisher, every step\'s and compensation\'s agency) and the operator (ita) may read it.',
+      'The workflow it runs, its state, each step (who owes what, since when, its SLA and whether it was breached) and a per-agency timeline. Only agencies party to the transaction (the trigger\'s publisher, every step\'s and compensation\'s agency) and the operator (ita) may read it; to anyone else it does not exist (404).',
   })
   @ApiParam({ name: 'id', description: 'the transactionid (the gateway answers it when the trigger is published)' })
   @ApiResponse({ status: 200, schema: TRANSACTION })
   @ApiResponse({ status: 401, ...PROBLEM })
-  @ApiResponse({ status: 403, description: 'TRANSACTION_FORBIDDEN: the agency is not party to it' })
-  @ApiResponse({ status: 404, description: 'TRANSACTION_NOT_FOUND' })
+  @ApiResponse({ status: 404, description: 'TRANSACTION_NOT_FOUND: no such transaction, or the agency is not party to it (the same answer for both)' })
   find(@Caller() caller: Principal, @Param('id') id: string) {
     return this.transactions.view(caller, id);
   }

@@ -15,10 +15,10 @@ export class TransactionsService {
 
   async view(caller: Principal, id: string): Promise<TransactionView> {
     const record = await this.repository.read(id);
-    if (!record) throw gatewayError(GatewayExceptionCode.TRANSACTION_NOT_FOUND, `no transaction with id ${id}`);
-    const { transaction: tx } = record;
-    if (caller.agency !== OPERATOR && !tx.parties.includes(caller.agency)) {
-      throw gatewayError(GatewayExceptionCode.TRANSACTION_FORBIDDEN, `agency '${caller.agency}' is not party to transaction ${id} (parties: ${tx.parties.join(', ')})`);
+    // A transaction the caller is not party to is answered exactly like one that does not exist:
+    // the answer must not tell a stranger that a transaction id is in use.
+    if (!record || (caller.agency !== OPERATOR && !record.transaction.parties.includes(caller.agency))) {
+      throw gatewayError(GatewayExceptionCode.TRANSACTION_NOT_FOUND, `no transaction with id ${id} that agency '${caller.agency}' is party to`);
     }
     return transactionView(record);
   }

@@ -32,8 +32,9 @@ export class SessionsRepository {
   }
 
   /**
-   * The session's operator, or undefined when unknown, expired, or its account is disabled or
-   * locked (checked on every request, so such a session ends at once); marks the session used.
+   * The session's operator, or undefined when unknown or expired, when its account is disabled or
+   * locked, or when the account's agency is suspended (checked on every request, so such a session
+   * ends at once; a suspended agency's sessions work again once it is active); marks it used.
    */
   async resolve(token: string, idleMs: number): Promise<OperatorPrincipal | undefined> {
     const [rows] = (await this.dataSource.query(
@@ -42,6 +43,7 @@ export class SessionsRepository {
         WHERE s.token_hash = $1 AND o.id = s.operator_id
           AND o.disabled_at IS NULL AND (o.locked_until IS NULL OR o.locked_until <= now())
           AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => $2::double precision / 1000)
+          AND (o.agency_code IS NULL OR EXISTS (SELECT 1 FROM agency a WHERE a.code = o.agency_code AND a.status = 'active'))
        RETURNING o.id, o.username, o.display_name, o.role, o.agency_code`,
       [tokenHash(token), idleMs],
     )) as [SessionRow[], number];

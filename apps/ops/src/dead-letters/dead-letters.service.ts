@@ -10,6 +10,7 @@ import { encodeCursor, type DeadLetterListQuery } from './dead-letter.query';
 import { DeadLettersRepository, type DeadLetterRow } from './dead-letters.repository';
 import { DeadLetterMetrics } from './dead-letter.metrics';
 import { maskSensitive } from './payload.masking';
+import { errorAsSeenBy } from './publisher.view';
 
 const notFound = (id: string) => opsError(OpsExceptionCode.DEAD_LETTER_NOT_FOUND, `no dead letter ${id}`);
 
@@ -25,7 +26,7 @@ export class DeadLettersService {
 
   async list(operator: OperatorPrincipal, query: DeadLetterListQuery): Promise<DeadLetterPage> {
     const { items, last, total } = await this.deadLetters.list(query, operator.agency);
-    return { items, nextCursor: last ? encodeCursor(last) : null, total };
+    return { items: items.map((d) => ({ ...d, lastError: errorAsSeenBy(operator, d.agency, d.lastStatus, d.lastError) })), nextCursor: last ? encodeCursor(last) : null, total };
   }
 
   async show(operator: OperatorPrincipal, id: string): Promise<DeadLetterDetail> {
@@ -33,7 +34,8 @@ export class DeadLettersService {
     const { payload, cursor, ...rest } = row;
     void cursor;
     const { payload: shown, masked } = hasRole(operator.role, 'operator') ? { payload, masked: [] } : maskSensitive(payload, findCatalogueEntry(row.eventType)?.schema);
-    return { ...rest, payload: shown, masked, attempts: await this.deadLetters.attempts(row.deliveryId), attemptCount: row.attempts };
+    const attempts = (await this.deadLetters.attempts(row.deliveryId)).map((a) => ({ ...a, error: errorAsSeenBy(operator, row.agency, a.status, a.error) }));
+    return { ...rest, lastError: errorAsSeenBy(operator, row.agency, row.lastStatus, row.lastError), payload: shown, masked, attempts, attemptCount: row.attempts };
   }
 
   /** Back to pending with the same delivery id (so the same webhook-id); the dispatcher delivers it again. */

@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { EventTimelineEntry, EventView } from '@rabt/ops-contracts';
 import { canSee, type OperatorPrincipal } from '../auth/roles';
 import { CurrentOperator } from '../auth/session.guard';
+import { errorAsSeenBy } from '../dead-letters/publisher.view';
 import { OpsExceptionCode, opsError } from '../ops.exception';
 import { EventsRepository } from './events.repository';
 
@@ -33,7 +34,7 @@ export class EventsController {
       timeline.push({ at: d.created_at.toISOString(), kind: 'routed', agency: d.agency_code, detail: d.id });
       if (d.delivered_at) timeline.push({ at: d.delivered_at.toISOString(), kind: 'delivered', agency: d.agency_code, status: d.last_status });
     }
-    for (const a of attempts) timeline.push({ at: a.started_at.toISOString(), kind: 'attempt', agency: a.agency_code, status: a.status, detail: a.error ?? `${a.latency_ms} ms` });
+    for (const a of attempts) timeline.push({ at: a.started_at.toISOString(), kind: 'attempt', agency: a.agency_code, status: a.status, detail: errorAsSeenBy(operator, a.agency_code, a.status, a.error) ?? `${a.latency_ms} ms` });
     for (const dl of deadLetters) {
       timeline.push({ at: dl.created_at.toISOString(), kind: 'dead-lettered', agency: dl.agency_code, detail: dl.error_code });
       if (dl.replayed_at) timeline.push({ at: dl.replayed_at.toISOString(), kind: 'replayed', agency: dl.agency_code });
@@ -49,7 +50,7 @@ export class EventsController {
         state: d.state,
         attempts: d.attempts,
         lastStatus: d.last_status,
-        lastError: d.last_error,
+        lastError: errorAsSeenBy(operator, d.agency_code, d.last_status, d.last_error),
         createdAt: d.created_at.toISOString(),
         deliveredAt: d.delivered_at?.toISOString() ?? null,
       })),

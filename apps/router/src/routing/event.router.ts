@@ -21,8 +21,8 @@ import { SubscriptionsCache, type RoutableSubscription } from './subscriptions.c
 
 
 /**
- * One accepted event in, one inbox record out per subscription that is granted, active and whose
- * filter matches — with only the projected fields, re-encoded under the projected schema. The
+ * One accepted event in, one inbox record out per subscription that is granted, active, of an
+ * agency that is not suspended, and whose filter matches — with only the projected fields, re-encoded under the projected schema. The
  * partition key stays the record key, so each agency's inbox keeps per-key order.
  */
 @Injectable()
@@ -62,6 +62,10 @@ export class EventRouter {
 
     const out: OutgoingRecord[] = [];
     for (const sub of subscriptions) {
+      if (!(await this.subscriptions.isAgencyActive(sub.agency))) {
+        this.skipped.inc({ reason: 'agency-suspended', type: attributes.type });
+        continue;
+      }
       if (!(await this.subscriptions.isGranted(sub.agency, attributes.type))) {
         this.skipped.inc({ reason: 'not-granted', type: attributes.type });
         continue;

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { findCatalogueEntry } from '@rabt/contracts';
-import { SubscriptionEntity } from '@rabt/persistence';
+import { AgencyStatusCache, SubscriptionEntity } from '@rabt/persistence';
 import { compileFilter, mayReceive, projectionFor, type CompiledFilter, type Projection } from '@rabt/routing';
 import { RouterConfig } from '../config/router.config';
 
@@ -18,12 +18,14 @@ export interface RoutableSubscription {
   readonly projectedSubject?: string;
 }
 
+/** How long a grant or an agency's status is trusted: a revoked grant or a suspension applies within this. */
 const GRANT_CACHE_MS = 5_000;
 
 /**
  * Active subscriptions by event type, re-read from Postgres every ROUTER_SUBSCRIPTION_REFRESH_MS
- * (and compiled once per version of each row). Grants are re-checked at routing time too: a
- * revoked subscribe grant stops delivery even while the subscription row still exists.
+ * (and compiled once per version of each row). Grants and the subscriber agency's status are
+ * re-checked at routing time too: a revoked subscribe grant or a suspended agency stops delivery
+ * even while the subscription row still exists.
  */
 @Injectable()
 export class SubscriptionsCache {
@@ -33,16 +35,24 @@ export class SubscriptionsCache {
   private loadedAt = 0;
   private loading: Promise<void> | undefined;
   private readonly grants = new Map<string, { allowed: boolean; until: number }>();
+  private readonly agencies: AgencyStatusCache;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: RouterConfig,
-  ) {}
+  ) {
+    this.agencies = new AgencyStatusCache(dataSource.manager, GRANT_CACHE_MS);
+  }
 
   /** Subscriptions to `type` (fresh within the refresh interval). */
   async forType(type: string): Promise<readonly RoutableSubscription[]> {
     if (Date.now() - this.loadedAt > this.config.subscriptionRefreshMs) await this.reload();
     return this.byType.get(type) ?? [];
+  }
+
+  /** Whether the subscriber agency is active, not suspended (cached a few seconds). */
+  isAgencyActive(agency: string): Promise<boolean> {
+    return this.agencies.isActive(agency);
   }
 
   /** The type's owner, or an agency holding a subscribe grant (cached a few seconds). */

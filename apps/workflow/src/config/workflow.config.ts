@@ -19,7 +19,23 @@ export abstract class WorkflowConfig {
   abstract readonly timerPollMs: number;
   /** How often the outbox is looked at when nothing woke the relay. */
   abstract readonly outboxPollMs: number;
+  /** How long an event is kept for a transaction that has not started or a step not yet current. */
+  abstract readonly heldTtlMs: number;
+  /** How often held events past heldTtlMs are looked for. */
+  abstract readonly heldSweepMs: number;
 }
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .superRefine((value, ctx) => {
+      try {
+        parseDuration(value);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      }
+    });
 
 const workflowFragment = () =>
   fragment({
@@ -43,6 +59,8 @@ const workflowFragment = () =>
       WORKFLOW_SESSION_TIMEOUT_MS: configTypes.positiveInt.min(6_000, { message: 'must be at least 6000 (the broker minimum)' }).max(300_000).default(30_000),
       WORKFLOW_TIMER_POLL_MS: configTypes.positiveInt.default(500),
       WORKFLOW_OUTBOX_POLL_MS: configTypes.positiveInt.default(500),
+      WORKFLOW_HELD_TTL: duration('7d'),
+      WORKFLOW_HELD_SWEEP_MS: configTypes.positiveInt.default(60_000),
     },
     map: (e): WorkflowConfig => ({
       definitionsDir: e.WORKFLOW_DEFINITIONS_DIR,
@@ -53,6 +71,8 @@ const workflowFragment = () =>
       sessionTimeoutMs: e.WORKFLOW_SESSION_TIMEOUT_MS,
       timerPollMs: e.WORKFLOW_TIMER_POLL_MS,
       outboxPollMs: e.WORKFLOW_OUTBOX_POLL_MS,
+      heldTtlMs: parseDuration(e.WORKFLOW_HELD_TTL),
+      heldSweepMs: e.WORKFLOW_HELD_SWEEP_MS,
     }),
   });
 

@@ -23,6 +23,19 @@ export class WorkflowDefinitions {
     return d && d.trigger.agency === agency ? d : undefined;
   }
 
+  /**
+   * Whether some definition awaits `type` from `agency` (as its trigger, withdrawal, a step or a
+   * compensation): an event that arrives before its transaction is kept only then.
+   */
+  expects(type: string, agency: string): boolean {
+    return this.all.some(
+      (d) =>
+        (d.trigger.type === type && d.trigger.agency === agency) ||
+        (d.withdrawal?.type === type && d.withdrawal.agency === agency) ||
+        d.steps.some((s) => (s.awaits === type && s.agency === agency) || (s.compensation?.awaits === type && s.compensation.agency === agency)),
+    );
+  }
+
   /** Every event type some definition waits for or starts with: what the service consumes. */
   consumedTypes(): string[] {
     const types = new Set<string>();

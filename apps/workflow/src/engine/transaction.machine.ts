@@ -155,6 +155,9 @@ export class TransactionMachine {
       applied: '',
       held: ' — arrived before its step was current; kept and applied when it is',
       ignored: ` — ignored: ${this.whyIgnored(event)}`,
+      // Decided by the engine before the machine sees an event; never a classification.
+      refused: ' — refused',
+      expired: ' — expired',
     };
     const late = outcome === 'applied' && this.isLateForward(event) ? ' — arrived after the withdrawal: recorded, does not advance; the step needs compensating' : '';
     this.line(event.time, event.agency, event.type, event.id, `${describeEventType(event.type)}${note[outcome]}${late}`);

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Counter } from 'prom-client';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { formatDuration } from '@rabt/config';
 import { MetricsService } from '@rabt/observability';
 import type { WorkflowEventOutcome } from '@rabt/persistence';
 import { WorkflowDefinitions } from '../definitions/workflow-definitions';
@@ -16,10 +17,13 @@ export abstract class OutboxWaker {
 /**
  * Advances transactions: one event or one due timer per Postgres transaction, under an advisory
  * lock on the transaction id. The event's (source, id) row is written first: a duplicate finds
- * it and changes nothing, so Kafka's at-least-once redelivery never double-advances.
+ * it and changes nothing, so Kafka's at-least-once redelivery never double-advances. An event of
+ * an agency that is not party to the transaction (or, before it starts, that no workflow awaits
+ * from that agency) is refused: recorded as `refused`, never applied, never in the timeline.
  */
 @Injectable()
 export class TransactionEngine {
+  private readonly log = new Logger('engine');
   private readonly events: Counter<'outcome'>;
   private readonly emitted: Counter<'type'>;
 
@@ -44,10 +48,14 @@ export class TransactionEngine {
       let machine: TransactionMachine;
       let outcome: WorkflowEventOutcome;
       if (snapshot) {
+        if (!snapshot.parties.includes(event.agency)) return this.refuse(m, transactionId, event, `agency '${event.agency}' is not party to it (parties: ${snapshot.parties.join(', ')})`);
         machine = TransactionMachine.resume(snapshot, now);
         outcome = machine.receive(event);
       } else {
         const definition = this.definitions.forTrigger(event.type, event.agency);
+        if (!definition && !this.definitions.expects(event.type, event.agency)) {
+          return this.refuse(m, transactionId, event, `no workflow awaits ${event.type} from agency '${event.agency}'`);
+        }
         if (!definition) {
           // Before its trigger (or not part of any transaction): kept, applied if the transaction starts.
           await this.repository.addTimeline(m, transactionId, [{ at: event.time, agency: event.agency, type: event.type, eventId: event.id, what: `${describeEventType(event.type)} — arrived before the transaction started; kept` }]);
@@ -57,7 +65,13 @@ export class TransactionEngine {
         outcome = 'applied';
       }
       await this.repository.setOutcome(m, transactionId, event, outcome);
-      for (const done of machine.drain(await this.repository.held(m, transactionId))) await this.repository.setOutcome(m, transactionId, done.event, done.outcome);
+      const held = await this.repository.held(m, transactionId);
+      // Kept before the transaction started, from an agency this workflow turned out not to involve.
+      for (const stranger of held.filter((e) => !machine.tx.parties.includes(e.agency))) {
+        await this.refuse(m, transactionId, stranger, `agency '${stranger.agency}' is not party to it (parties: ${machine.tx.parties.join(', ')})`);
+        await this.repository.removeTimeline(m, transactionId, stranger);
+      }
+      for (const done of machine.drain(held.filter((e) => machine.tx.parties.includes(e.agency)))) await this.repository.setOutcome(m, transactionId, done.event, done.outcome);
       await this.repository.save(m, machine.tx, machine.effects, now);
       emitted = this.count(machine);
       return outcome;
@@ -65,6 +79,29 @@ export class TransactionEngine {
     this.events.inc({ outcome });
     if (emitted > 0) this.outbox.wake();
     return outcome;
+  }
+
+  /**
+   * Drops the transaction's events held since before `cutoff`: marked `expired`, with a timeline
+   * line each. Answers how many.
+   */
+  async expireHeld(transactionId: string, cutoff: Date, ttlMs: number, now = new Date()): Promise<IncomingEvent[]> {
+    return this.dataSource.transaction(async (m) => {
+      await this.repository.lock(m, transactionId);
+      const expired = await this.repository.expireHeld(m, transactionId, cutoff);
+      await this.repository.addTimeline(
+        m,
+        transactionId,
+        expired.map((e) => ({ at: now, agency: e.agency, type: e.type, eventId: e.id, what: `${describeEventType(e.type)} — held for longer than ${formatDuration(ttlMs)}; dropped` })),
+      );
+      return expired;
+    });
+  }
+
+  private async refuse(m: EntityManager, transactionId: string, event: IncomingEvent, why: string): Promise<'refused'> {
+    await this.repository.setOutcome(m, transactionId, event, 'refused');
+    this.log.warn({ transactionId, source: event.source, eventId: event.id, type: event.type }, `event refused: ${why}`);
+    return 'refused';
   }
 
   /** A due SLA timer; true when it raised a breach. */

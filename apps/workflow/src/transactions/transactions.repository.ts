@@ -119,6 +119,30 @@ export class TransactionsRepository {
     );
   }
 
+  /** Transactions holding events that arrived before `cutoff` (at most `limit`). */
+  async holdingSince(m: EntityManager, cutoff: Date, limit: number): Promise<string[]> {
+    const rows: { transaction_id: string }[] = await m.query(
+      `SELECT DISTINCT transaction_id FROM workflow_event WHERE outcome = 'held' AND received_at < $1 LIMIT $2`,
+      [cutoff, limit],
+    );
+    return rows.map((r) => r.transaction_id);
+  }
+
+  /** Marks the transaction's events held since before `cutoff` expired; answers them. */
+  async expireHeld(m: EntityManager, transactionId: string, cutoff: Date): Promise<IncomingEvent[]> {
+    const [rows] = (await m.query(
+      `UPDATE workflow_event SET outcome = 'expired' WHERE transaction_id = $1 AND outcome = 'held' AND received_at < $2
+       RETURNING event_source, event_id, event_type, agency, event_time`,
+      [transactionId, cutoff],
+    )) as [{ event_source: string; event_id: string; event_type: string; agency: string; event_time: Date }[], number];
+    return rows.map((r) => ({ source: r.event_source, id: r.event_id, type: r.event_type, agency: r.agency, time: r.event_time }));
+  }
+
+  /** Takes an event's lines out of the transaction's timeline. */
+  async removeTimeline(m: EntityManager, transactionId: string, e: Pick<IncomingEvent, 'agency' | 'id'>): Promise<void> {
+    await m.delete(WorkflowTimelineEntity, { transactionId, agency: e.agency, eventId: e.id });
+  }
+
   /** Timers that are due and not fired, oldest first. */
   async dueTimers(m: EntityManager, now: Date, limit: number): Promise<(TimerRef & { transactionId: string })[]> {
     const rows: { transaction_id: string; step_seq: number; kind: TimerRef['kind'] }[] = await m.query(

@@ -12,7 +12,7 @@ export const STEP_STATES = ['waiting', 'pending', 'completed', 'breached', 'comp
 export type StepState = (typeof STEP_STATES)[number];
 
 /** What became of an event the workflow service took in. */
-export const WORKFLOW_EVENT_OUTCOMES = ['applied', 'held', 'ignored'] as const;
+export const WORKFLOW_EVENT_OUTCOMES = ['applied', 'held', 'ignored', 'refused', 'expired'] as const;
 export type WorkflowEventOutcome = (typeof WORKFLOW_EVENT_OUTCOMES)[number];
 
 /** A step's own SLA, or the SLA of its compensation. */
@@ -144,11 +144,14 @@ export class WorkflowStepEntity {
 /**
  * Every event the workflow service took in for a transaction, once per (source, id): the
  * idempotency record. A duplicate or replayed record finds its row and changes nothing. `held`
- * events arrived before their step was current (or before the trigger) and are applied when it is.
+ * events arrived before their step was current (or before the trigger) and are applied when it is,
+ * unless they are held longer than WORKFLOW_HELD_TTL: then they are `expired`. `refused` events
+ * came from an agency that is not party to the transaction: never applied, never in the timeline.
  */
 @Entity({ name: 'workflow_event' })
 @Index('IDX_workflow_event_held', ['transactionId', 'seq'], { where: `"outcome" = 'held'` })
-@Check('CHK_workflow_event_outcome', `"outcome" IN ('applied', 'held', 'ignored')`)
+@Index('IDX_workflow_event_held_since', ['receivedAt'], { where: `"outcome" = 'held'` })
+@Check('CHK_workflow_event_outcome', `"outcome" IN ('applied', 'held', 'ignored', 'refused', 'expired')`)
 export class WorkflowEventEntity {
   @PrimaryColumn({ name: 'transaction_id', type: 'varchar', length: 64 })
   transactionId!: string;

@@ -255,10 +255,10 @@ describe('RabtClient.getTransaction', () => {
     expect(calls[0]).toMatchObject({ url: 'https://gw.example/v1/transactions/tx%2F1', method: 'GET' });
   });
 
-  it('throws TRANSACTION_FORBIDDEN as a RabtProblemError, without retrying', async () => {
-    const { fetch, calls } = scripted(problem(403, 'TRANSACTION_FORBIDDEN'));
+  it('throws TRANSACTION_NOT_FOUND as a RabtProblemError, without retrying', async () => {
+    const { fetch, calls } = scripted(problem(404, 'TRANSACTION_NOT_FOUND'));
     const { c } = client(fetch);
-    await expect(c.getTransaction('tx-2')).rejects.toMatchObject({ status: 403, code: 'TRANSACTION_FORBIDDEN' });
+    await expect(c.getTransaction('tx-2')).rejects.toMatchObject({ status: 404, code: 'TRANSACTION_NOT_FOUND' });
     expect(calls).toHaveLength(1);
   });
 });

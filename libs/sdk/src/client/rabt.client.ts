@@ -110,7 +110,7 @@ export class RabtClient {
   /**
    * A cross-agency transaction this agency is party to: state, steps with their SLAs, timeline.
    * Throws `TRANSACTION_NOT_FOUND` (404, also while the workflow service has not taken the trigger
-   * in yet) or `TRANSACTION_FORBIDDEN` (403) as a RabtProblemError.
+   * in yet, and for a transaction this agency is not party to) as a RabtProblemError.
    */
   async getTransaction(id: string): Promise<TransactionView> {
     return this.call<TransactionView>('GET', `/v1/transactions/${encodeURIComponent(id)}`);
