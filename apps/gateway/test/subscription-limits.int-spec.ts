@@ -97,3 +97,16 @@ describe('subscription quotas', () => {
     expect(await count({ eventType: WITHDRAWN })).toBe(PER_TYPE);
   });
 });
+
+describe('enabling a subscription checks its filter again', () => {
+  it('a disabled subscription whose stored filter is a bomb → 400 INVALID_FILTER, and it stays disabled', async () => {
+    const [row] = (await gw.db.query(
+      `INSERT INTO subscription (id, agency_code, event_type, filter, inbox, state, disabled_reason) VALUES (gen_random_uuid(), 'mom', 'mom.work-permit.suspended', $1, true, 'disabled', 'test') RETURNING id`,
+      [nestedAll(14)],
+    )) as { id: string }[];
+    const res = await api('POST', `/v1/subscriptions/${row!.id}/enable`, gw.keys.mom);
+    expectProblem(res, 400, 'INVALID_FILTER');
+    expect(res.body.detail).toMatch(/estimated cost \S+e14 exceeds budget 1e5: comprehensions nested 14 deep/);
+    expect(await gw.db.getRepository(SubscriptionEntity).findOneByOrFail({ id: row!.id })).toMatchObject({ state: 'disabled' });
+  });
+});

@@ -225,12 +225,15 @@ export async function rotateWebhookSecret(ctx: SubscriptionContext, id: unknown,
 
 /**
  * Activates a disabled subscription again (e.g. after its webhook answered 410 and was fixed).
- * The grant and the webhook URL are checked again, as at creation. Enabling an active one changes nothing.
+ * The grant, the filter (its cost too: it may have been stored under other limits) and the
+ * webhook URL are checked again, as at creation. Enabling an active one changes nothing.
  */
 export async function enableSubscription(ctx: SubscriptionContext, id: unknown, options: Visibility = {}): Promise<SubscriptionView> {
   const row = await findVisible(ctx.manager, id, options);
   if (row.state === 'active') return subscriptionView(row, now(ctx));
-  await requireEntitled(ctx, row.agencyCode, subscribableEntry(row.eventType));
+  const entry = subscribableEntry(row.eventType);
+  await requireEntitled(ctx, row.agencyCode, entry);
+  if (row.filter !== null) compileFilter(row.filter, entry, { cost: (ctx.policy ?? DEFAULT_SUBSCRIPTION_POLICY).filterCost });
   if (row.webhookUrl) await checkWebhookUrl(row.webhookUrl, ctx.webhooks.allowHosts, ctx.resolve);
   await ctx.manager.transaction(async (m) => {
     await m.update(SubscriptionEntity, { id: row.id }, { state: 'active', disabledReason: null });

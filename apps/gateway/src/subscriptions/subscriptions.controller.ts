@@ -91,7 +91,7 @@ export class SubscriptionsController {
 
   @Post(':id/enable')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Activate a disabled subscription again', description: 'The grant and the webhook URL are checked again. Enabling an active subscription changes nothing.' })
+  @ApiOperation({ summary: 'Activate a disabled subscription again', description: 'The grant, the filter (400 INVALID_FILTER, also for a worst-case cost over RABT_FILTER_COST_BUDGET) and the webhook URL are checked again. Enabling an active subscription changes nothing.' })
   @ApiParam(ID)
   @ApiResponse({ status: 200, schema: SUBSCRIPTION })
   @ApiResponse({ status: 400, description: 'WEBHOOK_URL_REFUSED' })
