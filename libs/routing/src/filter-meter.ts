@@ -4,7 +4,7 @@
 // or time budget. cel-js evaluates synchronously and has no such limit of its own; its nodes
 // evaluate through an own `evaluate` property that resolves, on first use, to the operator, a
 // macro expansion (`meta.macro`) or a rewritten node (`meta.alternate`). The wrapper resolves
-// the same way on every call, so it stays in place. filter-meter.spec.ts proves the wrapping
+// the same way on every call, so it stays in place. filter-cost.spec.ts proves the wrapping
 // counts, so an upgrade of cel-js that changes this fails the tests, not production.
 import type { ASTNode } from '@marcbachmann/cel-js';
 import { FILTER_RESULT_UNIT } from './filter-cost';
