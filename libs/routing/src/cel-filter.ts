@@ -1,9 +1,13 @@
 // Subscription filters: CEL (https://cel.dev) over the CloudEvents attributes (`event`) and the
 // event's data (`data`), run by @marcbachmann/cel-js, an interpreter that never generates code
-// (no eval, no Function). CEL always terminates; size limits keep each filter cheap.
+// (no eval, no Function). CEL always terminates, but not always soon: a filter is refused at
+// creation when its worst-case cost (filter-cost.ts) exceeds a budget, and every evaluation is
+// metered (filter-meter.ts) and stopped when it uses up its own budget.
 import { Environment, type ASTNode, type ParseResult } from '@marcbachmann/cel-js';
 import type { AvroRecordSchema } from '@rabt/contracts';
 import { dereference, isNamedDefinition, namedDefinitions, namespaceOf, type NamedDefinition } from './avro-names';
+import { DEFAULT_FILTER_COST_LIMITS, estimateFilterCost, overBudget, type FilterCostEstimate, type FilterCostLimits } from './filter-cost';
+import { DEFAULT_FILTER_RUN_LIMITS, instrumentProgram, meteredRun, type FilterRunLimits } from './filter-meter';
 import { SubscriptionExceptionCode as Code, subscriptionError } from './subscription.exception';
 
 /** Longest filter source accepted, in characters. */
@@ -20,8 +24,15 @@ const REFUSED_FUNCTIONS: Readonly<Record<string, string>> = {
 
 export interface CompiledFilter {
   readonly source: string;
-  /** The parsed program; call only through evaluateFilter. */
+  /** The parsed program, metered; call only through evaluateFilter. */
   readonly program: ParseResult;
+  /** Its worst-case cost under the limits it was compiled with. */
+  readonly estimate: FilterCostEstimate;
+}
+
+export interface CompileFilterOptions {
+  /** The cost budget and data bounds; `false` estimates with the defaults but refuses nothing (filters already stored). */
+  readonly cost?: FilterCostLimits | false;
 }
 
 export interface FilterInput {
@@ -31,8 +42,11 @@ export interface FilterInput {
   readonly data: unknown;
 }
 
-/** A filter's verdict; a runtime error (e.g. a missing field) is no match, with the error to log. */
-export type FilterResult = { readonly matches: true } | { readonly matches: false; readonly error?: string };
+/**
+ * A filter's verdict; a runtime error (e.g. a missing field) is no match, with the error to log;
+ * an evaluation stopped for using up its budget is no match with `outOfBudget`.
+ */
+export type FilterResult = { readonly matches: true } | { readonly matches: false; readonly error?: string; readonly outOfBudget?: true };
 
 /** The type a filter is written for: refuses `data.<path>` that the schema does not have. */
 export interface FilterTarget {
@@ -71,10 +85,11 @@ const celProblem = (e: unknown): Problem & { highlighted?: string } => {
 /**
  * Parses and type-checks a filter. Refuses (INVALID_FILTER, with the position when known):
  * syntax errors, variables other than `event` and `data`, unknown `event` attributes, a result
- * that cannot be true or false, regular expressions, sources over MAX_FILTER_LENGTH and, given
- * the target type, `data.<path>` not in its schema.
+ * that cannot be true or false, regular expressions, sources over MAX_FILTER_LENGTH, a worst-case
+ * cost over the budget (unless `options.cost` is false) and, given the target type,
+ * `data.<path>` not in its schema.
  */
-export function compileFilter(source: string, target?: FilterTarget): CompiledFilter {
+export function compileFilter(source: string, target?: FilterTarget, options: CompileFilterOptions = {}): CompiledFilter {
   if (source.trim() === '') invalid(source, { message: 'must not be empty: leave the filter out to receive every event' });
   if (source.length > MAX_FILTER_LENGTH) invalid(source, { message: `is ${source.length} characters long; at most ${MAX_FILTER_LENGTH} are allowed` });
   let program: ParseResult;
@@ -94,19 +109,35 @@ export function compileFilter(source: string, target?: FilterTarget): CompiledFi
   if (checked.type !== 'bool' && checked.type !== 'dyn') invalid(source, { message: `must be a condition (true or false), but gives a value of type ${checked.type}` });
   const unknown = target ? unknownDataPaths(program.ast, target) : [];
   if (unknown.length > 0) invalid(source, unknown[0]!);
-  return { source, program };
+  const limits = options.cost === false ? DEFAULT_FILTER_COST_LIMITS : (options.cost ?? DEFAULT_FILTER_COST_LIMITS);
+  const estimate = estimateFilterCost(program.ast, limits);
+  const tooCostly = options.cost === false ? undefined : overBudget(estimate, limits);
+  if (tooCostly) invalid(source, { message: tooCostly });
+  instrumentProgram(program.ast);
+  return { source, program, estimate };
 }
 
-/** Runs a compiled filter. Never throws: an error is "no match", returned for the log. */
-export function evaluateFilter(filter: CompiledFilter, input: FilterInput): FilterResult {
+/** Runs a compiled filter within `limits`. Never throws: an error is "no match", returned for the log. */
+export function evaluateFilter(filter: CompiledFilter, input: FilterInput, limits: FilterRunLimits = DEFAULT_FILTER_RUN_LIMITS): FilterResult {
+  return evaluateFilterMetered(filter, input, limits).result;
+}
+
+/** evaluateFilter, with the steps the evaluation used. */
+export function evaluateFilterMetered(filter: CompiledFilter, input: FilterInput, limits: FilterRunLimits = DEFAULT_FILTER_RUN_LIMITS): { result: FilterResult; steps: number } {
+  const context = { event: eventAttributes(input.event), data: celValue(input.data) };
   try {
-    const value: unknown = filter.program({ event: eventAttributes(input.event), data: celValue(input.data) });
-    if (value === true) return { matches: true };
-    if (value === false) return { matches: false };
-    return { matches: false, error: `the filter gave ${typeof value === 'bigint' ? `${value}` : JSON.stringify(value)}, not true or false` };
+    const outcome = meteredRun(limits, () => filter.program(context) as unknown);
+    if ('exceeded' in outcome) return { result: { matches: false, error: `the filter ${outcome.exceeded}`, outOfBudget: true }, steps: outcome.steps };
+    return { result: verdict(outcome.value), steps: outcome.steps };
   } catch (e) {
-    return { matches: false, error: celProblem(e).message };
+    return { result: { matches: false, error: celProblem(e).message }, steps: 0 };
   }
+}
+
+function verdict(value: unknown): FilterResult {
+  if (value === true) return { matches: true };
+  if (value === false) return { matches: false };
+  return { matches: false, error: `the filter gave ${typeof value === 'bigint' ? `${value}` : JSON.stringify(value)}, not true or false` };
 }
 
 function eventAttributes(event: Readonly<Record<string, unknown>>): Record<string, string> {

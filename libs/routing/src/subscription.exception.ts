@@ -11,6 +11,7 @@ export enum SubscriptionExceptionCode {
   SUBSCRIPTION_NOT_FOUND = 'SUBSCRIPTION_NOT_FOUND',
   SUBSCRIPTION_EXISTS = 'SUBSCRIPTION_EXISTS',
   NO_WEBHOOK = 'NO_WEBHOOK',
+  SUBSCRIPTION_QUOTA_EXCEEDED = 'SUBSCRIPTION_QUOTA_EXCEEDED',
 }
 
 /** Thrown by the functions of @rabt/routing; `details.errors` lists each problem with its field. */
@@ -28,6 +29,7 @@ export const SUBSCRIPTION_PROBLEMS: ProblemMapping<SubscriptionExceptionCode> = 
   [SubscriptionExceptionCode.SUBSCRIPTION_NOT_FOUND]: { status: 404, title: 'No such subscription' },
   [SubscriptionExceptionCode.SUBSCRIPTION_EXISTS]: { status: 409, title: 'The agency already subscribes to this event type at this destination' },
   [SubscriptionExceptionCode.NO_WEBHOOK]: { status: 409, title: 'The subscription has no webhook' },
+  [SubscriptionExceptionCode.SUBSCRIPTION_QUOTA_EXCEEDED]: { status: 409, title: 'The agency or the event type already has as many subscriptions as allowed' },
 };
 
 export const subscriptionError = (code: SubscriptionExceptionCode, message: string, details?: Record<string, unknown>) => new SubscriptionException(code, message, details);

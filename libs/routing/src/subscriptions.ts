@@ -11,6 +11,7 @@ import { compileFilter } from './cel-filter';
 import { projectionFor } from './projection';
 import { SubscriptionExceptionCode as Code, subscriptionError } from './subscription.exception';
 import { validateNewSubscription, validateSubscriptionFilter, validateSubscriptionId, type SubscriptionFilter } from './subscription.validation';
+import { DEFAULT_SUBSCRIPTION_POLICY, type SubscriptionPolicy } from './subscription-policy.config';
 import { subscriptionView, type CreatedSubscriptionView, type RotatedSecretView, type SubscriptionView } from './subscription.view';
 import type { WebhookPolicyConfig } from './webhook.config';
 import { newWebhookSecret, sealWebhookSecret } from './webhook-secret';
@@ -24,6 +25,8 @@ export interface SubscriptionContext {
   /** Seals webhook signing secrets (RABT_SECRET_KEY). */
   readonly secrets: SecretBox;
   readonly webhooks: Pick<WebhookPolicyConfig, 'allowHosts' | 'previousSecretTtlMs'>;
+  /** Quotas and the filter cost budget (RABT_SUBSCRIPTIONS_*, RABT_FILTER_*); default: DEFAULT_SUBSCRIPTION_POLICY. */
+  readonly policy?: SubscriptionPolicy;
   /** Whether `agency` holds a subscribe grant on `eventType`; default: the agency_grant table. Services pass their cached check. */
   readonly isGranted?: (agency: string, eventType: string) => Promise<boolean>;
   /** Host name resolution for the SSRF guard (default: dns.lookup). */
@@ -64,22 +67,25 @@ async function requireEntitled(ctx: SubscriptionContext, agency: string, entry: 
 /**
  * Creates a subscription after checking, in this order: the shape (INVALID_SUBSCRIPTION), the
  * type (UNKNOWN_EVENT_TYPE), the agency (AGENCY_NOT_FOUND), the grant (NOT_SUBSCRIBE_GRANTED),
- * the filter (INVALID_FILTER), the projection (INVALID_PROJECTION) and the webhook URL
- * (WEBHOOK_URL_REFUSED); a second subscription to the same destination is SUBSCRIPTION_EXISTS.
- * A webhook gets a new signing secret, returned this once and stored only sealed.
+ * the filter (INVALID_FILTER, also for a worst-case cost over the budget), the projection
+ * (INVALID_PROJECTION), the webhook URL (WEBHOOK_URL_REFUSED) and, in the inserting transaction,
+ * the quotas (SUBSCRIPTION_QUOTA_EXCEEDED); a second subscription to the same destination is
+ * SUBSCRIPTION_EXISTS. A webhook gets a new signing secret, returned this once and stored only sealed.
  */
 export async function createSubscription(ctx: SubscriptionContext, input: unknown): Promise<CreatedSubscriptionView> {
+  const policy = ctx.policy ?? DEFAULT_SUBSCRIPTION_POLICY;
   const s = validateNewSubscription(input);
   const entry = subscribableEntry(s.eventType);
   await requireAgency(ctx.manager, s.agency);
   await requireEntitled(ctx, s.agency, entry);
-  if (s.filter !== null) compileFilter(s.filter, entry);
+  if (s.filter !== null) compileFilter(s.filter, entry, { cost: policy.filterCost });
   const projection = s.projection === null ? null : projectionFor(entry, s.projection).fields;
   const webhookUrl = s.webhookUrl === null ? null : (await checkWebhookUrl(s.webhookUrl, ctx.webhooks.allowHosts, ctx.resolve)).url;
   const id = randomUUID();
   const secret = webhookUrl === null ? null : newWebhookSecret();
   try {
     await ctx.manager.transaction(async (m) => {
+      await requireQuota(m, policy, s.agency, entry.type);
       await m.insert(SubscriptionEntity, {
         id,
         agencyCode: s.agency,
@@ -99,6 +105,34 @@ export async function createSubscription(ctx: SubscriptionContext, input: unknow
   }
   const row = await ctx.manager.findOneByOrFail(SubscriptionEntity, { id });
   return { ...subscriptionView(row, now(ctx)), webhookSecret: secret };
+}
+
+/**
+ * Refuses a subscription past the agency's or the type's quota. Takes a transaction-scoped
+ * advisory lock on the agency, then one on the type (always in that order, so two creates never
+ * wait on each other in a cycle), and counts under them: concurrent creates queue, and each
+ * counts the rows of those committed before it, so none passes the limit. Removals need no lock:
+ * they only lower a count.
+ */
+async function requireQuota(m: EntityManager, policy: SubscriptionPolicy, agency: string, eventType: string): Promise<void> {
+  await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7))`, [`rabt-subscription-quota:agency:${agency}`]);
+  await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7))`, [`rabt-subscription-quota:type:${eventType}`]);
+  const byAgency = await m.countBy(SubscriptionEntity, { agencyCode: agency });
+  if (byAgency >= policy.perAgency) {
+    throw subscriptionError(
+      Code.SUBSCRIPTION_QUOTA_EXCEEDED,
+      `'${agency}' already holds ${byAgency} subscriptions, the most one agency may hold (RABT_SUBSCRIPTIONS_PER_AGENCY=${policy.perAgency}): remove one first`,
+      { scope: 'agency', limit: policy.perAgency, count: byAgency },
+    );
+  }
+  const byType = await m.countBy(SubscriptionEntity, { eventType });
+  if (byType >= policy.perType) {
+    throw subscriptionError(
+      Code.SUBSCRIPTION_QUOTA_EXCEEDED,
+      `${eventType} already has ${byType} subscriptions, the most one event type may have (RABT_SUBSCRIPTIONS_PER_TYPE=${policy.perType}): remove one first`,
+      { scope: 'eventType', limit: policy.perType, count: byType },
+    );
+  }
 }
 
 async function refuseDuplicate(manager: EntityManager, agency: string, eventType: string, webhookUrl: string | null, inbox: boolean): Promise<never> {
@@ -191,12 +225,15 @@ export async function rotateWebhookSecret(ctx: SubscriptionContext, id: unknown,
 
 /**
  * Activates a disabled subscription again (e.g. after its webhook answered 410 and was fixed).
- * The grant and the webhook URL are checked again, as at creation. Enabling an active one changes nothing.
+ * The grant, the filter (its cost too: it may have been stored under other limits) and the
+ * webhook URL are checked again, as at creation. Enabling an active one changes nothing.
  */
 export async function enableSubscription(ctx: SubscriptionContext, id: unknown, options: Visibility = {}): Promise<SubscriptionView> {
   const row = await findVisible(ctx.manager, id, options);
   if (row.state === 'active') return subscriptionView(row, now(ctx));
-  await requireEntitled(ctx, row.agencyCode, subscribableEntry(row.eventType));
+  const entry = subscribableEntry(row.eventType);
+  await requireEntitled(ctx, row.agencyCode, entry);
+  if (row.filter !== null) compileFilter(row.filter, entry, { cost: (ctx.policy ?? DEFAULT_SUBSCRIPTION_POLICY).filterCost });
   if (row.webhookUrl) await checkWebhookUrl(row.webhookUrl, ctx.webhooks.allowHosts, ctx.resolve);
   await ctx.manager.transaction(async (m) => {
     await m.update(SubscriptionEntity, { id: row.id }, { state: 'active', disabledReason: null });

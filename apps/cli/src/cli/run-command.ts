@@ -27,6 +27,7 @@ const SUBSCRIPTION_EXIT_CODES: Readonly<Record<SubscriptionExceptionCode, ExitCo
   [SubscriptionExceptionCode.SUBSCRIPTION_NOT_FOUND]: ExitCode.FAILED,
   [SubscriptionExceptionCode.SUBSCRIPTION_EXISTS]: ExitCode.FAILED,
   [SubscriptionExceptionCode.NO_WEBHOOK]: ExitCode.FAILED,
+  [SubscriptionExceptionCode.SUBSCRIPTION_QUOTA_EXCEEDED]: ExitCode.FAILED,
 };
 
 /** Operator account refusals: a malformed account is bad usage (2); exists / not found fails (1). */

@@ -9,6 +9,7 @@ import {
   listSubscriptions,
   removeSubscription,
   rotateWebhookSecret,
+  subscriptionPolicyFragment,
   webhookPolicyFragment,
   type CreatedSubscriptionView,
   type NewSubscription,
@@ -48,20 +49,21 @@ export function subscriptionStoreOver(context: SubscriptionContext, secrets: Pic
 }
 
 /**
- * Connects to DATABASE_URL; seals secrets with RABT_SECRET_KEY and checks webhook URLs against
- * RABT_WEBHOOK_ALLOW_HOSTS, like the gateway. Bad configuration is a ConfigValidationError
- * (exit 2); a database that does not answer, DATABASE_UNREACHABLE (exit 3).
+ * Connects to DATABASE_URL; seals secrets with RABT_SECRET_KEY, checks webhook URLs against
+ * RABT_WEBHOOK_ALLOW_HOSTS and applies the quotas and filter budget of RABT_SUBSCRIPTIONS_* and
+ * RABT_FILTER_*, like the gateway. Bad configuration is a ConfigValidationError (exit 2); a
+ * database that does not answer, DATABASE_UNREACHABLE (exit 3).
  */
 export async function openSubscriptionStore(env?: Record<string, string | undefined>): Promise<SubscriptionStoreSession> {
-  const config = loadConfig(CLI_NAME, { database: databaseFragment(), secrets: secretKeyFragment(), webhooks: webhookPolicyFragment() }, env);
-  const { database, secrets, webhooks } = config.values;
+  const config = loadConfig(CLI_NAME, { database: databaseFragment(), secrets: secretKeyFragment(), webhooks: webhookPolicyFragment(), policy: subscriptionPolicyFragment() }, env);
+  const { database, secrets, webhooks, policy } = config.values;
   const dataSource = createDataSource({ ...database, poolMax: 1 }, `${CLI_NAME}-cli`);
   try {
     await dataSource.initialize();
   } catch (e) {
     throw new CliException(CliExceptionCode.DATABASE_UNREACHABLE, `database ${config.printable['DATABASE_URL']} is unreachable (set DATABASE_URL): ${(e as Error).message}`);
   }
-  const store = subscriptionStoreOver({ manager: dataSource.manager, actor: cliActor(), secrets: secrets.box, webhooks }, secrets);
+  const store = subscriptionStoreOver({ manager: dataSource.manager, actor: cliActor(), secrets: secrets.box, webhooks, policy }, secrets);
   return { store, close: () => dataSource.destroy() };
 }
 

@@ -59,7 +59,7 @@ export function addSubscriptionCommands(program: Command, deps: SubscriptionComm
       .description('give the webhook a new signing secret, printed once; the previous one stays valid for RABT_WEBHOOK_SECRET_OVERLAP_HOURS (24)')
       .addArgument(id()),
   ).action((subscription: string, o: Json) => run((s) => runSubscriptionsRotateSecret(s, { id: subscription, json: o.json === true }, output)));
-  withJson(subscriptions.command('enable').description('activate a disabled subscription again (the grant and the URL are checked again)').addArgument(id())).action(
+  withJson(subscriptions.command('enable').description('activate a disabled subscription again (the grant, the filter and the URL are checked again)').addArgument(id())).action(
     (subscription: string, o: Json) => run((s) => runSubscriptionsEnable(s, { id: subscription, json: o.json === true }, output)),
   );
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authFragment, secretKeyFragment } from '@rabt/auth';
 import { configTypes, databaseFragment, fragment, httpFragment, kafkaFragment, loadConfig, loggingFragment, schemaRegistryClientFragment } from '@rabt/config';
-import { webhookPolicyFragment } from '@rabt/routing';
+import { subscriptionPolicyFragment, webhookPolicyFragment } from '@rabt/routing';
 
 export const GATEWAY_SERVICE = 'gateway';
 
@@ -44,6 +44,7 @@ export const gatewayConfigFragments = () => ({
   publish: publishFragment(),
   secrets: secretKeyFragment(),
   webhooks: webhookPolicyFragment(),
+  subscriptions: subscriptionPolicyFragment(),
 });
 
 export const loadGatewayConfig = (env?: Record<string, string | undefined>) => loadConfig(GATEWAY_SERVICE, gatewayConfigFragments(), env);

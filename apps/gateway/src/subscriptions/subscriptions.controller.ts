@@ -29,14 +29,18 @@ export class SubscriptionsController {
   @ApiOperation({
     summary: 'Subscribe to an event type',
     description:
-      'The calling agency subscribes itself (an admin key of the operator may name another agency in `agency`). A webhook gets a new Standard Webhooks signing secret, answered this once. Checks, in order: the body (400 INVALID_SUBSCRIPTION, naming every problem), the type (404), the grant (403 NOT_SUBSCRIBE_GRANTED), the filter (400 INVALID_FILTER), the projection (400 INVALID_PROJECTION) and the webhook URL (400 WEBHOOK_URL_REFUSED: not https, or a private, loopback, link-local or metadata address). Nothing is stored unless all pass.',
+      'The calling agency subscribes itself (an admin key of the operator may name another agency in `agency`). A webhook gets a new Standard Webhooks signing secret, answered this once. Checks, in order: the body (400 INVALID_SUBSCRIPTION, naming every problem), the type (404), the grant (403 NOT_SUBSCRIBE_GRANTED), the filter (400 INVALID_FILTER, also when its worst-case cost exceeds RABT_FILTER_COST_BUDGET), the projection (400 INVALID_PROJECTION), the webhook URL (400 WEBHOOK_URL_REFUSED: not https, or a private, loopback, link-local or metadata address) and the quotas (409 SUBSCRIPTION_QUOTA_EXCEEDED). Nothing is stored unless all pass.',
   })
   @ApiBody({ schema: NEW_SUBSCRIPTION })
   @ApiResponse({ status: 201, schema: WITH_SECRET })
   @ApiResponse({ status: 400, ...PROBLEM })
   @ApiResponse({ status: 403, description: 'NOT_SUBSCRIBE_GRANTED, or OTHER_AGENCY when naming another agency without an admin key of the operator' })
   @ApiResponse({ status: 404, description: 'UNKNOWN_EVENT_TYPE or AGENCY_NOT_FOUND' })
-  @ApiResponse({ status: 409, description: 'SUBSCRIPTION_EXISTS: the agency already subscribes to the type at this webhook URL, or in its inbox' })
+  @ApiResponse({
+    status: 409,
+    description:
+      'SUBSCRIPTION_EXISTS: the agency already subscribes to the type at this webhook URL, or in its inbox; SUBSCRIPTION_QUOTA_EXCEEDED: the agency (RABT_SUBSCRIPTIONS_PER_AGENCY) or the type (RABT_SUBSCRIPTIONS_PER_TYPE) already has as many subscriptions as allowed (`scope`, `limit`, `count`)',
+  })
   create(@Caller() caller: Principal, @Body() body: unknown) {
     return this.subscriptions.create(withSubscriber(caller, body), `agency:${caller.agency}`);
   }
@@ -87,7 +91,7 @@ export class SubscriptionsController {
 
   @Post(':id/enable')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Activate a disabled subscription again', description: 'The grant and the webhook URL are checked again. Enabling an active subscription changes nothing.' })
+  @ApiOperation({ summary: 'Activate a disabled subscription again', description: 'The grant, the filter (400 INVALID_FILTER, also for a worst-case cost over RABT_FILTER_COST_BUDGET) and the webhook URL are checked again. Enabling an active subscription changes nothing.' })
   @ApiParam(ID)
   @ApiResponse({ status: 200, schema: SUBSCRIPTION })
   @ApiResponse({ status: 400, description: 'WEBHOOK_URL_REFUSED' })

@@ -8,6 +8,7 @@ import {
   listSubscriptions,
   removeSubscription,
   rotateWebhookSecret,
+  SubscriptionPolicyConfig,
   WebhookPolicyConfig,
   type CreatedSubscriptionView,
   type RotatedSecretView,
@@ -29,12 +30,14 @@ export class SubscriptionsService implements OnModuleInit {
     dataSource: DataSource,
     private readonly secrets: SecretKeyConfig,
     webhooks: WebhookPolicyConfig,
+    policy: SubscriptionPolicyConfig,
     grants: GrantsService,
   ) {
     this.context = {
       manager: dataSource.manager,
       secrets: secrets.box,
       webhooks,
+      policy,
       isGranted: (agency, eventType) => grants.isGranted(agency, eventType, 'subscribe'),
     };
   }

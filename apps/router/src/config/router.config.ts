@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { configTypes, databaseFragment, fragment, httpFragment, kafkaFragment, loadConfig, loggingFragment, schemaRegistryClientFragment } from '@rabt/config';
+import { DEFAULT_FILTER_RUN_LIMITS, type FilterRunLimits } from '@rabt/routing';
 
 export const ROUTER_SERVICE = 'router';
 
@@ -16,6 +17,10 @@ export abstract class RouterConfig {
   abstract readonly sessionTimeoutMs: number;
   /** Partitions routed at once; their results commit together through the one transactional producer. */
   abstract readonly partitionsConcurrently: number;
+  /** What one evaluation of one filter may use before it is stopped (and is no match). */
+  abstract readonly filterRunLimits: FilterRunLimits;
+  /** How long a subscription whose filter ran out of budget is set aside (receives nothing, costs nothing). */
+  abstract readonly filterSetAsideMs: number;
 }
 
 const routerFragment = () =>
@@ -32,6 +37,9 @@ const routerFragment = () =>
       ROUTER_START_FROM: z.enum(['earliest', 'latest'], { message: 'must be earliest or latest' }).default('earliest'),
       ROUTER_SESSION_TIMEOUT_MS: configTypes.positiveInt.min(6_000, { message: 'must be at least 6000 (the broker minimum)' }).default(30_000),
       ROUTER_PARTITIONS_CONCURRENTLY: configTypes.positiveInt.max(64, { message: 'must be at most 64' }).default(8),
+      ROUTER_FILTER_STEP_BUDGET: configTypes.positiveInt.default(DEFAULT_FILTER_RUN_LIMITS.steps),
+      ROUTER_FILTER_TIME_BUDGET_MS: configTypes.positiveInt.max(1_000, { message: 'must be at most 1000' }).default(DEFAULT_FILTER_RUN_LIMITS.timeMs),
+      ROUTER_FILTER_SET_ASIDE_MS: configTypes.positiveInt.default(60_000),
     },
     map: (e): RouterConfig => ({
       instanceId: e.ROUTER_INSTANCE_ID,
@@ -41,6 +49,8 @@ const routerFragment = () =>
       startFrom: e.ROUTER_START_FROM,
       sessionTimeoutMs: e.ROUTER_SESSION_TIMEOUT_MS,
       partitionsConcurrently: e.ROUTER_PARTITIONS_CONCURRENTLY,
+      filterRunLimits: { steps: e.ROUTER_FILTER_STEP_BUDGET, timeMs: e.ROUTER_FILTER_TIME_BUDGET_MS },
+      filterSetAsideMs: e.ROUTER_FILTER_SET_ASIDE_MS,
     }),
   });
 

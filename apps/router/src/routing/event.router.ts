@@ -17,6 +17,7 @@ import {
 } from '@rabt/kafka';
 import { MetricsService } from '@rabt/observability';
 import { evaluateFilter, inboxTopic, SUBSCRIPTION_HEADER } from '@rabt/routing';
+import { RouterConfig } from '../config/router.config';
 import { SubscriptionsCache, type RoutableSubscription } from './subscriptions.cache';
 
 
@@ -33,16 +34,26 @@ export class EventRouter {
   private readonly projectedIds = new Map<string, Promise<number>>();
   private readonly routed: Counter<'agency' | 'type'>;
   private readonly skipped: Counter<'reason' | 'type'>;
+  private readonly outOfBudget: Counter<'agency' | 'type'>;
+  /** Subscriptions whose filter last ran out of budget, until when they are set aside. */
+  private readonly setAside = new Map<string, number>();
 
   constructor(
     private readonly subscriptions: SubscriptionsCache,
     private readonly serde: AvroSerde,
     private readonly registry: SchemaRegistryClientConfig,
     private readonly topics: TopicAdmin,
+    private readonly config: RouterConfig,
     metrics: MetricsService,
   ) {
     this.routed = new Counter({ name: 'rabt_routed_total', help: 'Inbox records written, by subscriber agency and type', labelNames: ['agency', 'type'], registers: [metrics.registry] });
     this.skipped = new Counter({ name: 'rabt_route_skipped_total', help: 'Subscriptions not routed to, by reason', labelNames: ['reason', 'type'], registers: [metrics.registry] });
+    this.outOfBudget = new Counter({
+      name: 'rabt_filter_out_of_budget_total',
+      help: 'Filter evaluations stopped for exceeding their step or time budget, by subscriber agency and type',
+      labelNames: ['agency', 'type'],
+      registers: [metrics.registry],
+    });
   }
 
   async route(record: ConsumedRecord): Promise<OutgoingRecord[]> {
@@ -70,18 +81,44 @@ export class EventRouter {
         this.skipped.inc({ reason: 'not-granted', type: attributes.type });
         continue;
       }
-      if (sub.filter) {
-        const verdict = evaluateFilter(sub.filter, { event: attributes as unknown as Record<string, unknown>, data });
-        if (!verdict.matches) {
-          if ('error' in verdict && verdict.error) this.log.debug({ subscription: sub.id, error: verdict.error }, 'filter error: no match');
-          this.skipped.inc({ reason: 'filtered', type: attributes.type });
-          continue;
-        }
-      }
+      if (sub.filter && !this.filterMatches(sub, attributes as unknown as Record<string, unknown>, data)) continue;
       out.push(await this.inboxRecord(record, sub, data));
       this.routed.inc({ agency: sub.agency, type: attributes.type });
     }
     return out;
+  }
+
+  /**
+   * Evaluates the subscription's filter within the run-time budget. An evaluation that runs out
+   * of budget is no match, like any filter error, and sets the subscription aside for
+   * ROUTER_FILTER_SET_ASIDE_MS: meanwhile its filter is not evaluated and it receives nothing, so
+   * a costly filter costs one budget per period, never every event's routing time.
+   */
+  private filterMatches(sub: RoutableSubscription, event: Record<string, unknown>, data: Record<string, unknown>): boolean {
+    const type = String(event['type']);
+    const until = this.setAside.get(sub.id);
+    if (until !== undefined) {
+      if (Date.now() < until) {
+        this.skipped.inc({ reason: 'filter-set-aside', type });
+        return false;
+      }
+      this.setAside.delete(sub.id);
+    }
+    const verdict = evaluateFilter(sub.filter!, { event, data }, this.config.filterRunLimits);
+    if (verdict.matches) return true;
+    if (verdict.outOfBudget) {
+      this.setAside.set(sub.id, Date.now() + this.config.filterSetAsideMs);
+      this.outOfBudget.inc({ agency: sub.agency, type });
+      this.skipped.inc({ reason: 'filter-out-of-budget', type });
+      this.log.warn(
+        { subscription: sub.id, agency: sub.agency, type, error: verdict.error, setAsideMs: this.config.filterSetAsideMs },
+        'filter stopped at its run-time budget: no match; the subscription is set aside',
+      );
+      return false;
+    }
+    if (verdict.error) this.log.debug({ subscription: sub.id, error: verdict.error }, 'filter error: no match');
+    this.skipped.inc({ reason: 'filtered', type });
+    return false;
   }
 
   private async inboxRecord(record: ConsumedRecord, sub: RoutableSubscription, data: Record<string, unknown>): Promise<OutgoingRecord> {

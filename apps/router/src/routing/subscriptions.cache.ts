@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { findCatalogueEntry } from '@rabt/contracts';
 import { AgencyStatusCache, SubscriptionEntity } from '@rabt/persistence';
-import { compileFilter, mayReceive, projectionFor, type CompiledFilter, type Projection } from '@rabt/routing';
+import { compileFilter, formatCost, mayReceive, projectionFor, type CompiledFilter, type Projection } from '@rabt/routing';
 import { RouterConfig } from '../config/router.config';
 
 /** A subscription ready to route: its filter compiled and its projection derived, once. */
@@ -94,6 +94,22 @@ export class SubscriptionsCache {
     this.loadedAt = Date.now();
   }
 
+  /**
+   * A stored filter was checked when it was created, perhaps under other limits or none: it is
+   * compiled as it is, without a cost refusal, and every evaluation of it is metered instead
+   * (EventRouter). One whose worst case exceeds the run-time budget is logged once here.
+   */
+  private compileStoredFilter(row: SubscriptionEntity): CompiledFilter {
+    const filter = compileFilter(row.filter!, undefined, { cost: false });
+    if (filter.estimate.cost > this.config.filterRunLimits.steps) {
+      this.log.warn(
+        { subscription: row.id, agency: row.agencyCode, estimatedCost: formatCost(filter.estimate.cost), stepBudget: this.config.filterRunLimits.steps },
+        'filter may exceed its run-time budget: evaluations over it are stopped and count as no match',
+      );
+    }
+    return filter;
+  }
+
   private compile(row: SubscriptionEntity): RoutableSubscription {
     const entry = findCatalogueEntry(row.eventType);
     if (!entry) throw new Error(`event type ${row.eventType} is no longer in the catalogue`);
@@ -103,7 +119,7 @@ export class SubscriptionsCache {
       id: row.id,
       agency: row.agencyCode,
       eventType: row.eventType,
-      ...(row.filter ? { filter: compileFilter(row.filter) } : {}),
+      ...(row.filter ? { filter: this.compileStoredFilter(row) } : {}),
       ...(projection ? { projection, projectedSubject: `rabt.inbox.${row.agencyCode}.${row.eventType}.${projectionHash}-value` } : {}),
     };
   }
