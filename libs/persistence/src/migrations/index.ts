@@ -9,6 +9,7 @@ import { CreateWorkflowTransactions1764480600000 } from './1764480600000-create-
 import { CreateAuditLog1764480700000 } from './1764480700000-create-audit-log';
 import { CreateOperatorsAndReplays1764480800000 } from './1764480800000-create-operators-and-replays';
 import { DueIndexApartFromKeyLookups1764480900000 } from './1764480900000-due-index-apart-from-key-lookups';
+import { SchemaIdSequence1765200000001 } from './1765200000001-schema-id-sequence';
 
 /** Every migration, oldest first. A new migration is added here and nowhere else. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   CreateAuditLog1764480700000,
   CreateOperatorsAndReplays1764480800000,
   DueIndexApartFromKeyLookups1764480900000,
+  SchemaIdSequence1765200000001,
 ];
