@@ -37,7 +37,7 @@ export async function createService(options: ServiceOptions): Promise<NestFastif
     trustProxy: false,
     return503OnClosing: true,
     genReqId: (req: IncomingMessage) => requestContextFor(req).requestId,
-    ...(options.maxParamLength ? { maxParamLength: options.maxParamLength } : {}),
+    ...(options.maxParamLength ? { routerOptions: { maxParamLength: options.maxParamLength } } : {}),
     // Errors Fastify meets before routing (a URL that is not valid percent-encoding, a path
     // parameter over the limit) are answered by the service's own filter, in its error shape.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => filter.catch(error, new ExecutionContextHost([request, reply])),
