@@ -193,13 +193,15 @@ describe('values the store cannot hold are refused before it is asked', () => {
     expectError(await sr.request('GET', '/schemas/ids/9999999999/versions'), 404, 40403);
   });
 
-  it('a subject of 255 characters works on every route; a path that is not valid percent-encoding answers 400 in the error shape', async () => {
+  it('a subject of 255 characters works; a path that is not valid percent-encoding, or far too long, answers 4xx in the error shape', async () => {
     const long = `mom.${'x'.repeat(245)}-value`;
     expect(long).toHaveLength(255);
     await registerOk(sr, long, record(recordName(), [idField]));
     expectStatus(await sr.request('GET', `${subjectPath(long)}/versions/latest`), 200);
     expectStatus(await sr.request('PUT', `/config/${encodeURIComponent(long)}`, { body: { compatibility: 'NONE' } }), 200);
     expectError(await sr.request('GET', '/subjects/%E0%A4%A/versions'), 400, 400);
+    const overLimit = await sr.request('GET', `/subjects/${'x'.repeat(5000)}/versions`);
+    expectRefused(overLimit);
   });
 });
 
