@@ -113,12 +113,29 @@ describe('writing subjects', () => {
     }
   });
 
-  it('integrator and admin register under any subject', async () => {
-    for (const as of ['integrator', 'admin'] as const) {
+  it('the platform (operator agency keys with a role) registers under any subject', async () => {
+    for (const as of ['platform', 'admin'] as const) {
       await registerOk(sr, subject(`any-${as}`, 'mom'), schema(), { as });
       await registerOk(sr, subject(`any-${as}`, 'rop'), schema(), { as });
       await registerOk(sr, `shared.access-any-${as}-value`, schema(), { as });
+      await registerOk(sr, `rabt.access-any-${as}-value`, schema(), { as });
     }
+  });
+
+  it.each<Principal>(['integrator', 'mom-admin'])('roles on an ordinary agency (%s) give no write outside its own subjects', async (as) => {
+    const own = as === 'integrator' ? 'moh' : 'mom';
+    await registerOk(sr, subject('roles-own', own), schema(), { as });
+    const foreign = subject('roles-foreign', own === 'mom' ? 'rop' : 'mom');
+    await registerOk(sr, foreign, schema(), { as: 'admin' });
+    for (const s of [subject('roles-new', own === 'mom' ? 'rop' : 'mom'), 'shared.access-roles-value', `rabt.access-roles-${as}-value`]) {
+      expectForbidden(await register(sr, s, schema(), { as }));
+      expectError(await sr.request('GET', `${subjectPath(s)}/versions`), 404, 40401);
+    }
+    expectForbidden(await register(sr, foreign, schema(), { as }));
+    expectForbidden(await sr.request('DELETE', subjectPath(foreign), { as }));
+    expectForbidden(await sr.request('PUT', `/config/${encodeURIComponent(foreign)}`, { body: { compatibility: 'NONE' }, as }));
+    expectForbidden(await sr.request('PUT', `/mode/${encodeURIComponent(foreign)}`, { body: { mode: 'READONLY' }, as }));
+    expect(await versionsOf(sr, foreign)).toEqual([1]);
   });
 
   it('rop cannot delete a mom. subject or version; mom can', async () => {
@@ -149,7 +166,7 @@ describe('writing subjects', () => {
 });
 
 describe('global config and mode', () => {
-  it.each<Principal>(['mom', 'rop'])('%s cannot change the global compatibility or mode', async (as) => {
+  it.each<Principal>(['mom', 'rop', 'integrator', 'mom-admin'])('%s cannot change the global compatibility or mode', async (as) => {
     expectForbidden(await sr.request('PUT', '/config', { body: { compatibility: 'NONE' }, as }));
     expectForbidden(await sr.request('DELETE', '/config', { as }));
     expectForbidden(await sr.request('PUT', '/mode', { body: { mode: 'READONLY' }, as }));
@@ -157,7 +174,7 @@ describe('global config and mode', () => {
     expect((await sr.request('GET', '/mode')).body).toEqual({ mode: 'READWRITE' });
   });
 
-  it.each<Principal>(['integrator', 'admin'])('%s can change the global compatibility and mode', async (as) => {
+  it.each<Principal>(['platform', 'admin'])('%s can change the global compatibility and mode', async (as) => {
     try {
       const config = await sr.request('PUT', '/config', { body: { compatibility: 'FULL' }, as });
       expectStatus(config, 200);
@@ -171,5 +188,76 @@ describe('global config and mode', () => {
       await setMode(sr, 'READWRITE');
       await setCompatibility(sr, 'BACKWARD');
     }
+  });
+});
+
+describe('platform subjects', () => {
+  // Projected inbox schemas (docs/routing.md) and the operator's own types live under `rabt.`.
+  const platformSubjects = () => [`rabt.inbox.rop.mom.employee.left-work-reported.${recordName().toLowerCase()}-value`, `rabt.access-${recordName().toLowerCase()}-value`];
+  const outsiders: Principal[] = ['mom', 'rop', 'integrator', 'mom-admin'];
+
+  it.each(outsiders)('%s can neither register, delete, configure nor set the mode of a rabt. subject', async (as) => {
+    for (const s of platformSubjects()) {
+      expectForbidden(await register(sr, s, schema(), { as }));
+      expectError(await sr.request('GET', `${subjectPath(s)}/versions`), 404, 40401);
+      await registerOk(sr, s, schema(), { as: 'platform' });
+      const path = encodeURIComponent(s);
+      expectForbidden(await register(sr, s, schema(), { as }));
+      expectForbidden(await sr.request('DELETE', `${subjectPath(s)}/versions/1`, { as }));
+      expectForbidden(await sr.request('DELETE', subjectPath(s), { as }));
+      expectForbidden(await sr.request('PUT', `/config/${path}`, { body: { compatibility: 'NONE' }, as }));
+      expectForbidden(await sr.request('DELETE', `/config/${path}`, { as }));
+      expectForbidden(await sr.request('PUT', `/mode/${path}`, { body: { mode: 'READONLY' }, as }));
+      expectForbidden(await sr.request('DELETE', `/mode/${path}`, { as }));
+      expect(await versionsOf(sr, s)).toEqual([1]);
+      expectError(await sr.request('GET', `/config/${path}`), 404, 40408);
+      expectError(await sr.request('GET', `/mode/${path}`), 404, 40409);
+    }
+  });
+
+  it('an agency whose code is `rabt` gets no platform subjects', async () => {
+    const impostor = await sr.issue('rabt', ['integrator']);
+    for (const s of platformSubjects()) {
+      expectForbidden(await register(sr, s, schema(), { as: impostor }));
+      expectForbidden(await sr.request('PUT', `/mode/${encodeURIComponent(s)}`, { body: { mode: 'READONLY' }, as: impostor }));
+      expectError(await sr.request('GET', `${subjectPath(s)}/versions`), 404, 40401);
+    }
+  });
+
+  it('the platform service key writes them, and sets their config and mode', async () => {
+    const [s] = platformSubjects();
+    await registerOk(sr, s!, schema(), { as: 'platform' });
+    const path = encodeURIComponent(s!);
+    expectStatus(await sr.request('PUT', `/config/${path}`, { body: { compatibility: 'NONE' }, as: 'platform' }), 200);
+    expectStatus(await sr.request('PUT', `/mode/${path}`, { body: { mode: 'READONLY' }, as: 'platform' }), 200);
+    expectStatus(await sr.request('DELETE', `/mode/${path}`, { as: 'platform' }), 200);
+  });
+});
+
+describe('references', () => {
+  it("an agency may not reference another agency's subject (which would pin it against deletion)", async () => {
+    const address = subject('ref-target', 'rop');
+    const addressName = recordName();
+    await registerOk(sr, address, record(addressName, [{ name: 'street', type: 'string' }]), { as: 'rop' });
+    const fullName = `gov.rabt.test.${addressName}`;
+    const referencing = (owner: string) => ({ s: subject('ref-source', owner), body: record(recordName(), [{ name: 'home', type: fullName }]) });
+    const references = [{ name: fullName, subject: address, version: 1 }];
+
+    const mom = referencing('mom');
+    expectForbidden(await register(sr, mom.s, mom.body, { as: 'mom', references }));
+    expectError(await sr.request('GET', `${subjectPath(mom.s)}/versions`), 404, 40401);
+    // rop may still delete its version: nothing references it.
+    const deleted = await sr.request('DELETE', `${subjectPath(address)}/versions/1`, { as: 'rop' });
+    expectStatus(deleted, 200);
+  });
+
+  it('an agency may reference its own subjects, and the platform any subject', async () => {
+    const address = subject('ref-own', 'mom');
+    const addressName = recordName();
+    await registerOk(sr, address, record(addressName, [{ name: 'street', type: 'string' }]), { as: 'mom' });
+    const fullName = `gov.rabt.test.${addressName}`;
+    const references = [{ name: fullName, subject: address, version: 1 }];
+    await registerOk(sr, subject('ref-own-source', 'mom'), record(recordName(), [{ name: 'home', type: fullName }]), { as: 'mom', references });
+    await registerOk(sr, `rabt.access-ref-${recordName().toLowerCase()}-value`, record(recordName(), [{ name: 'home', type: fullName }]), { as: 'platform', references });
   });
 });

@@ -1,7 +1,7 @@
 // Shared helpers for the schema-registry integration specs: Avro schema builders, request
 // shorthands and assertions on the Confluent-style response and error shapes.
 import { expect } from 'vitest';
-import type { Principal, RegistryHarness, RegistryResponse } from './registry.harness';
+import type { Credentials, Principal, RegistryHarness, RegistryResponse } from './registry.harness';
 
 export const SR_JSON = 'application/vnd.schemaregistry.v1+json';
 export const NAMESPACE = 'gov.rabt.test';
@@ -67,7 +67,7 @@ export function registerBody(schema: AvroSchema, references?: SchemaReference[])
 }
 
 export interface AsOptions {
-  as?: Principal;
+  as?: Principal | Credentials;
   references?: SchemaReference[];
 }
 

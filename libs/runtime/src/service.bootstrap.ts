@@ -2,10 +2,13 @@ import 'reflect-metadata';
 import type { IncomingMessage } from 'node:http';
 import { Logger as NestLogger, type DynamicModule, type ExceptionFilter, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { ConfigValidationError, type HttpConfig, type LoadedConfig, type LoggingConfig } from '@rabt/config';
 import { MetricsService, requestContextFor } from '@rabt/observability';
+import { acceptBodylessRequests } from './bodyless-requests';
 import { ProblemDetailsFilter } from './problem-details.filter';
 
 export interface ServiceOptions {
@@ -18,6 +21,8 @@ export interface ServiceOptions {
   readonly configure?: (app: NestFastifyApplication) => Promise<void> | void;
   /** Force exit if graceful shutdown takes longer than this. */
   readonly shutdownTimeoutMs?: number;
+  /** Longest path parameter, in characters as sent (Fastify's default is 100). */
+  readonly maxParamLength?: number;
 }
 
 /** One HTTP route a running service answers: method and Fastify's URL pattern (`/v1/x/:id`). */
@@ -42,11 +47,16 @@ export function serviceRoutes(app: NestFastifyApplication): readonly ServiceRout
  */
 export async function createService(options: ServiceOptions): Promise<NestFastifyApplication> {
   const { http } = options.config.values;
+  const filter = options.exceptionFilter ?? new ProblemDetailsFilter();
   const adapter = new FastifyAdapter({
     bodyLimit: http.bodyLimitBytes,
     trustProxy: false,
     return503OnClosing: true,
     genReqId: (req: IncomingMessage) => requestContextFor(req).requestId,
+    ...(options.maxParamLength ? { routerOptions: { maxParamLength: options.maxParamLength } } : {}),
+    // Errors Fastify meets before routing (a URL that is not valid percent-encoding, a path
+    // parameter over the limit) are answered by the service's own filter, in its error shape.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => filter.catch(error, new ExecutionContextHost([request, reply])),
   });
   const routes: ServiceRoute[] = [];
   routesOf.set(adapter.getInstance(), routes);
@@ -55,13 +65,13 @@ export async function createService(options: ServiceOptions): Promise<NestFastif
   });
   const app = await NestFactory.create<NestFastifyApplication>(options.rootModule, adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
-  const filter = options.exceptionFilter ?? new ProblemDetailsFilter();
   const databaseUrl = (options.config.values as { database?: { url?: unknown } }).database?.url;
   if (filter instanceof ProblemDetailsFilter && typeof databaseUrl === 'string') filter.databaseAt(databaseUrl);
   app.useGlobalFilters(filter);
 
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();
+  acceptBodylessRequests(fastify);
   fastify.addHook('onRequest', async (request, reply) => {
     const { requestId, trace } = requestContextFor(request.raw);
     void reply.header('x-request-id', requestId).header('traceparent', trace.traceparent);

@@ -12,6 +12,9 @@ export const DEFAULT_MODE: RegistryMode = 'READWRITE';
 
 const isMode = (m: unknown): m is RegistryMode => typeof m === 'string' && (MODES as readonly string[]).includes(m);
 
+/** Whether a requested mode (as sent, any case) is IMPORT. */
+export const isImportMode = (m: unknown): boolean => typeof m === 'string' && m.toUpperCase() === 'IMPORT';
+
 /** Compatibility levels and modes: per subject, falling back to the registry-wide value. */
 @Injectable()
 export class RegistrySettingsService {
@@ -56,6 +59,12 @@ export class RegistrySettingsService {
     const before = subject === undefined ? await this.effectiveCompatibility(GLOBAL) : await this.getCompatibility(subject, true);
     await this.change(subject, { compatibility: null }, actor);
     return before;
+  }
+
+  /** The subject's own mode, if it has one (no fallback to the global mode). */
+  async ownMode(subject: string): Promise<RegistryMode | undefined> {
+    const own = (await this.repo.setting(subject))?.mode;
+    return isMode(own) ? own : undefined;
   }
 
   async getMode(subject: string | undefined, defaultToGlobal: boolean): Promise<RegistryMode> {

@@ -91,13 +91,31 @@ export class RegistryRepository {
     await m.insert(RegistrySchemaEntity, { ...schema, references: [...schema.references], schemaType: 'AVRO' });
   }
 
-  async nextSchemaId(m: EntityManager): Promise<number> {
-    const [row] = await m.query('SELECT COALESCE(MAX(id), 0) + 1 AS next FROM sr_schema');
-    return Number((row as { next: string }).next);
+  /**
+   * The next free schema id, from the sequence `sr_schema_id_seq`. Imported ids live beside the
+   * sequence and never move it: when it reaches one, it jumps to the first free id after the run
+   * of taken ids. An import of a high id therefore leaves every lower id to automatic allocation,
+   * however high. Called under the write lock, so no other writer takes the id meanwhile.
+   * Answers undefined when no id up to `maxId` is left above the sequence.
+   */
+  async nextSchemaId(maxId: number, m: EntityManager): Promise<number | undefined> {
+    const [drawn] = (await m.query(`SELECT nextval('sr_schema_id_seq') AS id`)) as { id: string }[];
+    const id = Number(drawn!.id);
+    if (id > maxId) return undefined;
+    if ((await m.query('SELECT 1 FROM sr_schema WHERE id = $1', [id])).length === 0) return id;
+    const [gap] = (await m.query(
+      `SELECT s.id::bigint + 1 AS id FROM sr_schema s
+        WHERE s.id >= $1 AND NOT EXISTS (SELECT 1 FROM sr_schema t WHERE t.id = s.id::bigint + 1)
+        ORDER BY s.id LIMIT 1`,
+      [id],
+    )) as { id: string }[];
+    const free = Number(gap!.id);
+    await m.query(`SELECT setval('sr_schema_id_seq', $1)`, [free]);
+    return free <= maxId ? free : undefined;
   }
 
   async nextVersion(subject: string, m: EntityManager): Promise<number> {
-    const [row] = await m.query('SELECT COALESCE(MAX(version), 0) + 1 AS next FROM sr_subject_version WHERE subject = $1', [subject]);
+    const [row] = await m.query('SELECT COALESCE(MAX(version), 0)::bigint + 1 AS next FROM sr_subject_version WHERE subject = $1', [subject]);
     return Number((row as { next: string }).next);
   }
 

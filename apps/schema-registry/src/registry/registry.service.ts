@@ -5,6 +5,7 @@ import type { EntityManager } from 'typeorm';
 import { AuditTrail, type AuditRecordInput } from '@rabt/audit';
 import type { SchemaReferenceRecord } from '@rabt/persistence';
 import { checkCompatibility, InvalidAvroSchemaError, normalizeSchemaText, parseAvroSchema, type CompatibilityResult } from '@rabt/avro';
+import { jsonDepthExceeds } from './json-depth';
 import { RegistryErrors } from './registry.exception';
 import { RegistryRepository, type StoredSchema, type VersionRow } from './registry.repository';
 import { RegistrySettingsService } from './registry-settings.service';
@@ -36,6 +37,23 @@ interface Candidate {
 }
 
 const MAX_VERSION = 2 ** 31 - 1;
+/** Schema ids are Postgres integers, as in Confluent's wire format (a signed 4-byte id). */
+export const MAX_SCHEMA_ID = 2 ** 31 - 1;
+/**
+ * Deepest JSON nesting accepted in schema text. A record nested in a record costs three levels
+ * (record, fields, field), so this allows some forty nested records, far beyond real contracts,
+ * and keeps avsc's recursive parser and the compatibility checker well inside the stack.
+ */
+export const MAX_SCHEMA_DEPTH = 128;
+
+/** Who registers: `actor` ('agency:<code>') for the audit log; `mayImport` for a platform admin. */
+export interface Registrant {
+  readonly actor: string;
+  readonly mayImport: boolean;
+}
+
+/** The body's `id`, or undefined when none is given (absent, null, or Confluent's -1). */
+const explicitIdOf = (request: SchemaRequest): unknown => (request.id === undefined || request.id === null || request.id === -1 ? undefined : request.id);
 
 export function parseVersion(raw: string): VersionSelector {
   if (raw === 'latest' || raw === '-1') return 'latest';
@@ -46,11 +64,15 @@ export function parseVersion(raw: string): VersionSelector {
   throw RegistryErrors.invalidVersion(raw);
 }
 
+/** Control characters, NUL among them, which Postgres text and jsonb refuse. */
+// eslint-disable-next-line no-control-regex
+export const hasControlCharacters = (text: string): boolean => /[\u0000-\u001f\u007f]/.test(text);
+
+/** A subject name: 1 to 255 characters, no control characters, no surrounding white space. */
+export const isValidSubject = (subject: string): boolean => subject.length > 0 && subject.length <= 255 && !hasControlCharacters(subject) && subject.trim() === subject;
+
 export function assertValidSubject(subject: string): void {
-  // eslint-disable-next-line no-control-regex
-  if (subject.length === 0 || subject.length > 255 || /[\u0000-\u001f\u007f]/.test(subject) || subject.trim() !== subject) {
-    throw RegistryErrors.invalidSubject();
-  }
+  if (!isValidSubject(subject)) throw RegistryErrors.invalidSubject();
 }
 
 /**
@@ -70,14 +92,17 @@ export class RegistryService {
     private readonly audit: AuditTrail,
   ) {}
 
-  /** `actor` ('agency:<code>') is who asks, for the audit log: a new version is audited with its write. */
-  async register(subject: string, request: SchemaRequest, actor: string): Promise<{ id: number }> {
+  /** A new version is audited with its write. Imports (IMPORT mode, explicit ids) need `mayImport`. */
+  async register(subject: string, request: SchemaRequest, registrant: Registrant): Promise<{ id: number }> {
     assertValidSubject(subject);
+    const explicitId = explicitIdOf(request ?? {});
+    if (explicitId !== undefined && !registrant.mayImport) throw RegistryErrors.forbidden('Import', `Subject: ${subject}`);
+    if (explicitId !== undefined) assertSchemaId(explicitId);
     const candidate = await this.candidate(request);
     // Fast path, no lock: producers re-register their schema on every start (and some clients on
     // every send). A live version with this exact schema answers at once; only a real change
     // takes the write lock. Mode still applies: READONLY refuses even a no-op registration.
-    if (request.id === undefined || request.id === null || request.id === -1) {
+    if (explicitId === undefined) {
       const existing = await this.repo.liveSchemaIdIn(subject, candidate.fingerprint);
       if (existing !== undefined && (await this.settings.effectiveMode(subject)) !== 'READONLY') return { id: existing };
     }
@@ -85,7 +110,8 @@ export class RegistryService {
       const mode = await this.settings.effectiveMode(subject, m);
       if (mode === 'READONLY') throw RegistryErrors.notPermitted(`Subject ${subject} is in read-only mode`);
       const importing = mode === 'IMPORT';
-      const explicitId = request.id === undefined || request.id === null || request.id === -1 ? undefined : request.id;
+      // IMPORT skips compatibility checks and takes versions from the body: an import, whoever set the mode.
+      if (importing && !registrant.mayImport) throw RegistryErrors.forbidden('Import', `Subject: ${subject}`);
       if (explicitId !== undefined && !importing) throw RegistryErrors.notPermitted('Schema ids can only be given in IMPORT mode');
 
       const live = await this.repo.versions(subject, false, m);
@@ -99,12 +125,12 @@ export class RegistryService {
       }
 
       const id = await this.schemaIdFor(candidate, existingStored, explicitId, m);
-      const version = importing && request.version !== undefined ? this.importVersion(request.version) : await this.repo.nextVersion(subject, m);
+      const version = importing && request.version !== undefined ? this.importVersion(request.version) : await this.nextVersion(subject, m);
       if (importing && (await this.repo.versions(subject, true, m)).some((v) => v.version === version)) {
         throw RegistryErrors.notPermitted(`Version ${version} of subject ${subject} already exists`);
       }
       await this.repo.insertVersion({ subject, version, schemaId: id, deleted: false }, m);
-      await this.audit.record({ actor, action: 'schema.registered', subject: `schema:${subject}/${version}`, details: { subject, version, schemaId: id, fingerprint: candidate.fingerprint, imported: importing } }, m);
+      await this.audit.record({ actor: registrant.actor, action: 'schema.registered', subject: `schema:${subject}/${version}`, details: { subject, version, schemaId: id, fingerprint: candidate.fingerprint, imported: importing } }, m);
       return { id };
     });
   }
@@ -234,11 +260,16 @@ export class RegistryService {
   /** Parsing and fingerprinting are pure in (schema text, references): remember the last few hundred. */
   private readonly candidates = new Map<string, Candidate>();
 
+  /**
+   * The request is checked in full (shape, schemaType, references) before the cache is asked:
+   * the cache knows only schema text, and a text once parsed as AVRO is no licence for another type.
+   */
   private async candidate(request: SchemaRequest): Promise<Candidate> {
-    const key = typeof request?.schema === 'string' && !request.references ? request.schema : undefined;
+    const { schema, references } = this.validRequest(request);
+    const key = references.length === 0 ? schema : undefined;
     const known = key === undefined ? undefined : this.candidates.get(key);
     if (known) return known;
-    const parsed = await this.parseCandidate(request);
+    const parsed = await this.parseCandidate(schema, references);
     if (key !== undefined) {
       if (this.candidates.size >= 512) this.candidates.delete(this.candidates.keys().next().value!);
       this.candidates.set(key, parsed);
@@ -246,18 +277,23 @@ export class RegistryService {
     return parsed;
   }
 
-  private async parseCandidate(request: SchemaRequest): Promise<Candidate> {
-    if (request === null || typeof request !== 'object') throw RegistryErrors.badRequest('The request body must be a JSON object');
+  private validRequest(request: SchemaRequest): { schema: string; references: SchemaReferenceRecord[] } {
+    if (request === null || typeof request !== 'object' || Array.isArray(request)) throw RegistryErrors.badRequest('The request body must be a JSON object');
     if (typeof request.schema !== 'string' || request.schema.trim() === '') throw RegistryErrors.invalidSchema('Invalid schema: the schema field is required');
     if (request.schemaType !== undefined && request.schemaType !== null && request.schemaType !== 'AVRO') {
-      throw RegistryErrors.invalidSchema(`Invalid schema: schema type ${String(request.schemaType)} is not supported; this registry stores AVRO`);
+      const shown = typeof request.schemaType === 'string' ? request.schemaType.slice(0, 64) : typeof request.schemaType;
+      throw RegistryErrors.invalidSchema(`Invalid schema: schema type ${shown} is not supported; this registry stores AVRO`);
     }
-    const references = this.referenceList(request.references);
+    return { schema: request.schema, references: this.referenceList(request.references) };
+  }
+
+  private async parseCandidate(schema: string, references: SchemaReferenceRecord[]): Promise<Candidate> {
+    if (jsonDepthExceeds(schema, MAX_SCHEMA_DEPTH)) throw RegistryErrors.invalidSchema(`Invalid schema: nested deeper than ${MAX_SCHEMA_DEPTH} levels`);
     const resolved = await this.resolveReferences(references);
     try {
-      const { type, canonical } = parseAvroSchema(request.schema, resolved);
+      const { type, canonical } = parseAvroSchema(schema, resolved);
       const fingerprint = createHash('sha256').update(canonical).update('\u0000').update(JSON.stringify(references)).digest('hex');
-      return { text: normalizeSchemaText(request.schema), type, fingerprint, references };
+      return { text: normalizeSchemaText(schema), type, fingerprint, references };
     } catch (e) {
       if (e instanceof InvalidAvroSchemaError) throw RegistryErrors.invalidSchema(e.message);
       throw RegistryErrors.invalidSchema(`Invalid schema: ${(e as Error).message}`);
@@ -271,6 +307,9 @@ export class RegistryService {
       const ref = r as { name?: unknown; subject?: unknown; version?: unknown };
       if (typeof ref?.name !== 'string' || typeof ref.subject !== 'string' || typeof ref.version !== 'number' || !Number.isInteger(ref.version)) {
         throw RegistryErrors.invalidSchema('Invalid schema: each reference needs a name, a subject and an integer version');
+      }
+      if (ref.name.length === 0 || ref.name.length > 1024 || hasControlCharacters(ref.name) || !isValidSubject(ref.subject)) {
+        throw RegistryErrors.invalidSchema('Invalid schema: a reference name must be 1 to 1024 characters and its subject a valid subject name, neither with control characters');
       }
       return { name: ref.name, subject: ref.subject, version: ref.version };
     });
@@ -294,7 +333,7 @@ export class RegistryService {
 
   private async schemaIdFor(candidate: Candidate, existing: StoredSchema | null, explicitId: unknown, m: EntityManager): Promise<number> {
     if (explicitId !== undefined) {
-      if (typeof explicitId !== 'number' || !Number.isInteger(explicitId) || explicitId < 1) throw RegistryErrors.badRequest('id must be a positive integer');
+      assertSchemaId(explicitId);
       const atId = await this.repo.schemaById(explicitId, m);
       if (atId && atId.fingerprint !== candidate.fingerprint) throw RegistryErrors.notPermitted(`Overwrite new schema with id ${explicitId} is not permitted.`);
       if (atId) return explicitId;
@@ -303,9 +342,17 @@ export class RegistryService {
       return explicitId;
     }
     if (existing) return existing.id;
-    const id = await this.repo.nextSchemaId(m);
+    const id = await this.repo.nextSchemaId(MAX_SCHEMA_ID, m);
+    if (id === undefined) throw RegistryErrors.notPermitted(`No schema id up to ${MAX_SCHEMA_ID} is left`);
     await this.repo.insertSchema({ id, fingerprint: candidate.fingerprint, schemaText: candidate.text, references: candidate.references }, m);
     return id;
+  }
+
+  /** The next version of a subject; none is left once an import has taken the highest. */
+  private async nextVersion(subject: string, m: EntityManager): Promise<number> {
+    const version = await this.repo.nextVersion(subject, m);
+    if (version > MAX_VERSION) throw RegistryErrors.notPermitted(`Subject ${subject} has no version number left: its latest is ${MAX_VERSION}`);
+    return version;
   }
 
   private importVersion(raw: unknown): number {
@@ -354,6 +401,10 @@ export class RegistryService {
       ...(stored.references.length ? { references: [...stored.references] } : {}),
     };
   }
+}
+
+function assertSchemaId(id: unknown): asserts id is number {
+  if (typeof id !== 'number' || !Number.isInteger(id) || id < 1 || id > MAX_SCHEMA_ID) throw RegistryErrors.badRequest(`id must be an integer between 1 and ${MAX_SCHEMA_ID}`);
 }
 
 const deletedAudit = (actor: string, subject: string, v: VersionRow, permanent: boolean): AuditRecordInput => ({

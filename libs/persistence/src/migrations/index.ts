@@ -10,6 +10,7 @@ import { CreateAuditLog1764480700000 } from './1764480700000-create-audit-log';
 import { CreateOperatorsAndReplays1764480800000 } from './1764480800000-create-operators-and-replays';
 import { DueIndexApartFromKeyLookups1764480900000 } from './1764480900000-due-index-apart-from-key-lookups';
 import { OperatorLockBoxAndDisable1765300000001 } from './1765300000001-operator-lock-box-and-disable';
+import { SchemaIdSequence1765200000001 } from './1765200000001-schema-id-sequence';
 import { WorkflowEventRefusedAndExpired1765500000001 } from './1765500000001-workflow-event-refused-and-expired';
 
 /** Every migration, oldest first. A new migration is added here and nowhere else. */
@@ -25,6 +26,7 @@ export const MIGRATIONS = [
   CreateAuditLog1764480700000,
   CreateOperatorsAndReplays1764480800000,
   DueIndexApartFromKeyLookups1764480900000,
+  SchemaIdSequence1765200000001,
   OperatorLockBoxAndDisable1765300000001,
   WorkflowEventRefusedAndExpired1765500000001,
 ];
