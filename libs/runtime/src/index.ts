@@ -1,3 +1,4 @@
+export * from './bounded-json';
 export * from './domain.exception';
 export * from './problem-details';
 export * from './problem-details.filter';

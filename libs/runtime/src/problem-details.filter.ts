@@ -1,5 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { JsonTooDeepError } from './bounded-json';
 import { DomainException, type ProblemMapping } from './domain.exception';
 import { genericProblem, internalProblem, problem, PROBLEM_CONTENT_TYPE, type ProblemDocument } from './problem-details';
 import { databaseAddress, unreachableDependency, type DatabaseAddress } from './unreachable.dependency';
@@ -45,6 +46,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       }
       this.logger.error({ err: exception, code: exception.code }, 'domain exception without a problem mapping');
     }
+    if (exception instanceof JsonTooDeepError) return problem('INVALID_JSON', 400, 'The body is not valid JSON', exception.message, { maxDepth: exception.maxDepth });
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
