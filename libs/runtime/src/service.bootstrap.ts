@@ -6,7 +6,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Logger } from 'nestjs-pino';
 import { ConfigValidationError, type HttpConfig, type LoadedConfig, type LoggingConfig } from '@rabt/config';
 import { MetricsService, requestContextFor } from '@rabt/observability';
-import { ProblemDetailsFilter } from './problem-details.filter';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ProblemDetailsFilter, sendProblem } from './problem-details.filter';
 
 export interface ServiceOptions {
   readonly rootModule: DynamicModule;
@@ -26,15 +27,20 @@ export interface ServiceOptions {
  */
 export async function createService(options: ServiceOptions): Promise<NestFastifyApplication> {
   const { http } = options.config.values;
+  const filter = options.exceptionFilter ?? new ProblemDetailsFilter();
   const adapter = new FastifyAdapter({
     bodyLimit: http.bodyLimitBytes,
     trustProxy: false,
     return503OnClosing: true,
     genReqId: (req: IncomingMessage) => requestContextFor(req).requestId,
+    // Errors Fastify's router answers itself (a path parameter over 100 characters, a URL that
+    // does not decode) go through the same problem+json mapping as every other error.
+    ...(filter instanceof ProblemDetailsFilter
+      ? { frameworkErrors: (error: unknown, request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, { ...filter.toProblem(error), instance: request.url }) }
+      : {}),
   });
   const app = await NestFactory.create<NestFastifyApplication>(options.rootModule, adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
-  const filter = options.exceptionFilter ?? new ProblemDetailsFilter();
   const databaseUrl = (options.config.values as { database?: { url?: unknown } }).database?.url;
   if (filter instanceof ProblemDetailsFilter && typeof databaseUrl === 'string') filter.databaseAt(databaseUrl);
   app.useGlobalFilters(filter);

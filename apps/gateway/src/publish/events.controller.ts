@@ -62,7 +62,7 @@ export class EventsController {
   @ApiResponse({ status: 413, ...PROBLEM })
   async batch(@Caller() caller: Principal, @Req() request: FastifyRequest, @Body() body: unknown) {
     if (!isContentType(request, 'application/cloudevents-batch+json') && !isContentType(request, 'application/json')) throw unsupported(request);
-    if (!Array.isArray(body)) throw gatewayError(GatewayExceptionCode.INVALID_CLOUDEVENT, 'a batch is a JSON array of structured CloudEvents');
+    if (!Array.isArray(body) || body.length === 0) throw gatewayError(GatewayExceptionCode.INVALID_CLOUDEVENT, 'a batch is a JSON array of one or more structured CloudEvents');
     if (body.length > this.config.maxBatchEvents) {
       throw gatewayError(GatewayExceptionCode.BATCH_TOO_LARGE, `a batch holds at most ${this.config.maxBatchEvents} events (got ${body.length})`);
     }
