@@ -135,7 +135,8 @@ export class EventProducer {
   private readonly admin: Admin;
   /** For records without a key only (round robin); keyed records use `partitionForKey`. */
   private readonly partitioner = Partitioners.DefaultPartitioner();
-  private readonly topics = new Map<string, { partitions: number; maxMessageBytes: number; at: number }>();
+  private readonly topics = new Map<string, { partitions: number; at: number }>();
+  private readonly limits = new Map<string, { bytes: number; at: number }>();
   private readonly maxRequestBytes: number;
   private connected: Promise<void> | undefined;
 
@@ -191,8 +192,7 @@ export class EventProducer {
    */
   async measure(event: { topic: string; attributes: RabtEventAttributes; value: Buffer }): Promise<{ bytes: number; limitBytes: number }> {
     await this.connect();
-    const { maxMessageBytes } = await this.topicInfo(event.topic);
-    return { bytes: recordBytes(toKafkaMessage(event.attributes, event.value)), limitBytes: maxMessageBytes - RECORD_BATCH_OVERHEAD_BYTES };
+    return { bytes: recordBytes(toKafkaMessage(event.attributes, event.value)), limitBytes: await this.batchLimit(event.topic) };
   }
 
   /**
@@ -217,12 +217,12 @@ export class EventProducer {
     const sendable: Placed[] = [];
     for (const [index, e] of events.entries()) {
       const placed = await this.place(index, e);
-      const limit = (await this.topicInfo(e.topic)).maxMessageBytes - RECORD_BATCH_OVERHEAD_BYTES;
+      const limit = await this.batchLimit(e.topic);
       if (placed.bytes > limit) outcomes[index] = { ok: false, error: new RecordTooLargeError(e.topic, placed.bytes, limit) };
       else sendable.push(placed);
     }
     const limits = new Map<string, number>();
-    for (const p of sendable) limits.set(p.topic, (await this.topicInfo(p.topic)).maxMessageBytes - RECORD_BATCH_OVERHEAD_BYTES);
+    for (const p of sendable) limits.set(p.topic, await this.batchLimit(p.topic));
     const requests = planRequests(sendable, (topic) => limits.get(topic)!, this.maxRequestBytes);
     for (const [n, request] of requests.entries()) {
       try {
@@ -265,7 +265,10 @@ export class EventProducer {
     try {
       metadata = await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
     } catch (e) {
-      for (const topic of byTopic.keys()) this.topics.delete(topic);
+      for (const topic of byTopic.keys()) {
+        this.topics.delete(topic);
+        this.limits.delete(topic);
+      }
       throw e;
     }
     // Records of one request to one partition are consecutive, in request order, from the base offset.
@@ -299,17 +302,35 @@ export class EventProducer {
     await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
   }
 
-  /** A topic's partition count and `max.message.bytes`, cached for a minute. */
-  private async topicInfo(topic: string): Promise<{ partitions: number; maxMessageBytes: number }> {
+  /** A topic's partition count, cached for a minute. */
+  private async topicInfo(topic: string): Promise<{ partitions: number }> {
     const cached = this.topics.get(topic);
     if (cached && Date.now() - cached.at < TOPIC_CACHE_MS) return cached;
     const { topics } = await this.admin.fetchTopicMetadata({ topics: [topic] });
     const partitions = topics[0]?.partitions.length ?? 0;
     if (partitions === 0) throw new Error(`topic ${topic} has no partitions`);
-    const configs = await this.admin.describeConfigs({ includeSynonyms: false, resources: [{ type: TOPIC_RESOURCE, name: topic, configNames: ['max.message.bytes'] }] });
-    const configured = Number(configs.resources[0]?.configEntries.find((c) => c.configName === 'max.message.bytes')?.configValue);
-    const info = { partitions, maxMessageBytes: Number.isFinite(configured) && configured > 0 ? configured : KAFKA_DEFAULT_MAX_MESSAGE_BYTES, at: Date.now() };
+    const info = { partitions, at: Date.now() };
     this.topics.set(topic, info);
     return info;
+  }
+
+  /**
+   * The most record bytes one batch to `topic` may hold: its `max.message.bytes` less the record
+   * batch overhead, cached for a minute. Where the config cannot be read (no DescribeConfigs
+   * permission, a passing error) the broker's default stands in, uncached.
+   */
+  private async batchLimit(topic: string): Promise<number> {
+    const cached = this.limits.get(topic);
+    if (cached && Date.now() - cached.at < TOPIC_CACHE_MS) return cached.bytes;
+    let configured = Number.NaN;
+    try {
+      const configs = await this.admin.describeConfigs({ includeSynonyms: false, resources: [{ type: TOPIC_RESOURCE, name: topic, configNames: ['max.message.bytes'] }] });
+      configured = Number(configs.resources[0]?.configEntries.find((c) => c.configName === 'max.message.bytes')?.configValue);
+    } catch {
+      return KAFKA_DEFAULT_MAX_MESSAGE_BYTES - RECORD_BATCH_OVERHEAD_BYTES;
+    }
+    const bytes = (Number.isFinite(configured) && configured > 0 ? configured : KAFKA_DEFAULT_MAX_MESSAGE_BYTES) - RECORD_BATCH_OVERHEAD_BYTES;
+    this.limits.set(topic, { bytes, at: Date.now() });
+    return bytes;
   }
 }
