@@ -114,6 +114,7 @@ export function planRequests<T extends { topic: string; message: { partition: nu
 }
 
 const TOPIC_CACHE_MS = 60_000;
+const LIMIT_READ_TIMEOUT_MS = 2_000;
 
 /** kafkajs' ConfigResourceTypes.TOPIC. */
 const TOPIC_RESOURCE = 2;
@@ -136,7 +137,7 @@ export class EventProducer {
   /** For records without a key only (round robin); keyed records use `partitionForKey`. */
   private readonly partitioner = Partitioners.DefaultPartitioner();
   private readonly topics = new Map<string, { partitions: number; at: number }>();
-  private readonly limits = new Map<string, { bytes: number; at: number }>();
+  private readonly limits = new Map<string, { bytes: number; at: number; refreshing: boolean }>();
   private readonly maxRequestBytes: number;
   private connected: Promise<void> | undefined;
 
@@ -191,7 +192,6 @@ export class EventProducer {
    * `max.message.bytes` less the record batch overhead. Nothing is sent.
    */
   async measure(event: { topic: string; attributes: RabtEventAttributes; value: Buffer }): Promise<{ bytes: number; limitBytes: number }> {
-    await this.connect();
     return { bytes: recordBytes(toKafkaMessage(event.attributes, event.value)), limitBytes: await this.batchLimit(event.topic) };
   }
 
@@ -233,6 +233,11 @@ export class EventProducer {
           return outcomes;
         }
         await this.replaceProducer();
+        // The topic's limit may have changed: read it again (in the background) for later records.
+        for (const p of request) {
+          const limit = this.limits.get(p.topic);
+          if (limit) limit.at = 0;
+        }
         for (const p of request) {
           try {
             outcomes[p.index] = { ok: true, record: (await this.send([p]))[0]! };
@@ -265,10 +270,7 @@ export class EventProducer {
     try {
       metadata = await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
     } catch (e) {
-      for (const topic of byTopic.keys()) {
-        this.topics.delete(topic);
-        this.limits.delete(topic);
-      }
+      for (const topic of byTopic.keys()) this.topics.delete(topic);
       throw e;
     }
     // Records of one request to one partition are consecutive, in request order, from the base offset.
@@ -316,21 +318,41 @@ export class EventProducer {
 
   /**
    * The most record bytes one batch to `topic` may hold: its `max.message.bytes` less the record
-   * batch overhead, cached for a minute. Where the config cannot be read (no DescribeConfigs
-   * permission, a passing error) the broker's default stands in, uncached.
+   * batch overhead. Read once, then refreshed in the background each minute (the stale value
+   * answers meanwhile), so that checking an event's size never waits on the broker for long:
+   * a first read that takes over 2 s, is not allowed (no DescribeConfigs permission) or fails
+   * answers the broker's default, uncached.
    */
   private async batchLimit(topic: string): Promise<number> {
     const cached = this.limits.get(topic);
-    if (cached && Date.now() - cached.at < TOPIC_CACHE_MS) return cached.bytes;
-    let configured = Number.NaN;
-    try {
-      const configs = await this.admin.describeConfigs({ includeSynonyms: false, resources: [{ type: TOPIC_RESOURCE, name: topic, configNames: ['max.message.bytes'] }] });
-      configured = Number(configs.resources[0]?.configEntries.find((c) => c.configName === 'max.message.bytes')?.configValue);
-    } catch {
-      return KAFKA_DEFAULT_MAX_MESSAGE_BYTES - RECORD_BATCH_OVERHEAD_BYTES;
+    if (cached) {
+      if (Date.now() - cached.at >= TOPIC_CACHE_MS && !cached.refreshing) {
+        cached.refreshing = true;
+        void this.readLimit(topic).finally(() => (cached.refreshing = false));
+      }
+      return cached.bytes;
     }
-    const bytes = (Number.isFinite(configured) && configured > 0 ? configured : KAFKA_DEFAULT_MAX_MESSAGE_BYTES) - RECORD_BATCH_OVERHEAD_BYTES;
-    this.limits.set(topic, { bytes, at: Date.now() });
-    return bytes;
+    return this.readLimit(topic);
+  }
+
+  private async readLimit(topic: string): Promise<number> {
+    const fallback = KAFKA_DEFAULT_MAX_MESSAGE_BYTES - RECORD_BATCH_OVERHEAD_BYTES;
+    let timer: NodeJS.Timeout | undefined;
+    const read = (async () => {
+      await this.connect();
+      const configs = await this.admin.describeConfigs({ includeSynonyms: false, resources: [{ type: TOPIC_RESOURCE, name: topic, configNames: ['max.message.bytes'] }] });
+      const configured = Number(configs.resources[0]?.configEntries.find((c) => c.configName === 'max.message.bytes')?.configValue);
+      const bytes = (Number.isFinite(configured) && configured > 0 ? configured : KAFKA_DEFAULT_MAX_MESSAGE_BYTES) - RECORD_BATCH_OVERHEAD_BYTES;
+      this.limits.set(topic, { bytes, at: Date.now(), refreshing: false });
+      return bytes;
+    })();
+    try {
+      return await Promise.race([read, new Promise<number>((resolve) => (timer = setTimeout(() => resolve(fallback), LIMIT_READ_TIMEOUT_MS)))]);
+    } catch {
+      return fallback;
+    } finally {
+      clearTimeout(timer);
+      read.catch(() => undefined);
+    }
   }
 }
