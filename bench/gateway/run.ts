@@ -92,6 +92,8 @@ async function main() {
         SCHEMA_REGISTRY_PASSWORD: integrator,
         GATEWAY_RATE_PER_SECOND: '10000000',
         GATEWAY_RATE_BURST: '10000000',
+        GATEWAY_RATE_BYTES_PER_SECOND: '100000000000',
+        GATEWAY_RATE_BYTES_BURST: '100000000000',
       },
       `http://127.0.0.1:${gatewayPort}/health/ready`,
     );

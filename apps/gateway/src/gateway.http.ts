@@ -2,13 +2,15 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AGENCY_ADMIN_PROBLEMS } from '@rabt/auth';
 import { SUBSCRIPTION_PROBLEMS } from '@rabt/routing';
-import { ProblemDetailsFilter } from '@rabt/runtime';
+import { ProblemDetailsFilter, useBoundedJsonParser } from '@rabt/runtime';
 import { GATEWAY_PROBLEMS } from './publish/gateway.exception';
 
-/** CloudEvents media types parse as JSON; OpenAPI at /docs (and /docs-json). */
+/**
+ * JSON and the CloudEvents media types parse as JSON nested at most 64 levels deep (deeper is
+ * 400 INVALID_JSON); OpenAPI at /docs (and /docs-json).
+ */
 export function configureGatewayHttp(app: NestFastifyApplication): void {
-  const fastify = app.getHttpAdapter().getInstance();
-  fastify.addContentTypeParser(['application/cloudevents+json', 'application/cloudevents-batch+json'], { parseAs: 'string' }, fastify.getDefaultJsonParser('error', 'error'));
+  useBoundedJsonParser(app, ['application/json', 'application/cloudevents+json', 'application/cloudevents-batch+json']);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -64,6 +64,37 @@ describe('400: malformed input', () => {
   });
 });
 
+describe('400: JSON nested too deeply', () => {
+  // 4,500 levels are about 30 KB, far under the body limit; the gateway parses at most 64.
+  const deep = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
+  const structured = (data: string) => {
+    const event = JSON.stringify(cloudEvent('mom', REPORTED, 0));
+    return event.replace(/"data":0/, `"data":${data}`);
+  };
+
+  it.each([
+    ['data nested 4,500 levels deep, structured mode', '/v1/events', structured(deep(4_500)), {}],
+    ['data nested 4,500 levels deep in an object member, structured mode', '/v1/events', structured(`{"reason":${deep(4_500)}}`), {}],
+    ['a body nested 100,000 levels deep, binary mode', '/v1/events', deep(100_000), { 'Content-Type': 'application/json', 'ce-specversion': '1.0', 'ce-id': 'deep-1', 'ce-source': 'urn:rabt:agency:mom', 'ce-type': REPORTED }],
+    ['an event nested 4,500 levels deep in a batch', '/v1/events/batch', `[${structured(deep(4_500))}]`, { 'Content-Type': 'application/cloudevents-batch+json' }],
+    ['a batch nested 65 levels deep', '/v1/events/batch', deep(65), { 'Content-Type': 'application/json' }],
+  ])('%s → INVALID_JSON naming the limit', async (_, path, body, headers) => {
+    const res = await post(`${gw.url}${path}`, gw.keys.mom, body, headers);
+    expectProblem(res, 400, 'INVALID_JSON');
+    expect(res.body.detail).toContain('64 levels');
+  });
+
+  it('64 levels are parsed (and the data is then checked against its schema)', async () => {
+    expectProblem(await post(events(), gw.keys.mom, structured(`{"reason":${deep(62)}}`)), 422, 'SCHEMA_VALIDATION_FAILED');
+  });
+
+  it('brackets inside strings do not count as nesting', async () => {
+    const event = cloudEvent('mom', REPORTED, { ...fixture(REPORTED, 'ok'), reasonDetails: '[{'.repeat(5_000) });
+    const res = await post(events(), gw.keys.mom, { ...event, source: 'urn:rabt:agency:rop' });
+    expectProblem(res, 403, 'SOURCE_SPOOFED');
+  });
+});
+
 describe('401: who is calling', () => {
   it.each([
     ['no Authorization header', undefined],

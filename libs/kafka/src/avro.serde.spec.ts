@@ -108,3 +108,36 @@ describe('enum symbols and union branches are own names only (patches/avsc+5.7.9
     for (const name of inherited) expect(union.isValid({ [name]: 1 }), name).toBe(false);
   });
 });
+
+describe('validation errors preview what was sent, within bounds', () => {
+  const schema = { type: 'record', name: 'Report', fields: [{ name: 'note', type: 'int' }] };
+  function serdeOf(): AvroSerde {
+    const serde = new AvroSerde({ url: 'http://registry.invalid', latestCacheMs: 30_000 });
+    (serde.registry as unknown as { getSchema: () => Promise<avro.Type> }).getSchema = async () => avro.Type.forSchema(schema as avro.Schema);
+    return serde;
+  }
+  const nested = (depth: number): unknown => {
+    let value: unknown = 'bottom';
+    for (let i = 0; i < depth; i++) value = i % 2 ? [value] : { a: value };
+    return value;
+  };
+
+  it.each([
+    ['nested 100,000 levels deep', nested(100_000)],
+    ['an array of a million items', Array.from({ length: 1_000_000 }, (_, i) => i)],
+    ['a string of 10 MB', 'x'.repeat(10_000_000)],
+    ['an object of 100,000 keys', Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, i]))],
+  ])('a wrong value %s is reported at its path with a preview of at most 80 characters', async (_, note) => {
+    const started = performance.now();
+    const errors = await serdeOf().validate(1, { note });
+    expect(errors).toEqual([expect.objectContaining({ path: 'note', expected: 'int' })]);
+    expect(errors[0]!.got.length).toBeLessThanOrEqual(81);
+    expect(errors[0]!.got.length).toBeGreaterThan(0);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it('previews small values exactly as JSON', async () => {
+    const errors = await serdeOf().validate(1, { note: { a: [1, 'two', null, true] } });
+    expect(errors[0]!.got).toBe('{"a":[1,"two",null,true]}');
+  });
+});

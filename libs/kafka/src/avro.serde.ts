@@ -94,7 +94,7 @@ export class AvroSerde {
     const errors: AvroValidationError[] = undeclaredFields(type, data);
     type.isValid(data, {
       errorHook: (path: string[], value: unknown, t: avro.Type) => {
-        errors.push({ path: path.length ? path.join('.') : '(root)', expected: describe(t), got: value === undefined ? 'nothing' : JSON.stringify(value)?.slice(0, 80) ?? String(value) });
+        errors.push({ path: path.length ? path.join('.') : '(root)', expected: describe(t), got: value === undefined ? 'nothing' : boundedPreview(value) });
       },
     });
     return errors;
@@ -143,6 +143,58 @@ export function keptUnlessFailed<K, V>(cache: Map<K, Promise<V>>, key: K, load: 
   return loading;
 }
 
+const PREVIEW_CHARS = 80;
+
+/**
+ * The first `maxChars` characters of `value` as JSON, for error messages. It walks the value
+ * with an explicit stack and stops once it has that many, so a value of any size or nesting
+ * depth costs O(maxChars) time and constant call stack (JSON.stringify of the whole value
+ * would overflow the stack on deep nesting and take time on big values).
+ */
+export function boundedPreview(value: unknown, maxChars = PREVIEW_CHARS): string {
+  let out = '';
+  // Each item is either a value still to write or a piece of punctuation.
+  const todo: unknown[] = [value];
+  while (todo.length && out.length < maxChars) {
+    const next = todo.pop();
+    if (next instanceof Punctuation) {
+      out += next.text;
+      continue;
+    }
+    if (next === null || typeof next !== 'object') {
+      out += typeof next === 'string' ? JSON.stringify(next.slice(0, maxChars)) : (JSON.stringify(next) ?? 'null');
+      continue;
+    }
+    const room = maxChars - out.length;
+    const parts: unknown[] = [];
+    if (Array.isArray(next)) {
+      out += '[';
+      for (let i = 0; i < next.length && i < room; i++) parts.push(...(i ? [lit(',')] : []), next[i]);
+      parts.push(lit(next.length > room ? ',…]' : ']'));
+    } else {
+      out += '{';
+      let i = 0;
+      for (const key in next) {
+        if (!Object.prototype.hasOwnProperty.call(next, key)) continue;
+        if (i >= room) {
+          parts.push(lit(',…'));
+          break;
+        }
+        parts.push(lit(`${i ? ',' : ''}${JSON.stringify(key.slice(0, maxChars))}:`), (next as Record<string, unknown>)[key]);
+        i++;
+      }
+      parts.push(lit('}'));
+    }
+    for (let i = parts.length - 1; i >= 0; i--) todo.push(parts[i]);
+  }
+  return out.slice(0, maxChars);
+}
+
+class Punctuation {
+  constructor(readonly text: string) {}
+}
+const lit = (text: string) => new Punctuation(text);
+
 function describe(t: avro.Type): string {
   const name = t.name ?? t.typeName;
   if (t.typeName === 'enum') return `one of ${(t as avro.types.EnumType).symbols.join(', ')}`;
@@ -168,7 +220,7 @@ export function undeclaredFields(type: avro.Type, value: unknown, path: string[]
       const out: AvroValidationError[] = [];
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         const field = record.fields.find((f) => f.name === k);
-        if (!names.has(k)) out.push({ path: [...path, k].join('.'), expected: `no such field in ${record.name ?? 'record'}`, got: JSON.stringify(v)?.slice(0, 80) ?? 'undefined' });
+        if (!names.has(k)) out.push({ path: [...path, k].join('.'), expected: `no such field in ${record.name ?? 'record'}`, got: v === undefined ? 'undefined' : boundedPreview(v) });
         else if (field) out.push(...undeclaredFields(field.type, v, [...path, k]));
       }
       return out;

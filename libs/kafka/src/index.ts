@@ -10,3 +10,4 @@ export * from './topic.admin';
 export * from './topic.reader';
 export * from './transactional.processor';
 export { firstJoin } from './consumer.lifecycle';
+export { murmur2, partitionForKey } from './murmur2.partitioner';

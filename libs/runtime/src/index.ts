@@ -1,4 +1,5 @@
 export * from './bodyless-requests';
+export * from './bounded-json';
 export * from './domain.exception';
 export * from './problem-details';
 export * from './problem-details.filter';

@@ -1,5 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { JsonTooDeepError } from './bounded-json';
 import { DomainException, type ProblemMapping } from './domain.exception';
 import { genericProblem, internalProblem, problem, PROBLEM_CONTENT_TYPE, type ProblemDocument } from './problem-details';
 import { databaseAddress, unreachableDependency, type DatabaseAddress } from './unreachable.dependency';
@@ -45,6 +46,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       }
       this.logger.error({ err: exception, code: exception.code }, 'domain exception without a problem mapping');
     }
+    if (exception instanceof JsonTooDeepError) return problem('INVALID_JSON', 400, 'The body is not valid JSON', exception.message, { maxDepth: exception.maxDepth });
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
@@ -58,6 +60,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (fastifyStatus) {
       const known = FASTIFY_PROBLEMS[(exception as { code: string }).code];
       return known ? problem(known.code, fastifyStatus, known.title, (exception as Error).message) : genericProblem(fastifyStatus, (exception as Error).message);
+    }
+    if (isPostgresDataException(exception)) {
+      this.logger.warn({ err: exception }, 'answered 400: PostgreSQL refused a value from the request');
+      return problem('INVALID_INPUT', 400, 'A value in the request is not acceptable', 'A value in the request cannot be stored or looked up (for example a NUL character, a number out of range, or text where a number or UUID is due).');
     }
     const unreachable = unreachableDependency(exception, this.database);
     if (unreachable) {
@@ -81,7 +87,21 @@ const FASTIFY_PROBLEMS: Readonly<Record<string, { code: string; title: string }>
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', title: 'The request body is too large' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', title: 'Unsupported media type' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'BAD_REQUEST', title: 'Content-Length does not match the body' },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'URI_TOO_LONG', title: 'A path parameter is too long' },
+  FST_ERR_BAD_URL: { code: 'BAD_REQUEST', title: 'The URL is not valid' },
 };
+
+/**
+ * PostgreSQL's class 22 "data exception" (a NUL byte in text, a value out of range, text that is
+ * no UUID): a value from the request reached a query that cannot take it. That is bad input,
+ * not a fault of the service. TypeORM keeps the driver's error as `driverError`.
+ */
+function isPostgresDataException(e: unknown): boolean {
+  const err = e as { name?: unknown; code?: unknown; driverError?: { code?: unknown } } | undefined;
+  if (err?.name !== 'QueryFailedError') return false;
+  const code = err.driverError?.code ?? err.code;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
+}
 
 /** Fastify's own errors (body parsing, limits) carry a statusCode and an FST_ code. */
 export function fastifyErrorStatus(e: unknown): number | undefined {

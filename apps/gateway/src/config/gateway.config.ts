@@ -12,6 +12,14 @@ export abstract class PublishConfig {
   abstract readonly ratePerSecond: number;
   abstract readonly rateBurst: number;
   abstract readonly ensureTopics: boolean;
+  /** Bytes of request bodies per second per agency, and the most at once. */
+  abstract readonly rateBytesPerSecond: number;
+  abstract readonly rateBytesBurst: number;
+  /**
+   * The most bytes an event may take as a Kafka record (key, value and headers); when unset, the
+   * topic's `max.message.bytes` less the record batch overhead. The lower of the two applies.
+   */
+  abstract readonly maxEventBytes: number | undefined;
 }
 
 const publishFragment = () =>
@@ -23,6 +31,9 @@ const publishFragment = () =>
       GATEWAY_RATE_PER_SECOND: configTypes.positiveInt.default(1000),
       GATEWAY_RATE_BURST: configTypes.positiveInt.default(2000),
       GATEWAY_ENSURE_TOPICS: configTypes.bool.default(true),
+      GATEWAY_RATE_BYTES_PER_SECOND: configTypes.positiveInt.default(8 * 1024 * 1024),
+      GATEWAY_RATE_BYTES_BURST: configTypes.positiveInt.default(16 * 1024 * 1024),
+      GATEWAY_MAX_EVENT_BYTES: configTypes.positiveInt.optional(),
     },
     map: (e): PublishConfig => ({
       maxBatchEvents: e.GATEWAY_BATCH_MAX_EVENTS,
@@ -30,6 +41,9 @@ const publishFragment = () =>
       ratePerSecond: e.GATEWAY_RATE_PER_SECOND,
       rateBurst: e.GATEWAY_RATE_BURST,
       ensureTopics: e.GATEWAY_ENSURE_TOPICS,
+      rateBytesPerSecond: e.GATEWAY_RATE_BYTES_PER_SECOND,
+      rateBytesBurst: e.GATEWAY_RATE_BYTES_BURST,
+      maxEventBytes: e.GATEWAY_MAX_EVENT_BYTES,
     }),
   });
 

@@ -44,7 +44,7 @@ export class EventsController {
   @ApiResponse({ status: 429, ...PROBLEM })
   @ApiResponse({ status: 503, ...PROBLEM })
   async publish(@Caller() caller: Principal, @Req() request: FastifyRequest, @Body() body: unknown, @Headers() headers: Record<string, string>) {
-    await this.limit(caller, 1);
+    await this.limit(caller, 1, bodyBytes(request, body));
     const structured = isContentType(request, 'application/cloudevents+json');
     if (!structured && !isContentType(request, 'application/json')) throw unsupported(request);
     const event = structured ? fromStructured(body) : fromBinary(headers, body);
@@ -62,11 +62,11 @@ export class EventsController {
   @ApiResponse({ status: 413, ...PROBLEM })
   async batch(@Caller() caller: Principal, @Req() request: FastifyRequest, @Body() body: unknown) {
     if (!isContentType(request, 'application/cloudevents-batch+json') && !isContentType(request, 'application/json')) throw unsupported(request);
-    if (!Array.isArray(body)) throw gatewayError(GatewayExceptionCode.INVALID_CLOUDEVENT, 'a batch is a JSON array of structured CloudEvents');
+    if (!Array.isArray(body) || body.length === 0) throw gatewayError(GatewayExceptionCode.INVALID_CLOUDEVENT, 'a batch is a JSON array of one or more structured CloudEvents');
     if (body.length > this.config.maxBatchEvents) {
       throw gatewayError(GatewayExceptionCode.BATCH_TOO_LARGE, `a batch holds at most ${this.config.maxBatchEvents} events (got ${body.length})`);
     }
-    await this.limit(caller, Math.max(1, body.length));
+    await this.limit(caller, Math.max(1, body.length), bodyBytes(request, body));
     const traceparent = requestContextFor(request.raw).trace.traceparent;
     const results = await Promise.all(
       body.map(async (item: unknown, index) => {
@@ -105,10 +105,16 @@ export class EventsController {
     };
   }
 
-  private async limit(caller: Principal, cost: number): Promise<void> {
-    const wait = await this.limiter.take(caller.agency, cost);
-    if (wait > 0) throw new GatewayException(GatewayExceptionCode.RATE_LIMITED, `agency '${caller.agency}' is over its publish rate; retry in ${wait} s`, { retryAfterSeconds: wait });
+  private async limit(caller: Principal, cost: number, bytes: number): Promise<void> {
+    const wait = await this.limiter.take(caller.agency, cost, bytes);
+    if (wait > 0) throw new GatewayException(GatewayExceptionCode.RATE_LIMITED, `agency '${caller.agency}' is over its publish rate (events or bytes per second); retry in ${wait} s`, { retryAfterSeconds: wait });
   }
+}
+
+/** The request body's size: its Content-Length, or (chunked) the parsed body's JSON size. */
+function bodyBytes(request: FastifyRequest, body: unknown): number {
+  const declared = Number(request.headers['content-length']);
+  return Number.isFinite(declared) && declared >= 0 ? declared : Buffer.byteLength(JSON.stringify(body) ?? '');
 }
 
 function isContentType(request: FastifyRequest, type: string): boolean {

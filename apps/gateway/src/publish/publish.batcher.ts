@@ -1,5 +1,5 @@
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
-import { EventProducer, type RabtEventAttributes } from '@rabt/kafka';
+import { EventProducer, RecordTooLargeError, type RabtEventAttributes } from '@rabt/kafka';
 import type { AcceptedEventEntity } from '@rabt/persistence';
 import { PublishConfig } from '../config/gateway.config';
 import { AcceptedEventsRepository, reservationKey, type Reservation } from './accepted-events.repository';
@@ -14,7 +14,14 @@ export type PublishOutcome =
   | { readonly kind: 'accepted'; readonly partition: number; readonly offset: string }
   | { readonly kind: 'existing'; readonly row: AcceptedEventEntity };
 
-/** How long to refuse at once after a failed produce; then one batch probes the broker again. */
+const eventTooLarge = (topic: string, eventBytes: number, limitBytes: number) =>
+  gatewayError(
+    GatewayExceptionCode.EVENT_TOO_LARGE,
+    `the event takes ${eventBytes} bytes as a Kafka record (key, Avro value and ce_* headers); topic ${topic} takes at most ${limitBytes} bytes per event`,
+    { eventBytes, limitBytes },
+  );
+
+/** How long to refuse at once after the broker was unavailable; then one batch probes it again. */
 const KAFKA_DOWN_BACKOFF_MS = 2_000;
 
 interface Waiting {
@@ -45,10 +52,21 @@ export class PublishBatcher implements BeforeApplicationShutdown {
     private readonly config: PublishConfig,
   ) {}
 
-  submit(item: PublishItem): Promise<PublishOutcome> {
-    if (Date.now() < this.kafkaDownUntil) {
-      return Promise.reject(gatewayError(GatewayExceptionCode.KAFKA_UNAVAILABLE, 'Kafka is unavailable; nothing was accepted'));
+  /**
+   * Queues an event for the next batch. An event larger than its topic takes (or than
+   * GATEWAY_MAX_EVENT_BYTES) is refused here, before anything is claimed or produced.
+   */
+  async submit(item: PublishItem): Promise<PublishOutcome> {
+    if (Date.now() < this.kafkaDownUntil) throw gatewayError(GatewayExceptionCode.KAFKA_UNAVAILABLE, 'Kafka is unavailable; nothing was accepted');
+    let size;
+    try {
+      size = await this.producer.measure({ topic: item.topic, attributes: item.kafkaAttributes, value: item.value });
+    } catch (e) {
+      this.log.warn({ err: e }, 'could not read the topic limits from Kafka');
+      throw gatewayError(GatewayExceptionCode.KAFKA_UNAVAILABLE, 'Kafka is unavailable; nothing was accepted');
     }
+    const limitBytes = Math.min(size.limitBytes, this.config.maxEventBytes ?? Number.POSITIVE_INFINITY);
+    if (size.bytes > limitBytes) throw eventTooLarge(item.topic, size.bytes, limitBytes);
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       this.schedule();
@@ -99,34 +117,52 @@ export class PublishBatcher implements BeforeApplicationShutdown {
     }
     const toSend = unique.filter((w) => claimed.has(reservationKey(w.item.source, w.item.eventId)));
     if (toSend.length === 0) return;
-    let produced;
+    let outcomes;
     try {
-      produced = await this.producer.publishMany(toSend.map((w) => ({ topic: w.item.topic, attributes: w.item.kafkaAttributes, value: w.item.value })));
+      outcomes = await this.producer.publishEach(toSend.map((w) => ({ topic: w.item.topic, attributes: w.item.kafkaAttributes, value: w.item.value })));
     } catch (e) {
-      this.log.warn({ err: e, events: toSend.length }, 'produce failed; answering 503 and failing fast for a while');
-      this.kafkaDownUntil = Date.now() + KAFKA_DOWN_BACKOFF_MS;
-      await this.events.release(toSend.map((w) => w.item)).catch((err: unknown) => this.log.error({ err }, 'could not release claims'));
-      for (const w of toSend) w.reject(gatewayError(GatewayExceptionCode.KAFKA_UNAVAILABLE, 'Kafka did not acknowledge the event; nothing was accepted'));
-      return;
+      outcomes = toSend.map(() => ({ ok: false as const, error: e as Error, unavailable: true as const }));
     }
-    this.kafkaDownUntil = 0;
+    const accepted: { w: Waiting; partition: number; offset: string }[] = [];
+    const refused: { w: Waiting; error: unknown }[] = [];
+    let unavailable: unknown;
+    toSend.forEach((w, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) accepted.push({ w, partition: outcome.record.partition, offset: outcome.record.offset });
+      else if ('unavailable' in outcome) {
+        unavailable ??= outcome.error;
+        refused.push({ w, error: gatewayError(GatewayExceptionCode.KAFKA_UNAVAILABLE, 'Kafka did not acknowledge the event; nothing was accepted') });
+      } else if (outcome.error instanceof RecordTooLargeError) refused.push({ w, error: eventTooLarge(outcome.error.topic, outcome.error.recordBytes, outcome.error.limitBytes) });
+      else refused.push({ w, error: gatewayError(GatewayExceptionCode.EVENT_REFUSED_BY_BROKER, `Kafka refused event ${w.item.eventId}: ${outcome.error.message}`) });
+    });
+    // Only an unavailable broker opens the fail-fast window: a record refused for what it is
+    // (its publisher's doing) is answered to that publisher alone.
+    if (unavailable !== undefined) {
+      this.log.warn({ err: unavailable, events: refused.length }, 'produce failed; answering 503 and failing fast for a while');
+      this.kafkaDownUntil = Date.now() + KAFKA_DOWN_BACKOFF_MS;
+    } else this.kafkaDownUntil = 0;
+    if (refused.length) {
+      await this.events.release(refused.map((r) => r.w.item)).catch((err: unknown) => this.log.error({ err }, 'could not release claims'));
+      for (const r of refused) r.w.reject(r.error);
+    }
+    if (accepted.length === 0) return;
     // Durable now: the answer is 202 even if recording it fails (a later retry re-produces,
     // and consumers deduplicate by source and id).
     await this.events
       .accept(
-        toSend.map((w, i) => ({
+        accepted.map(({ w, partition, offset }) => ({
           source: w.item.source,
           eventSource: w.item.kafkaAttributes.source,
           eventId: w.item.eventId,
           type: w.item.type,
           topic: w.item.topic,
           transactionId: w.item.transactionId,
-          partition: produced[i]!.partition,
-          offset: produced[i]!.offset,
+          partition,
+          offset,
         })),
       )
       .catch((err: unknown) => this.log.error({ err }, 'broker acknowledged but the idempotency record was not updated'));
-    toSend.forEach((w, i) => w.resolve({ kind: 'accepted', partition: produced[i]!.partition, offset: produced[i]!.offset }));
+    for (const { w, partition, offset } of accepted) w.resolve({ kind: 'accepted', partition, offset });
   }
 
   /** Before Kafka disconnects: send what is queued and wait for the batch in flight. */

@@ -10,14 +10,18 @@ interface Bucket {
   rate: number;
   burst: number;
   limitsUntil: number;
+  /** Request body bytes, refilled at the configured bytes per second up to the byte burst. */
+  byteTokens: number;
 }
 
 const LIMITS_CACHE_MS = 30_000;
 
 /**
- * A token bucket per agency (per gateway instance): `rate` events per second, up to `burst` at
- * once. Each agency's own limits come from its row (rate_per_second, rate_burst), else the
- * configured default, re-read every 30 s.
+ * Two token buckets per agency (per gateway instance). Events: `rate` per second, up to
+ * `burst` at once; each agency's own limits come from its row (rate_per_second, rate_burst),
+ * else the configured default, re-read every 30 s. Bytes of request bodies:
+ * GATEWAY_RATE_BYTES_PER_SECOND, up to GATEWAY_RATE_BYTES_BURST at once, so that a few large
+ * events cost as much as many small ones. A request is let through only if both have room.
  */
 @Injectable()
 export class RateLimiter {
@@ -28,17 +32,21 @@ export class RateLimiter {
     private readonly config: PublishConfig,
   ) {}
 
-  /** Takes `cost` tokens; returns 0 if granted, else the seconds until that many are available. */
-  async take(agency: string, cost: number, now = Date.now()): Promise<number> {
+  /**
+   * Takes `cost` event tokens and `bytes` byte tokens; returns 0 if both are granted, else the
+   * seconds until both are available (and takes nothing).
+   */
+  async take(agency: string, cost: number, bytes = 0, now = Date.now()): Promise<number> {
     const bucket = await this.bucket(agency, now);
-    bucket.tokens = Math.min(bucket.burst, bucket.tokens + ((now - bucket.refilledAt) / 1000) * bucket.rate);
+    const elapsed = (now - bucket.refilledAt) / 1000;
+    bucket.tokens = Math.min(bucket.burst, bucket.tokens + elapsed * bucket.rate);
+    bucket.byteTokens = Math.min(this.config.rateBytesBurst, bucket.byteTokens + elapsed * this.config.rateBytesPerSecond);
     bucket.refilledAt = now;
-    if (cost > bucket.burst) return Math.ceil(cost / bucket.rate);
-    if (bucket.tokens >= cost) {
-      bucket.tokens -= cost;
-      return 0;
-    }
-    return Math.max(1, Math.ceil((cost - bucket.tokens) / bucket.rate));
+    const wait = Math.max(waitFor(cost, bucket.tokens, bucket.rate, bucket.burst), waitFor(bytes, bucket.byteTokens, this.config.rateBytesPerSecond, this.config.rateBytesBurst));
+    if (wait > 0) return wait;
+    bucket.tokens -= cost;
+    bucket.byteTokens -= bytes;
+    return 0;
   }
 
   private async bucket(agency: string, now: number): Promise<Bucket> {
@@ -47,9 +55,16 @@ export class RateLimiter {
       const row = await this.agencies.findOne({ where: { code: agency }, select: { code: true, ratePerSecond: true, rateBurst: true } });
       const rate = row?.ratePerSecond ?? this.config.ratePerSecond;
       const burst = row?.rateBurst ?? this.config.rateBurst;
-      bucket = bucket ? Object.assign(bucket, { rate, burst, limitsUntil: now + LIMITS_CACHE_MS }) : { tokens: burst, refilledAt: now, rate, burst, limitsUntil: now + LIMITS_CACHE_MS };
+      bucket = bucket ? Object.assign(bucket, { rate, burst, limitsUntil: now + LIMITS_CACHE_MS }) : { tokens: burst, refilledAt: now, rate, burst, limitsUntil: now + LIMITS_CACHE_MS, byteTokens: this.config.rateBytesBurst };
       this.buckets.set(agency, bucket);
     }
     return bucket;
   }
+}
+
+/** Seconds until `cost` tokens are there at `rate` per second (0: now); more than `burst` never is, so it says how long `cost` takes to earn. */
+function waitFor(cost: number, tokens: number, rate: number, burst: number): number {
+  if (cost > burst) return Math.ceil(cost / rate);
+  if (tokens >= cost) return 0;
+  return Math.max(1, Math.ceil((cost - tokens) / rate));
 }
