@@ -78,9 +78,13 @@ export abstract class DatabaseConfig {
   abstract readonly url: string;
   abstract readonly poolMax: number;
   abstract readonly ssl: boolean;
+  /** Postgres cancels any statement of this service's connections that runs longer (ms). */
+  abstract readonly statementTimeoutMs: number;
 }
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/rabt';
+/** DATABASE_STATEMENT_TIMEOUT_MS unset: no statement of a service runs longer than this. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 
 export const databaseFragment = () =>
   fragment({
@@ -92,9 +96,10 @@ export const databaseFragment = () =>
         .refine((u) => /^postgres(ql)?:\/\/[^/]+\/[^/?]+/.test(u), { message: 'must be a postgres:// URL naming a database' }),
       DATABASE_POOL_MAX: positiveInt.default(10),
       DATABASE_SSL: bool.default(false),
+      DATABASE_STATEMENT_TIMEOUT_MS: positiveInt.max(3_600_000, { message: 'must be at most 3600000 (one hour)' }).default(DEFAULT_STATEMENT_TIMEOUT_MS),
     },
     secrets: ['DATABASE_URL'],
-    map: (e): DatabaseConfig => ({ url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, ssl: e.DATABASE_SSL }),
+    map: (e): DatabaseConfig => ({ url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, ssl: e.DATABASE_SSL, statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS }),
   });
 
 export abstract class HttpConfig {
