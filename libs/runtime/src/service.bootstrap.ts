@@ -6,6 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Logger } from 'nestjs-pino';
 import { ConfigValidationError, type HttpConfig, type LoadedConfig, type LoggingConfig } from '@rabt/config';
 import { MetricsService, requestContextFor } from '@rabt/observability';
+import { assertDependenciesPatched, UnpatchedDependencyError } from './dependency-patches';
 import { ProblemDetailsFilter } from './problem-details.filter';
 
 export interface ServiceOptions {
@@ -22,9 +23,11 @@ export interface ServiceOptions {
 
 /**
  * Creates a service's Nest app on Fastify without listening: logger, error filter, HTTP
- * metrics, shutdown hooks. Tests use this directly with `app.inject` or `listen(0)`.
+ * metrics, shutdown hooks. Tests use this directly with `app.inject` or `listen(0)`. Refuses
+ * (UnpatchedDependencyError) when node_modules lacks the patches of patches/.
  */
 export async function createService(options: ServiceOptions): Promise<NestFastifyApplication> {
+  assertDependenciesPatched();
   const { http } = options.config.values;
   const adapter = new FastifyAdapter({
     bodyLimit: http.bodyLimitBytes,
@@ -97,10 +100,13 @@ export function exitOnFatal(log: NestLogger, what: string): (error: Error) => vo
   };
 }
 
-/** Runs `main`, turning a configuration error into a readable message and exit code 78 (EX_CONFIG). */
+/**
+ * Runs `main`, turning a configuration error or a dependency installed without its patch into a
+ * readable message and exit code 78 (EX_CONFIG).
+ */
 export function exitOnStartupFailure(main: () => Promise<unknown>): void {
   main().catch((error: unknown) => {
-    if (error instanceof ConfigValidationError) {
+    if (error instanceof ConfigValidationError || error instanceof UnpatchedDependencyError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(78);
     }
