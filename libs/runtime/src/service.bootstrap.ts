@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { ConfigValidationError, type HttpConfig, type LoadedConfig, type LoggingConfig } from '@rabt/config';
 import { MetricsService, requestContextFor } from '@rabt/observability';
 import { assertDependenciesPatched, UnpatchedDependencyError } from './dependency-patches';
+import { guardOperationalEndpoints } from './endpoint-access';
 import { ProblemDetailsFilter } from './problem-details.filter';
 
 export interface ServiceOptions {
@@ -23,8 +24,9 @@ export interface ServiceOptions {
 
 /**
  * Creates a service's Nest app on Fastify without listening: logger, error filter, HTTP
- * metrics, shutdown hooks. Tests use this directly with `app.inject` or `listen(0)`. Refuses
- * (UnpatchedDependencyError) when node_modules lacks the patches of patches/.
+ * metrics, access to /metrics and /docs, shutdown hooks. Tests use this directly with
+ * `app.inject` or `listen(0)`. Refuses (UnpatchedDependencyError) when node_modules lacks the
+ * patches of patches/.
  */
 export async function createService(options: ServiceOptions): Promise<NestFastifyApplication> {
   assertDependenciesPatched();
@@ -44,6 +46,7 @@ export async function createService(options: ServiceOptions): Promise<NestFastif
 
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();
+  guardOperationalEndpoints(fastify, http);
   fastify.addHook('onRequest', async (request, reply) => {
     const { requestId, trace } = requestContextFor(request.raw);
     void reply.header('x-request-id', requestId).header('traceparent', trace.traceparent);
@@ -64,6 +67,7 @@ export async function runService(options: ServiceOptions): Promise<INestApplicat
   await app.listen({ host: http.host, port: http.port });
   const log = new NestLogger(options.config.service);
   log.log({ config: options.config.printable }, `${options.config.service} listening on http://${http.host}:${http.port}`);
+  warnOfDevelopmentMode(log, options.config);
   // Our own signal handling rather than Nest's enableShutdownHooks (which re-raises the signal):
   // close the app — consumers stop, in-flight requests finish, producers flush — then exit 0.
   // A shutdown that hangs is cut off so an orchestrator never waits forever.
@@ -85,6 +89,18 @@ export async function runService(options: ServiceOptions): Promise<INestApplicat
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
   return app;
+}
+
+/** Development mode, loudly: each setting that would stop this service anywhere else. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function warnOfDevelopmentMode(log: NestLogger, config: LoadedConfig<any>): void {
+  if (!config.devMode) return;
+  log.warn(
+    [
+      `DEVELOPMENT MODE (RABT_DEV_MODE=true): ${config.service} accepts settings that are unsafe anywhere but a developer's machine.`,
+      ...config.unsafe.map((u) => `  - ${u.variable} ${u.problem}`),
+    ].join('\n'),
+  );
 }
 
 /**
