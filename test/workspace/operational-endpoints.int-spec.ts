@@ -39,7 +39,9 @@ describe('/metrics and /docs outside development mode', () => {
     expect(metrics.contentType).toContain('application/problem+json');
     expect(JSON.parse(metrics.text)).toMatchObject({ code: 'ENDPOINT_CLOSED', status: 403 });
     expect((await get(`${url}/metrics`, `Bearer ${TOKEN}`)).status).toBe(403);
-    for (const path of ['/docs', '/docs/', '/docs-json', '/docs/static/index.html']) expect((await get(url + path)).status, path).toBe(404);
+    for (const path of ['/docs', '/docs/', '/docs-json', '/docs/static/index.html', '/%64ocs-json', '/docs%2Djson']) expect((await get(url + path)).status, path).toBe(404);
+    // Percent-encoded spellings reach the same routes, and the same refusal.
+    for (const path of ['/%6detrics', '/%6Detrics', '/metric%73']) expect((await get(url + path)).status, path).toBe(403);
     expect((await get(`${url}/health/ready`)).status).toBe(200);
   });
 
@@ -50,6 +52,8 @@ describe('/metrics and /docs outside development mode', () => {
     expect(JSON.parse(anonymous.text)).toMatchObject({ code: 'UNAUTHENTICATED' });
     expect(anonymous.wwwAuthenticate).toMatch(/^Bearer/);
     expect((await get(`${url}/metrics`, `Bearer ${TOKEN.slice(0, -1)}`)).status).toBe(401);
+    expect((await get(`${url}/%6detrics`)).status).toBe(401);
+    expect((await get(`${url}/%64ocs-json`)).status).toBe(401);
     expect((await get(`${url}/metrics`, `Bearer ${DOCS_TOKEN}`)).status).toBe(401);
     const scraped = await get(`${url}/metrics`, `Bearer ${TOKEN}`);
     expect(scraped.status).toBe(200);

@@ -6,8 +6,8 @@ import type { EndpointAccess, HttpConfig } from '@rabt/config';
 import { genericProblem, problem } from './problem-details';
 import { sendProblem } from './problem-details.filter';
 
-const METRICS_PATH = /^\/metrics(?:\?|$)/;
-const DOCS_PATH = /^\/docs(?:[/?-]|$)/;
+const METRICS_ROUTE = '/metrics';
+const DOCS_ROUTE = /^\/docs(?:[/-]|$)/;
 
 /** The token of `Authorization: Bearer <token>`, or the password of `Authorization: Basic` (a browser's prompt). */
 function presentedToken(authorization: string | undefined): string | undefined {
@@ -51,17 +51,20 @@ function refuse(request: FastifyRequest, reply: FastifyReply, what: string, deci
 
 /**
  * Adds the hook: /metrics per `http.metrics`; /docs* answer 404 when docs are off and want the
- * docs token when one is set.
+ * docs token when one is set. It decides by the route the request matched, not by the URL as
+ * sent, so that a percent-encoded spelling (`/%6detrics`) cannot slip past it.
  */
 export function guardOperationalEndpoints(fastify: FastifyInstance, http: Pick<HttpConfig, 'metrics' | 'docs'>): void {
   fastify.addHook('onRequest', async (request, reply) => {
-    if (METRICS_PATH.test(request.url)) {
+    const route = request.routeOptions.url;
+    if (route === undefined) return undefined;
+    if (route === METRICS_ROUTE) {
       const decision = endpointDecision(http.metrics, request.headers.authorization);
       if (decision === 'ok') return undefined;
       refuse(request, reply, 'GET /metrics', decision, false);
       return reply;
     }
-    if (DOCS_PATH.test(request.url)) {
+    if (DOCS_ROUTE.test(route)) {
       if (!http.docs.enabled) {
         sendProblem(reply, { ...genericProblem(404, `no route ${request.method} ${request.url.split('?')[0]}`), instance: request.url.split('?')[0] });
         return reply;
