@@ -42,16 +42,16 @@ async function outcome(app: string, portVariable: string, env: Record<string, st
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const ready = (async () => {
-    for (let i = 0; i < 300; i++) {
-      if (child.exitCode !== null) return;
-      if ((await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => null))?.status === 200) return 'ready' as const;
+  // 'close', not 'exit': by then all of the output has been read.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  const readyOrExited = async (): Promise<number | null | 'ready'> => {
+    for (let i = 0; i < 300 && child.exitCode === null; i++) {
+      if ((await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => null))?.status === 200) return 'ready';
       await new Promise((r) => setTimeout(r, 200));
     }
-    return undefined;
-  })();
-  const code: number | null | 'ready' = await Promise.race([exited, ready.then((r): Promise<number | null> | 'ready' => (r === 'ready' ? r : exited))]);
+    return exited;
+  };
+  const code = await Promise.race<number | null | 'ready'>([exited, readyOrExited()]);
   if (code === 'ready') child.kill('SIGKILL');
   return { code, output };
 }
