@@ -2,6 +2,8 @@
 // silently injects undefined), tsconfig path aliases, and two tiers:
 //   unit -> src/**/*.spec.ts next to the code (pure logic, fakes allowed)
 //   int  -> test/**/*.int-spec.ts against the real local Kafka, Postgres and services
+// Tests run in development mode (RABT_DEV_MODE=true): services built in-process accept the public
+// development pepper and key and the passwordless local database URL.
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
@@ -21,6 +23,7 @@ export function rabtVitestConfig(projectRoot: string, include: { unit?: string[]
     test: {
       passWithNoTests: true,
       reporters: ['default'],
+      env: { RABT_DEV_MODE: 'true' },
       projects: [
         {
           extends: true,

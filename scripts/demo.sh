@@ -3,6 +3,9 @@
 # and the agency simulators (deploy/local/demo.ts), until Ctrl-C. docs/simulators.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The demo runs in development mode: public development secrets, plain-http cookies, the
+# passwordless local database (docs/development.md). Each service says so loudly at start.
+export RABT_DEV_MODE=true
 
 bash scripts/prerequisites.sh demo
 bash deploy/local/stack.sh up

@@ -28,7 +28,7 @@ const SCHEMA = JSON.stringify({
 });
 
 function start(cmd: string, args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(cmd, args, { cwd: WORKSPACE_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(cmd, args, { cwd: WORKSPACE_ROOT, env: { ...process.env, RABT_DEV_MODE: 'true', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   child.stdout!.resume();
   return child;
 }

@@ -28,7 +28,7 @@ export async function benchStack(): Promise<BenchStack> {
     db,
     issue: async (agency, roles = []) => (await issueAgencyKey(ds.manager, DEVELOPMENT_PEPPER, agency, 'bench', roles)).token,
     async start(name, cmd, args, env, readyUrl) {
-      const child = spawn(cmd, args, { cwd: WORKSPACE_ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(cmd, args, { cwd: WORKSPACE_ROOT, env: { ...process.env, LOG_LEVEL: 'warn', RABT_DEV_MODE: 'true', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
       child.stdout!.resume();
       children.push(child);
       await eventually(async () => {

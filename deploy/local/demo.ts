@@ -22,6 +22,10 @@ import { leftWorkReport, SCENARIO_INFO, SCENARIOS, transferRequest, withdrawalOf
 import { DemoServices, rel, RUN, say } from './demo/services';
 import { followTransaction, stepTable, type TransactionView } from './demo/transactions';
 
+// The demo is a developer's machine: development mode for its own configuration and for every
+// service it starts, also when demo.ts is run without scripts/demo.sh.
+process.env['RABT_DEV_MODE'] ??= 'true';
+
 const KEYS_FILE = join(RUN, 'demo-keys.json');
 /** Operator accounts of the demo (rabt_demo only): username, role, agency, demo password. */
 const DEMO_OPERATORS = [

@@ -103,7 +103,8 @@ kafka_down() {
   say "kafka on :$KAFKA_PORT stopped"
 }
 
-postgres() { (cd "$ROOT" && node_modules/.bin/tsx --tsconfig tsconfig.base.json deploy/local/postgres.ts "$@"); }
+# The local stack is a developer's machine: development mode (the passwordless local database URL).
+postgres() { (cd "$ROOT" && RABT_DEV_MODE=true node_modules/.bin/tsx --tsconfig tsconfig.base.json deploy/local/postgres.ts "$@"); }
 
 status() {
   if [[ -n "${KAFKA_BROKERS:-}" ]]; then say "kafka: external ($KAFKA_BROKERS)"

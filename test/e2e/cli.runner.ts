@@ -17,7 +17,7 @@ export function cliRunner(env: () => Record<string, string>) {
   async function rabt(args: string[], extra: Record<string, string> = {}, input?: string): Promise<CliRun> {
     const child = spawn(process.execPath, [join(WORKSPACE_ROOT, 'dist/apps/cli/main.js'), ...args], {
       cwd: WORKSPACE_ROOT,
-      env: { ...env(), ...extra },
+      env: { RABT_DEV_MODE: 'true', ...env(), ...extra },
       stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     if (input !== undefined) child.stdin!.end(input);

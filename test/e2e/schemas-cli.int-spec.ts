@@ -76,7 +76,7 @@ beforeAll(async () => {
   // No RABT_API_KEY_PEPPER: the registry uses the development pepper the key was issued with.
   registry = spawn(process.execPath, [join(WORKSPACE_ROOT, 'dist/apps/schema-registry/main.js')], {
     cwd: WORKSPACE_ROOT,
-    env: { PATH: process.env['PATH'] ?? '', DATABASE_URL: db.url, SCHEMA_REGISTRY_PORT: String(REGISTRY_PORT), KAFKA_BROKERS: testStack.kafkaBrokers, LOG_LEVEL: 'warn' },
+    env: { PATH: process.env['PATH'] ?? '', RABT_DEV_MODE: 'true', DATABASE_URL: db.url, SCHEMA_REGISTRY_PORT: String(REGISTRY_PORT), KAFKA_BROKERS: testStack.kafkaBrokers, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   registry.stdout!.on('data', (d: Buffer) => (registryOutput += d.toString()));

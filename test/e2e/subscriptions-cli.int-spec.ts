@@ -90,7 +90,7 @@ describe('rabt subscriptions add', () => {
     await refused(add('--filter', 'true'), 2, 'rabt: invalid subscription: webhook no delivery method');
     await refused(['subscriptions', 'add', 'rop', 'mom.employee.teleported', '--inbox'], 2, "rabt: 'mom.employee.teleported' is not an event type of the catalogue");
     await refused(add('--webhook', 'https://10.1.2.3/x'), 1, 'rabt: webhook URL https://10.1.2.3/x refused: 10.1.2.3 is a private address');
-    await refused(add('--webhook', 'https://localhost/x'), 1, /rabt: webhook URL https:\/\/localhost\/x refused: localhost resolves to a loopback address/);
+    await refused(add('--webhook', 'https://localhost/x'), 1, /rabt: webhook URL https:\/\/localhost\/x refused: localhost resolves to a non-public address/);
     await refused(add('--webhook', HOOK), 1, 'plain http is allowed only for hosts on the operator allow-list (RABT_WEBHOOK_ALLOW_HOSTS); use https');
     await refused(add('--webhook', HOOK), 1, `rabt: 'rop' already subscribes to ${REPORTED} there: ${subscriptionId}`, ALLOW);
     await refused(add('--inbox'), 2, 'RABT_SECRET_KEY: must be 32 bytes as base64', { RABT_SECRET_KEY: 'c2hvcnQ=' });

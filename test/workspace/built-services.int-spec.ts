@@ -11,7 +11,7 @@ const children: ChildProcess[] = [];
 function start(app: string, env: Record<string, string>) {
   const child = spawn(process.execPath, [join(WORKSPACE_ROOT, 'dist/apps', app, 'main.js')], {
     cwd: WORKSPACE_ROOT,
-    env: { PATH: process.env['PATH'] ?? '', KAFKA_BROKERS: testStack.kafkaBrokers, DATABASE_URL: testStack.databaseUrl, LOG_LEVEL: 'warn', ...env },
+    env: { PATH: process.env['PATH'] ?? '', RABT_DEV_MODE: 'true', KAFKA_BROKERS: testStack.kafkaBrokers, DATABASE_URL: testStack.databaseUrl, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

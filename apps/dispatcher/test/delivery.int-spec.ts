@@ -103,11 +103,14 @@ describe('the SSRF guard at delivery time', () => {
 
     expect(r.connections()).toBe(0);
     const [row] = await h.deliveries(sub.id);
-    expect(row).toMatchObject({ id: event.webhookId, state: 'dead', attempts: 1, lastStatus: null, lastError: expect.stringMatching(/SSRF guard.*localhost resolves to a loopback address/) });
-    expect(await h.attempts(row!.id)).toMatchObject([{ attemptNo: 1, status: null, latencyMs: 0, error: expect.stringContaining('loopback') }]);
+    // The records an agency can read say only that the host resolves to a non-public address: never which.
+    expect(row).toMatchObject({ id: event.webhookId, state: 'dead', attempts: 1, lastStatus: null, lastError: expect.stringMatching(/SSRF guard.*localhost resolves to a non-public address$/) });
+    const attempts = await h.attempts(row!.id);
+    expect(attempts).toMatchObject([{ attemptNo: 1, status: null, latencyMs: 0, error: expect.stringContaining('resolves to a non-public address') }]);
     const [letter] = await h.db.getRepository(DeadLetterEntity).findBy({ deliveryId: row!.id });
     expect(letter).toMatchObject({ subscriptionId: sub.id, agencyCode: 'rop', eventType: REPORTED, eventSource: 'urn:rabt:agency:mom', eventId: event.id, attempts: 1, replayedAt: null, discardedAt: null });
-    expect(letter!.lastError).toContain('loopback');
+    expect(letter!.lastError).toContain('resolves to a non-public address');
+    for (const text of [row!.lastError, attempts[0]!.error, letter!.lastError]) expect(text).not.toMatch(/127\.0\.0\.1|::1|loopback/);
     expect(letter!.payload).toMatchObject({ id: event.id, data: dataFor(REPORTED, '333333333') });
   });
 });

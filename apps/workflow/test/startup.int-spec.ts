@@ -11,7 +11,7 @@ const dir = mkdtempSync(join(tmpdir(), 'rabt-bad-workflows-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function start(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [join(WORKSPACE_ROOT, 'dist/apps/workflow/main.js')], { cwd: WORKSPACE_ROOT, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(WORKSPACE_ROOT, 'dist/apps/workflow/main.js')], { cwd: WORKSPACE_ROOT, env: { PATH: process.env['PATH'] ?? '', RABT_DEV_MODE: 'true', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));

@@ -60,7 +60,7 @@ export class DemoServices {
     }
     const spawnChild = () => {
       const out = openSync(log, 'a');
-      return spawn(process.execPath, [this.scriptOf(app), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
+      return spawn(process.execPath, [this.scriptOf(app), ...args], { cwd: ROOT, env: { ...process.env, RABT_DEV_MODE: 'true', ...env }, stdio: ['ignore', out, out] });
     };
     const supervised: Supervised = { name: app, child: spawnChild(), spawnChild, port, log, restarts: 0, startedAt: Date.now() };
     this.children.push(supervised);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@rabt/config';
 import { decodeSecretKey, SecretBox, SecretBoxError } from './secret-box';
+import { authFragment, DEVELOPMENT_PEPPER } from './auth.config';
 import { DEVELOPMENT_SECRET_KEY, secretKeyFragment } from './secret-box.config';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -86,5 +87,27 @@ describe('RABT_SECRET_KEY', () => {
     } catch (e) {
       expect((e as Error).message).not.toContain(short);
     }
+  });
+
+  it('outside development mode, refuses the development key and a missing one, naming RABT_SECRET_KEY', () => {
+    expect(() => load({ RABT_DEV_MODE: 'false' })).toThrow(/RABT_SECRET_KEY: is not set, and the built-in development key is public/);
+    expect(() => load({ RABT_DEV_MODE: 'false', RABT_SECRET_KEY: DEVELOPMENT_SECRET_KEY })).toThrow(/RABT_SECRET_KEY: is the built-in development key, which is public/);
+    expect(load({ RABT_DEV_MODE: 'false', RABT_SECRET_KEY: randomBytes(32).toString('base64') }).values.secrets.developmentKey).toBe(false);
+  });
+});
+
+describe('RABT_API_KEY_PEPPER', () => {
+  const load = (env: Record<string, string>) => loadConfig('test', { auth: authFragment() }, env);
+
+  it('outside development mode, refuses the development pepper and a missing one', () => {
+    expect(() => load({ RABT_DEV_MODE: 'false' })).toThrow(/RABT_API_KEY_PEPPER: is not set, and the built-in development pepper is public/);
+    expect(() => load({ RABT_DEV_MODE: 'false', RABT_API_KEY_PEPPER: DEVELOPMENT_PEPPER })).toThrow(/RABT_API_KEY_PEPPER: is the built-in development pepper/);
+    expect(load({ RABT_DEV_MODE: 'false', RABT_API_KEY_PEPPER: randomBytes(32).toString('base64') }).values.auth.developmentPepper).toBe(false);
+  });
+
+  it('in development mode, takes the development pepper and flags it', () => {
+    const loaded = load({ RABT_DEV_MODE: 'true' });
+    expect(loaded.values.auth.developmentPepper).toBe(true);
+    expect(loaded.unsafe.map((u) => u.variable)).toEqual(['RABT_API_KEY_PEPPER']);
   });
 });

@@ -20,3 +20,4 @@ export {
   type CompatibilityResult,
   type PreviousSchema,
 } from './compatibility-level';
+export { AVSC_PATCH, avscPatchApplied } from './avsc.patch';

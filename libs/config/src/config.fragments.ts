@@ -10,9 +10,29 @@ export interface ConfigFragment<Env extends z.ZodRawShape, Out> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly token: abstract new (...args: any[]) => Out;
   readonly env: Env;
-  readonly map: (env: z.infer<z.ZodObject<Env>>) => Out;
+  readonly map: (env: z.infer<z.ZodObject<Env>>, context: FragmentContext) => Out;
   /** Names of variables whose values must never be printed. */
   readonly secrets?: readonly (keyof Env & string)[];
+  /**
+   * Settings that are safe only on a developer's machine (a public default secret, a passwordless
+   * superuser, a cookie without Secure). Outside development mode each one stops start-up; in
+   * development mode each one is a warning.
+   */
+  readonly unsafe?: (env: z.infer<z.ZodObject<Env>>, context: FragmentContext) => readonly UnsafeSetting[];
+}
+
+/** What a fragment knows besides its own variables. */
+export interface FragmentContext {
+  /** RABT_DEV_MODE=true: a developer's machine, where the public development defaults are allowed. */
+  readonly devMode: boolean;
+  /** The variables the environment sets (non-empty), as distinct from those left at their defaults. */
+  readonly given: ReadonlySet<string>;
+}
+
+/** One setting that is safe only in development mode, and why. */
+export interface UnsafeSetting {
+  readonly variable: string;
+  readonly problem: string;
 }
 
 export function fragment<Env extends z.ZodRawShape, Out>(def: ConfigFragment<Env, Out>): ConfigFragment<Env, Out> {
@@ -62,6 +82,13 @@ export const kafkaFragment = (clientId: string) =>
       KAFKA_REPLICATION_FACTOR: positiveInt.default(1),
     },
     secrets: ['KAFKA_SASL_PASSWORD'],
+    unsafe: (e) => [
+      ...(e.KAFKA_SASL_MECHANISM && !e.KAFKA_SASL_USERNAME ? [{ variable: 'KAFKA_SASL_USERNAME', problem: `is not set while KAFKA_SASL_MECHANISM is ${e.KAFKA_SASL_MECHANISM}` }] : []),
+      ...(e.KAFKA_SASL_MECHANISM && !e.KAFKA_SASL_PASSWORD ? [{ variable: 'KAFKA_SASL_PASSWORD', problem: `is not set while KAFKA_SASL_MECHANISM is ${e.KAFKA_SASL_MECHANISM}` }] : []),
+      ...(e.KAFKA_SASL_MECHANISM === 'plain' && !e.KAFKA_SSL
+        ? [{ variable: 'KAFKA_SSL', problem: 'is false while KAFKA_SASL_MECHANISM is plain: the password would cross the network in clear text; set KAFKA_SSL=true' }]
+        : []),
+    ],
     map: (e): KafkaConfig => ({
       brokers: e.KAFKA_BROKERS,
       clientId: e.KAFKA_CLIENT_ID,
@@ -78,9 +105,22 @@ export abstract class DatabaseConfig {
   abstract readonly url: string;
   abstract readonly poolMax: number;
   abstract readonly ssl: boolean;
+  /** Postgres cancels any statement of this service's connections that runs longer (ms). */
+  abstract readonly statementTimeoutMs: number;
 }
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/rabt';
+/** DATABASE_STATEMENT_TIMEOUT_MS unset: no statement of a service runs longer than this. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+
+/** A password in the URL's user part (`role:password@`) or as a `password=` parameter. */
+function hasDatabasePassword(url: string): boolean {
+  const userInfo = /^postgres(?:ql)?:\/\/([^@/?#]*)@/.exec(url)?.[1] ?? '';
+  const colon = userInfo.indexOf(':');
+  if (colon >= 0 && colon < userInfo.length - 1) return true;
+  const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
+  return new URLSearchParams(query).get('password') ? true : false;
+}
 
 export const databaseFragment = () =>
   fragment({
@@ -92,18 +132,48 @@ export const databaseFragment = () =>
         .refine((u) => /^postgres(ql)?:\/\/[^/]+\/[^/?]+/.test(u), { message: 'must be a postgres:// URL naming a database' }),
       DATABASE_POOL_MAX: positiveInt.default(10),
       DATABASE_SSL: bool.default(false),
+      DATABASE_STATEMENT_TIMEOUT_MS: positiveInt.max(3_600_000, { message: 'must be at most 3600000 (one hour)' }).default(DEFAULT_STATEMENT_TIMEOUT_MS),
     },
     secrets: ['DATABASE_URL'],
-    map: (e): DatabaseConfig => ({ url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, ssl: e.DATABASE_SSL }),
+    unsafe: (e, { given }) => {
+      const problem = !given.has('DATABASE_URL')
+        ? `is not set, and the default (${DEFAULT_DATABASE_URL}) is the passwordless superuser`
+        : e.DATABASE_URL === DEFAULT_DATABASE_URL
+          ? 'is the default, the passwordless superuser'
+          : hasDatabasePassword(e.DATABASE_URL)
+            ? undefined
+            : 'has no password; give the service its own role and password (postgres://role:password@host/db)';
+      return problem ? [{ variable: 'DATABASE_URL', problem }] : [];
+    },
+    map: (e): DatabaseConfig => ({ url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, ssl: e.DATABASE_SSL, statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS }),
   });
 
 export abstract class HttpConfig {
   abstract readonly host: string;
   abstract readonly port: number;
   abstract readonly bodyLimitBytes: number;
+  /** Who may read GET /metrics. */
+  abstract readonly metrics: EndpointAccess;
+  /** Whether /docs (the OpenAPI page and document) is served, and to whom. */
+  abstract readonly docs: EndpointAccess & { readonly enabled: boolean };
 }
 
-/** HTTP listener; each app names its own port variable, e.g. GATEWAY_PORT. */
+/** Access to an operational endpoint: with a bearer token when one is set, else open or closed. */
+export interface EndpointAccess {
+  /** When set, callers must send `Authorization: Bearer <token>`. */
+  readonly token?: string;
+  /** Without a token: served to anyone (true) or to no one (false). */
+  readonly open: boolean;
+}
+
+const endpointToken = z.string().min(32, { message: 'must be at least 32 characters' }).optional();
+
+/**
+ * HTTP listener; each app names its own port variable, e.g. GATEWAY_PORT. Also who may read
+ * /metrics and /docs: METRICS_AUTH_TOKEN / DOCS_AUTH_TOKEN require that bearer token; without
+ * one, METRICS_PUBLIC and DOCS_ENABLED open them, and both default to on only in development
+ * mode, so a production service exposes neither unless told to.
+ */
 export const httpFragment = <P extends string>(portVariable: P, defaultPort: number) =>
   fragment({
     token: HttpConfig,
@@ -111,13 +181,30 @@ export const httpFragment = <P extends string>(portVariable: P, defaultPort: num
       [portVariable]: port.default(defaultPort),
       HTTP_HOST: z.string().min(1).default('127.0.0.1'),
       HTTP_BODY_LIMIT_BYTES: positiveInt.default(1024 * 1024),
+      METRICS_AUTH_TOKEN: endpointToken,
+      METRICS_PUBLIC: bool.optional(),
+      DOCS_ENABLED: bool.optional(),
+      DOCS_AUTH_TOKEN: endpointToken,
     } as { [K in P]: z.ZodDefault<typeof port> } & {
       HTTP_HOST: z.ZodDefault<z.ZodString>;
       HTTP_BODY_LIMIT_BYTES: z.ZodDefault<typeof positiveInt>;
+      METRICS_AUTH_TOKEN: typeof endpointToken;
+      METRICS_PUBLIC: z.ZodOptional<typeof bool>;
+      DOCS_ENABLED: z.ZodOptional<typeof bool>;
+      DOCS_AUTH_TOKEN: typeof endpointToken;
     },
-    map: (e): HttpConfig => {
+    secrets: ['METRICS_AUTH_TOKEN', 'DOCS_AUTH_TOKEN'],
+    map: (e, { devMode }): HttpConfig => {
       const v = e as Record<string, unknown>;
-      return { host: v['HTTP_HOST'] as string, port: v[portVariable] as number, bodyLimitBytes: v['HTTP_BODY_LIMIT_BYTES'] as number };
+      const metricsToken = v['METRICS_AUTH_TOKEN'] as string | undefined;
+      const docsToken = v['DOCS_AUTH_TOKEN'] as string | undefined;
+      return {
+        host: v['HTTP_HOST'] as string,
+        port: v[portVariable] as number,
+        bodyLimitBytes: v['HTTP_BODY_LIMIT_BYTES'] as number,
+        metrics: { ...(metricsToken ? { token: metricsToken } : {}), open: (v['METRICS_PUBLIC'] as boolean | undefined) ?? devMode },
+        docs: { enabled: (v['DOCS_ENABLED'] as boolean | undefined) ?? (devMode || docsToken !== undefined), ...(docsToken ? { token: docsToken } : {}), open: true },
+      };
     },
   });
 
@@ -160,6 +247,8 @@ export const schemaRegistryClientFragment = () =>
       SCHEMA_REGISTRY_LATEST_CACHE_MS: z.coerce.number({ message: 'must be a number' }).int().min(0).default(30_000),
     },
     secrets: ['SCHEMA_REGISTRY_PASSWORD'],
+    unsafe: (e) =>
+      e.SCHEMA_REGISTRY_USERNAME && !e.SCHEMA_REGISTRY_PASSWORD ? [{ variable: 'SCHEMA_REGISTRY_PASSWORD', problem: 'is not set while SCHEMA_REGISTRY_USERNAME is' }] : [],
     map: (e): SchemaRegistryClientConfig => ({
       url: e.SCHEMA_REGISTRY_URL.replace(/\/+$/, ''),
       ...(e.SCHEMA_REGISTRY_USERNAME ? { username: e.SCHEMA_REGISTRY_USERNAME, password: e.SCHEMA_REGISTRY_PASSWORD ?? '' } : {}),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { databaseFragment, httpFragment, kafkaFragment, loggingFragment } from './config.fragments';
+import { databaseFragment, httpFragment, kafkaFragment, loggingFragment, schemaRegistryClientFragment } from './config.fragments';
 import { ConfigValidationError, loadConfig } from './config.loader';
 
 const fragments = () => ({
@@ -20,12 +20,13 @@ function problemsOf(env: Record<string, string>): string[] {
 }
 
 describe('loadConfig', () => {
-  it('gives working single-machine defaults when nothing is set', () => {
-    const { values } = loadConfig('demo', fragments(), {});
-    expect(values.http).toEqual({ host: '127.0.0.1', port: 8099, bodyLimitBytes: 1048576 });
+  it('gives working single-machine defaults when nothing is set (in development mode)', () => {
+    const { values } = loadConfig('demo', fragments(), { RABT_DEV_MODE: 'true' });
+    expect(values.http).toEqual({ host: '127.0.0.1', port: 8099, bodyLimitBytes: 1048576, metrics: { open: true }, docs: { enabled: true, open: true } });
     expect(values.kafka.brokers).toEqual(['127.0.0.1:9092']);
     expect(values.kafka.clientId).toBe('rabt-demo');
     expect(values.database.url).toBe('postgres://postgres@127.0.0.1:5432/rabt');
+    expect(values.database.statementTimeoutMs).toBe(30_000);
     expect(values.logging).toEqual({ service: 'demo', level: 'info', pretty: false });
   });
 
@@ -80,5 +81,66 @@ describe('loadConfig', () => {
     expect(printable['KAFKA_SASL_PASSWORD']).toBe('***');
     expect(JSON.stringify(printable)).not.toMatch(/hunter2|topsecret/);
     expect(printable['KAFKA_BROKERS']).toBe('127.0.0.1:9092');
+  });
+});
+
+const PRODUCTION = { RABT_DEV_MODE: 'false', DATABASE_URL: 'postgres://rabt_gateway:s3cret@db.internal:5432/rabt' };
+
+describe('development mode (RABT_DEV_MODE)', () => {
+  it('outside it, refuses the passwordless default database URL, naming the variable', () => {
+    expect(problemsOf({ RABT_DEV_MODE: 'false' })).toEqual([
+      'DATABASE_URL: is not set, and the default (postgres://postgres@127.0.0.1:5432/rabt) is the passwordless superuser (allowed only in development mode, RABT_DEV_MODE=true)',
+    ]);
+    expect(problemsOf({ RABT_DEV_MODE: 'false', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/rabt' })[0]).toMatch(/^DATABASE_URL: is the default, the passwordless superuser/);
+    expect(problemsOf({ RABT_DEV_MODE: 'false', DATABASE_URL: 'postgres://rabt@db.internal:5432/rabt' })[0]).toMatch(/^DATABASE_URL: has no password/);
+    expect(problemsOf({ RABT_DEV_MODE: 'false', DATABASE_URL: 'postgres://rabt:@db.internal:5432/rabt' })[0]).toMatch(/^DATABASE_URL: has no password/);
+  });
+
+  it('outside it, accepts a URL with a password, in the user part or as a parameter', () => {
+    expect(loadConfig('demo', fragments(), PRODUCTION).devMode).toBe(false);
+    expect(loadConfig('demo', fragments(), { RABT_DEV_MODE: 'false', DATABASE_URL: 'postgresql://rabt@db.internal/rabt?password=s3cret&sslmode=require' }).unsafe).toEqual([]);
+  });
+
+  it('names every unsafe setting at once, together with the invalid values', () => {
+    const problems = problemsOf({ RABT_DEV_MODE: 'false', DEMO_PORT: 'eighty', KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'rabt' });
+    expect(problems).toContain('DEMO_PORT: must be a port number (got "eighty")');
+    expect(problems.some((p) => p.startsWith('DATABASE_URL: is not set'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('KAFKA_SASL_PASSWORD: is not set while KAFKA_SASL_MECHANISM is plain'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('KAFKA_SSL: is false while KAFKA_SASL_MECHANISM is plain'))).toBe(true);
+    expect(problems).toHaveLength(4);
+  });
+
+  it('refuses registry credentials without a password', () => {
+    expect(() => loadConfig('demo', { ...fragments(), registry: schemaRegistryClientFragment() }, { ...PRODUCTION, SCHEMA_REGISTRY_USERNAME: 'gateway' })).toThrow(
+      /SCHEMA_REGISTRY_PASSWORD: is not set while SCHEMA_REGISTRY_USERNAME is/,
+    );
+  });
+
+  it('in it, allows the unsafe settings and lists them for the start-up warning', () => {
+    const loaded = loadConfig('demo', fragments(), { RABT_DEV_MODE: 'true' });
+    expect(loaded.devMode).toBe(true);
+    expect(loaded.unsafe.map((u) => u.variable)).toEqual(['DATABASE_URL']);
+    expect(loaded.printable['RABT_DEV_MODE']).toBe('true');
+  });
+
+  it('refuses a value that is not true or false', () => {
+    expect(problemsOf({ RABT_DEV_MODE: 'sometimes', DATABASE_URL: PRODUCTION.DATABASE_URL })).toEqual(['RABT_DEV_MODE: must be true or false (got "sometimes")']);
+  });
+});
+
+describe('/metrics and /docs access (HTTP fragment)', () => {
+  it('outside development mode both are closed unless opened or given a token', () => {
+    expect(loadConfig('demo', fragments(), PRODUCTION).values.http).toMatchObject({ metrics: { open: false }, docs: { enabled: false } });
+    const token = 'm'.repeat(32);
+    const { http } = loadConfig('demo', fragments(), { ...PRODUCTION, METRICS_AUTH_TOKEN: token, DOCS_AUTH_TOKEN: token }).values;
+    expect(http.metrics).toEqual({ token, open: false });
+    expect(http.docs).toEqual({ enabled: true, token, open: true });
+    expect(loadConfig('demo', fragments(), { ...PRODUCTION, METRICS_PUBLIC: 'true', DOCS_ENABLED: 'true' }).values.http).toMatchObject({ metrics: { open: true }, docs: { enabled: true } });
+  });
+
+  it('refuses a short token and never prints one', () => {
+    expect(problemsOf({ ...PRODUCTION, METRICS_AUTH_TOKEN: 'short' })).toEqual(['METRICS_AUTH_TOKEN: must be at least 32 characters (got (secret, not shown))']);
+    const { printable } = loadConfig('demo', fragments(), { ...PRODUCTION, METRICS_AUTH_TOKEN: 'x'.repeat(40) });
+    expect(printable['METRICS_AUTH_TOKEN']).toBe('***');
   });
 });

@@ -4,6 +4,7 @@ export * from './consumer-group.admin';
 export * from './event.consumer';
 export * from './event.producer';
 export * from './kafka.client';
+export * from './kafkajs.patch';
 export * from './kafka.health';
 export * from './kafka.module';
 export * from './topic.admin';

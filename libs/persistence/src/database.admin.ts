@@ -1,6 +1,6 @@
 import { Client } from 'pg';
-import type { DatabaseConfig } from '@rabt/config';
-import { createDataSource } from './data-source.factory';
+import { DEFAULT_STATEMENT_TIMEOUT_MS } from '@rabt/config';
+import { createDataSource, type DatabaseConnection } from './data-source.factory';
 import { runMigrationsLocked } from './migration.runner';
 
 const DB_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
@@ -11,7 +11,7 @@ export async function ensureDatabase(url: string): Promise<boolean> {
   const name = decodeURIComponent(target.pathname.slice(1));
   if (!DB_NAME.test(name)) throw new Error(`database name ${JSON.stringify(name)} is not a plain identifier`);
   target.pathname = '/postgres';
-  const client = new Client({ connectionString: target.toString(), connectionTimeoutMillis: 5000 });
+  const client = new Client({ connectionString: target.toString(), connectionTimeoutMillis: 5000, statement_timeout: DEFAULT_STATEMENT_TIMEOUT_MS });
   await client.connect();
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
@@ -33,7 +33,7 @@ export async function dropDatabase(url: string): Promise<void> {
   const name = decodeURIComponent(target.pathname.slice(1));
   if (!DB_NAME.test(name)) throw new Error(`database name ${JSON.stringify(name)} is not a plain identifier`);
   target.pathname = '/postgres';
-  const client = new Client({ connectionString: target.toString(), connectionTimeoutMillis: 5000 });
+  const client = new Client({ connectionString: target.toString(), connectionTimeoutMillis: 5000, statement_timeout: DEFAULT_STATEMENT_TIMEOUT_MS });
   await client.connect();
   try {
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
@@ -42,9 +42,13 @@ export async function dropDatabase(url: string): Promise<void> {
   }
 }
 
-/** Applies every pending migration under the advisory lock; returns the names applied. */
-export async function migrateDatabase(config: DatabaseConfig, applicationName: string): Promise<string[]> {
-  const dataSource = createDataSource(config, `rabt-${applicationName}`);
+/**
+ * Applies every pending migration under the advisory lock; returns the names applied. Without a
+ * statement timeout: a migrator waits for another's lock, and a migration may rebuild a large
+ * table; both are run on purpose, by command.
+ */
+export async function migrateDatabase(config: DatabaseConnection, applicationName: string): Promise<string[]> {
+  const dataSource = createDataSource({ ...config, statementTimeoutMs: 0 }, `rabt-${applicationName}`);
   await dataSource.initialize();
   try {
     return await runMigrationsLocked(dataSource);

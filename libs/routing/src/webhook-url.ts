@@ -2,7 +2,8 @@
 // network. Checked when a subscription is created or enabled, and by the dispatcher before every
 // delivery (resolve first, then check every address; connect only to an address checked here).
 import { promises as dns } from 'node:dns';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { SubscriptionExceptionCode as Code, subscriptionError } from './subscription.exception';
 
 export const MAX_WEBHOOK_URL_LENGTH = 2048;
@@ -35,65 +36,85 @@ export interface CheckedWebhookUrl {
   readonly addresses: readonly ResolvedAddress[];
 }
 
-// Address ranges Rabt never delivers to, most specific first (the first match names the reason).
-const RANGES: readonly [reason: string, ipv4: readonly string[], ipv6: readonly string[]][] = [
-  ['a cloud metadata address', ['169.254.169.254/32', '168.63.129.16/32', '100.100.100.200/32'], ['fd00:ec2::254/128']],
-  ['an unspecified ("this network") address', ['0.0.0.0/8'], ['::/128']],
-  ['a loopback address', ['127.0.0.0/8'], ['::1/128']],
-  ['a private address', ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'], []],
-  ['a carrier-grade NAT (shared) address', ['100.64.0.0/10'], []],
-  ['a link-local address', ['169.254.0.0/16'], ['fe80::/10']],
-  ['a unique-local (private) address', [], ['fc00::/7', 'fec0::/10']],
-  ['a multicast address', ['224.0.0.0/4'], ['ff00::/8']],
-  ['a reserved or documentation address', ['240.0.0.0/4', '192.0.0.0/24', '192.0.2.0/24', '198.18.0.0/15', '198.51.100.0/24', '203.0.113.0/24'], ['2001:db8::/32', '100::/64']],
-];
+// Address ranges Rabt never delivers to, classified by ipaddr.js (its IANA special-purpose
+// ranges), with the IPv4 address inside an IPv4-mapped, IPv4-translated, NAT64 or 6to4 IPv6
+// address classified as that IPv4 address.
+const METADATA_V4 = ['169.254.169.254', '168.63.129.16', '100.100.100.200'];
+const METADATA_V6 = ['fd00:ec2::254'];
+const METADATA = 'a cloud metadata address';
 
-const BLOCKED: readonly [string, BlockList][] = RANGES.map(([reason, v4, v6]) => {
-  const list = new BlockList();
-  for (const cidr of v4) list.addSubnet(cidr.split('/')[0]!, Number(cidr.split('/')[1]), 'ipv4');
-  for (const cidr of v6) list.addSubnet(cidr.split('/')[0]!, Number(cidr.split('/')[1]), 'ipv6');
-  return [reason, list];
-});
+const REASONS: Readonly<Record<string, string>> = {
+  unspecified: 'an unspecified ("this network") address',
+  loopback: 'a loopback address',
+  private: 'a private address',
+  carrierGradeNat: 'a carrier-grade NAT (shared) address',
+  linkLocal: 'a link-local address',
+  uniqueLocal: 'a unique-local (private) address',
+  deprecatedSiteLocal: 'a unique-local (private) address',
+  multicast: 'a multicast address',
+  teredo: 'a Teredo tunnelling address',
+};
+const RESERVED = 'a reserved or documentation address';
 
-/** The 8 hextets of an IPv6 address (with or without a trailing dotted quad). */
-function hextets(address: string): number[] {
-  let text = address.toLowerCase();
-  const quad = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (quad) {
-    const [a, b, c, d] = quad[1]!.split('.').map(Number) as [number, number, number, number];
-    text = `${text.slice(0, -quad[1]!.length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const zeros = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill('0');
-  return [...left, ...zeros, ...right].map((h) => parseInt(h, 16));
+/** The IPv4 address in the low 32 bits of an IPv6 address. */
+function low32(v6: ipaddr.IPv6): ipaddr.IPv4 {
+  const p = v6.parts;
+  return new ipaddr.IPv4([p[6]! >> 8, p[6]! & 0xff, p[7]! >> 8, p[7]! & 0xff]);
 }
 
-/** The IPv4 address inside an IPv4-mapped, IPv4-compatible, NAT64 or 6to4 IPv6 address. */
-function embeddedIpv4(address: string): string | undefined {
-  const h = hextets(address);
-  const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
-  const zeroUntil = (n: number) => h.slice(0, n).every((x) => x === 0);
-  if (zeroUntil(5) && h[5] === 0xffff) return v4(h[6]!, h[7]!); // ::ffff:a.b.c.d
-  if (zeroUntil(6) && (h[6]! !== 0 || h[7]! > 1)) return v4(h[6]!, h[7]!); // ::a.b.c.d (deprecated)
-  if (h[0] === 0x64 && h[1] === 0xff9b && h.slice(2, 6).every((x) => x === 0)) return v4(h[6]!, h[7]!); // NAT64
-  if (h[0] === 0x2002) return v4(h[1]!, h[2]!); // 6to4
-  return undefined;
+function reasonV4(v4: ipaddr.IPv4): string | undefined {
+  const text = v4.toString();
+  if (METADATA_V4.includes(text)) return METADATA;
+  const range = v4.range();
+  if (range === 'unicast') return undefined;
+  return REASONS[range] ?? RESERVED;
+}
+
+function embedded(inner: ipaddr.IPv4): string | undefined {
+  const reason = reasonV4(inner);
+  return reason ? `${reason} (${inner.toString()}, embedded in the IPv6 address)` : undefined;
+}
+
+function reasonV6(v6: ipaddr.IPv6): string | undefined {
+  if (METADATA_V6.some((m) => ipaddr.IPv6.parse(m).toNormalizedString() === v6.toNormalizedString())) return METADATA;
+  const p = v6.parts;
+  const range = v6.range();
+  switch (range) {
+    case 'unicast':
+      // ::a.b.c.d, the deprecated IPv4-compatible form (::/96 beyond :: and ::1): never a destination.
+      if (p.slice(0, 6).every((x) => x === 0)) return embedded(low32(v6)) ?? 'a deprecated IPv4-compatible address';
+      return undefined;
+    case 'ipv4Mapped':
+      return reasonV4(v6.toIPv4Address());
+    case 'rfc6145':
+      return embedded(low32(v6));
+    case 'rfc6052':
+      // 64:ff9b::/96 carries the IPv4 address in its last 32 bits; 64:ff9b:1::/48 is for local use only.
+      return p[2] === 0 ? embedded(low32(v6)) : 'a local-use NAT64 address';
+    case '6to4':
+      return embedded(new ipaddr.IPv4([p[1]! >> 8, p[1]! & 0xff, p[2]! >> 8, p[2]! & 0xff]));
+    default:
+      return REASONS[range] ?? RESERVED;
+  }
+}
+
+/**
+ * An IPv6 address in its WHATWG form (all hex, compressed): ipaddr.js reads any trailing dotted
+ * quad as IPv4-mapped, so `::127.0.0.1` must reach it as `::7f00:1`. A zone (`%eth0`) is dropped.
+ */
+function canonicalIpv6(address: string): string {
+  return new URL(`http://[${address.replace(/%.*$/, '')}]/`).hostname.slice(1, -1);
 }
 
 /** Why Rabt never delivers to `address` (e.g. "a private address"), or undefined for a public address. */
 export function blockedAddressReason(address: string): string | undefined {
   const family = isIP(address);
-  if (family === 0) return 'not an IP address';
-  const kind = family === 4 ? 'ipv4' : 'ipv6';
-  for (const [reason, list] of BLOCKED) if (list.check(address, kind)) return reason;
+  if (family === 4 && ipaddr.IPv4.isValidFourPartDecimal(address)) return reasonV4(ipaddr.IPv4.parse(address));
   if (family === 6) {
-    const inner = embeddedIpv4(address);
-    const reason = inner ? blockedAddressReason(inner) : undefined;
-    if (reason) return `${reason} (${inner}, embedded in the IPv6 address)`;
+    const canonical = URL.canParse(`http://[${address.replace(/%.*$/, '')}]/`) ? canonicalIpv6(address) : undefined;
+    if (canonical && ipaddr.IPv6.isValid(canonical)) return reasonV6(ipaddr.IPv6.parse(canonical));
   }
-  return undefined;
+  return 'not an IP address';
 }
 
 /** RABT_WEBHOOK_ALLOW_HOSTS: comma-separated `host`, `host:port`, `[ipv6]` or `[ipv6]:port`. RangeError naming bad entries. */
@@ -149,9 +170,9 @@ async function resolveWithin(resolve: HostResolver, hostname: string, url: strin
 /**
  * Checks a webhook URL: absolute https (http only for allow-listed hosts), no credentials, no
  * fragment; then, unless the host is allow-listed, every address it resolves to (or the IP it
- * is) must be public — not private, loopback, link-local, unique-local, CGNAT, unspecified,
- * multicast, reserved or a cloud metadata address, also when written as IPv4-mapped IPv6.
- * Throws WEBHOOK_URL_REFUSED saying why.
+ * is) must be public unicast (blockedAddressReason). Throws WEBHOOK_URL_REFUSED saying why; for
+ * a host name, without the address it resolves to or its kind, so that refusals cannot map
+ * Rabt's internal DNS.
  */
 export async function checkWebhookUrl(url: string, allowList: WebhookAllowList, resolve: HostResolver = systemResolver): Promise<CheckedWebhookUrl> {
   const shown = url.length > 200 ? `${url.slice(0, 200)}…` : url;
@@ -170,7 +191,8 @@ export async function checkWebhookUrl(url: string, allowList: WebhookAllowList, 
   if (addresses.length === 0) refuse(parsed.href, `its host ${hostname} resolves to no address`);
   for (const { address } of addresses) {
     const reason = blockedAddressReason(address);
-    if (reason) refuse(parsed.href, literal ? `${hostname} is ${reason}` : `${hostname} resolves to ${reason} ${address}`);
+    // An IP address in the URL is the caller's own; what a host name resolves to is never told.
+    if (reason) refuse(parsed.href, literal ? `${hostname} is ${reason}` : `${hostname} resolves to a non-public address`);
   }
   return { url: parsed.href, hostname, port, allowListed, addresses };
 }

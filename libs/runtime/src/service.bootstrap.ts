@@ -9,6 +9,8 @@ import { Logger } from 'nestjs-pino';
 import { ConfigValidationError, type HttpConfig, type LoadedConfig, type LoggingConfig } from '@rabt/config';
 import { MetricsService, requestContextFor } from '@rabt/observability';
 import { acceptBodylessRequests } from './bodyless-requests';
+import { assertDependenciesPatched, UnpatchedDependencyError } from './dependency-patches';
+import { guardOperationalEndpoints } from './endpoint-access';
 import { ProblemDetailsFilter } from './problem-details.filter';
 
 export interface ServiceOptions {
@@ -43,9 +45,12 @@ export function serviceRoutes(app: NestFastifyApplication): readonly ServiceRout
 
 /**
  * Creates a service's Nest app on Fastify without listening: logger, error filter, HTTP
- * metrics, shutdown hooks. Tests use this directly with `app.inject` or `listen(0)`.
+ * metrics, access to /metrics and /docs, shutdown hooks. Tests use this directly with
+ * `app.inject` or `listen(0)`. Refuses (UnpatchedDependencyError) when node_modules lacks the
+ * patches of patches/.
  */
 export async function createService(options: ServiceOptions): Promise<NestFastifyApplication> {
+  assertDependenciesPatched();
   const { http } = options.config.values;
   const filter = options.exceptionFilter ?? new ProblemDetailsFilter();
   const adapter = new FastifyAdapter({
@@ -72,6 +77,7 @@ export async function createService(options: ServiceOptions): Promise<NestFastif
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();
   acceptBodylessRequests(fastify);
+  guardOperationalEndpoints(fastify, http);
   fastify.addHook('onRequest', async (request, reply) => {
     const { requestId, trace } = requestContextFor(request.raw);
     void reply.header('x-request-id', requestId).header('traceparent', trace.traceparent);
@@ -94,6 +100,7 @@ export async function runService(options: ServiceOptions): Promise<INestApplicat
   log.log({ config: options.config.printable }, `${options.config.service} listening on http://${http.host}:${http.port}`);
   // The route table, for operators and for the authorisation matrix test (test/e2e).
   log.log({ routes: serviceRoutes(app).map((r) => `${r.method} ${r.url}`) }, `${serviceRoutes(app).length} HTTP routes`);
+  warnOfDevelopmentMode(log, options.config);
   // Our own signal handling rather than Nest's enableShutdownHooks (which re-raises the signal):
   // close the app — consumers stop, in-flight requests finish, producers flush — then exit 0.
   // A shutdown that hangs is cut off so an orchestrator never waits forever.
@@ -117,6 +124,18 @@ export async function runService(options: ServiceOptions): Promise<INestApplicat
   return app;
 }
 
+/** Development mode, loudly: each setting that would stop this service anywhere else. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function warnOfDevelopmentMode(log: NestLogger, config: LoadedConfig<any>): void {
+  if (!config.devMode) return;
+  log.warn(
+    [
+      `DEVELOPMENT MODE (RABT_DEV_MODE=true): ${config.service} accepts settings that are unsafe anywhere but a developer's machine.`,
+      ...config.unsafe.map((u) => `  - ${u.variable} ${u.problem}`),
+    ].join('\n'),
+  );
+}
+
 /**
  * For a part a service cannot work without that failed for good, such as a Kafka consumer that
  * kafkajs will not restart: logs it and exits 70 (EX_SOFTWARE) at once, so that the supervisor
@@ -130,10 +149,13 @@ export function exitOnFatal(log: NestLogger, what: string): (error: Error) => vo
   };
 }
 
-/** Runs `main`, turning a configuration error into a readable message and exit code 78 (EX_CONFIG). */
+/**
+ * Runs `main`, turning a configuration error or a dependency installed without its patch into a
+ * readable message and exit code 78 (EX_CONFIG).
+ */
 export function exitOnStartupFailure(main: () => Promise<unknown>): void {
   main().catch((error: unknown) => {
-    if (error instanceof ConfigValidationError) {
+    if (error instanceof ConfigValidationError || error instanceof UnpatchedDependencyError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(78);
     }

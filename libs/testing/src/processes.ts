@@ -27,7 +27,7 @@ export interface ServiceProcess {
 
 /**
  * Starts a built service (`dist/apps/<app>/main.js`) and waits until /health/ready answers 200,
- * on a free port unless `port` is given. `nodeArgs` go to node before the script (e.g.
+ * on a free port unless `port` is given, in development mode unless `env` says otherwise. `nodeArgs` go to node before the script (e.g.
  * `--cpu-prof`, which NODE_OPTIONS refuses).
  */
 export async function startBuiltService(
@@ -39,7 +39,7 @@ export async function startBuiltService(
   const port = options.port ?? (await freePort());
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(WORKSPACE_ROOT, 'dist/apps', app, 'main.js')], {
     cwd: WORKSPACE_ROOT,
-    env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'warn', ...env, [portVariable]: String(port) },
+    env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'warn', RABT_DEV_MODE: 'true', ...env, [portVariable]: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -26,9 +26,10 @@ describe('the delivery-time SSRF guard', () => {
   it('refuses a host that resolves to a private, loopback or metadata address (any of its addresses)', async () => {
     const dns = fakeDns({ 'rebound.example': ['93.184.216.34', '10.0.0.7'], 'meta.example': ['169.254.169.254'], localhost: ['127.0.0.1'] });
     await expect(resolveWebhookTarget('https://rebound.example/h', [], dns)).rejects.toThrow(WebhookUrlRefusedError);
-    await expect(resolveWebhookTarget('https://rebound.example/h', [], dns)).rejects.toThrow(/private address 10\.0\.0\.7/);
-    await expect(resolveWebhookTarget('https://meta.example/h', [], dns)).rejects.toThrow(/metadata/);
-    await expect(resolveWebhookTarget('https://localhost/h', [], dns)).rejects.toThrow(/loopback/);
+    // The reason never says which address, nor what kind: the same words for each.
+    for (const host of ['rebound.example', 'meta.example', 'localhost']) {
+      await expect(resolveWebhookTarget(`https://${host}/h`, [], dns)).rejects.toThrow(new RegExp(`${host.replace('.', '\\.')} resolves to a non-public address$`));
+    }
     await expect(resolveWebhookTarget('https://[::ffff:10.1.2.3]/h', [], dns)).rejects.toThrow(WebhookUrlRefusedError);
   });
 
@@ -47,6 +48,6 @@ describe('the delivery-time SSRF guard', () => {
     expect(dns.calls).toEqual([]);
     expect(await resolveWebhookTarget('https://receiver.internal:8443/h', allow, dns)).toMatchObject({ hostname: 'receiver.internal', address: '10.20.30.40' });
     expect(dns.calls).toEqual(['receiver.internal']);
-    await expect(resolveWebhookTarget('https://receiver.internal:9443/h', allow, dns)).rejects.toThrow(/private address/); // another port is not allow-listed
+    await expect(resolveWebhookTarget('https://receiver.internal:9443/h', allow, dns)).rejects.toThrow(/non-public address/); // another port is not allow-listed
   });
 });

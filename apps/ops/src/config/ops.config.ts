@@ -12,7 +12,7 @@ export abstract class OpsConfig {
   abstract readonly sessionIdleMs: number;
   /** A session ends this long after sign-in, used or not (ms). */
   abstract readonly sessionAbsoluteMs: number;
-  /** Sets `Secure` on the session cookie (behind TLS); HttpOnly and SameSite=Strict are always set. */
+  /** Sets `Secure` on the session cookie (behind TLS): on unless development mode or OPS_COOKIE_SECURE=false says otherwise; HttpOnly and SameSite=Strict are always set. */
   abstract readonly cookieSecure: boolean;
   /** How long the first lock after three wrong passwords lasts (ms); each further lock lasts twice as long. */
   abstract readonly lockBaseMs: number;
@@ -45,7 +45,8 @@ const opsFragment = () =>
       OPS_CONSOLE_DIR: z.string().min(1).default('dist/apps/console'),
       OPS_SESSION_IDLE: duration.default('30m'),
       OPS_SESSION_ABSOLUTE: duration.default('12h'),
-      OPS_COOKIE_SECURE: configTypes.bool.default(false),
+      // Unset: Secure, except in development mode (plain http on a developer's machine).
+      OPS_COOKIE_SECURE: configTypes.bool.optional(),
       OPS_REPLAY_POLL_MS: configTypes.positiveInt.default(1000),
       OPS_LOCK_DURATION: duration.default('15m'),
       OPS_LOCK_MAX: duration.default('24h'),
@@ -54,11 +55,15 @@ const opsFragment = () =>
       OPS_SIGN_IN_PER_ADDRESS: configTypes.positiveInt.default(60),
       OPS_SIGN_IN_AUDIT_WINDOW: duration.default('5m'),
     },
-    map: (e): OpsConfig => ({
+    unsafe: (e, { devMode }) =>
+      (e.OPS_COOKIE_SECURE ?? !devMode)
+        ? []
+        : [{ variable: 'OPS_COOKIE_SECURE', problem: 'is false: the session cookie would be sent without Secure, over plain http too; serve ops behind TLS and leave it unset or true' }],
+    map: (e, { devMode }): OpsConfig => ({
       consoleDir: e.OPS_CONSOLE_DIR,
       sessionIdleMs: parseDuration(e.OPS_SESSION_IDLE),
       sessionAbsoluteMs: parseDuration(e.OPS_SESSION_ABSOLUTE),
-      cookieSecure: e.OPS_COOKIE_SECURE,
+      cookieSecure: e.OPS_COOKIE_SECURE ?? !devMode,
       replayPollMs: e.OPS_REPLAY_POLL_MS,
       lockBaseMs: parseDuration(e.OPS_LOCK_DURATION),
       lockMaxMs: parseDuration(e.OPS_LOCK_MAX),
