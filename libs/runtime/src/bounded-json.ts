@@ -19,26 +19,53 @@ export class JsonTooDeepError extends Error {
 }
 
 /**
- * Whether JSON text nests arrays and objects deeper than `maxDepth`. One pass over the text
- * with a counter, no recursion, so any input is scanned in linear time and constant stack.
- * Brackets inside strings do not count. Text that is not JSON at all is left for the parser
- * to refuse.
+ * Reads JSON text for its nesting depth in one pass, without recursion, in as many pieces as it
+ * comes in (string or bytes: the brackets, quotes and backslash JSON nests with are ASCII, and
+ * UTF-8 never uses ASCII bytes inside a multi-byte character), so any input is scanned in linear
+ * time and constant stack. Brackets inside strings do not count. The text need not be valid JSON:
+ * the answer is about its brackets only; parsing comes after.
  */
-export function jsonDepthExceeds(text: string, maxDepth: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c /* \ */) i++;
-      else if (c === 0x22 /* " */) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
-      if (++depth > maxDepth) return true;
-    } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) depth--;
+export class JsonDepthScanner {
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+
+  constructor(private readonly max: number) {}
+
+  /** Reads the next piece; true once the text has nested deeper than `max`. */
+  push(piece: string | Uint8Array): boolean {
+    const text = typeof piece === 'string';
+    for (let i = 0; i < piece.length; i++) {
+      const c = text ? piece.charCodeAt(i) : piece[i]!;
+      if (this.escaped) {
+        this.escaped = false;
+      } else if (this.inString) {
+        if (c === BACKSLASH) this.escaped = true;
+        else if (c === QUOTE) this.inString = false;
+      } else if (c === QUOTE) {
+        this.inString = true;
+      } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+        if (++this.depth > this.max) return true;
+      } else if ((c === CLOSE_BRACE || c === CLOSE_BRACKET) && this.depth > 0) {
+        // Never below zero: stray closers first cannot buy extra depth later.
+        this.depth--;
+      }
+    }
+    return false;
   }
-  return false;
 }
+
+/** Whether JSON text nests arrays and objects deeper than `maxDepth` (see JsonDepthScanner). */
+export function jsonDepthExceeds(text: string, maxDepth: number): boolean {
+  return new JsonDepthScanner(maxDepth).push(text);
+}
+
+const BACKSLASH = 0x5c;
+const QUOTE = 0x22;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
 
 /**
  * Parses JSON bodies of `contentTypes` with Fastify's own parser (secure-json-parse, which

@@ -1,7 +1,7 @@
 import { Transform } from 'node:stream';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { JsonDepthScanner } from '@rabt/runtime';
 import { ConfluentErrorFilter, REGISTRY_CONTENT_TYPE } from './confluent-error.filter';
-import { JsonDepthScanner } from './json-depth';
 import { RegistryErrors } from './registry.exception';
 
 /**

@@ -5,7 +5,7 @@ import type { EntityManager } from 'typeorm';
 import { AuditTrail, type AuditRecordInput } from '@rabt/audit';
 import type { SchemaReferenceRecord } from '@rabt/persistence';
 import { checkCompatibility, InvalidAvroSchemaError, normalizeSchemaText, parseAvroSchema, type CompatibilityResult } from '@rabt/avro';
-import { jsonDepthExceeds } from './json-depth';
+import { jsonDepthExceeds } from '@rabt/runtime';
 import { RegistryErrors } from './registry.exception';
 import { RegistryRepository, type StoredSchema, type VersionRow } from './registry.repository';
 import { RegistrySettingsService } from './registry-settings.service';
