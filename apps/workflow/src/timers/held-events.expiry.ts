@@ -7,6 +7,7 @@ import { MetricsService } from '@rabt/observability';
 import { WorkflowConfig } from '../config/workflow.config';
 import { TransactionEngine } from '../transactions/transaction.engine';
 import { TransactionsRepository } from '../transactions/transactions.repository';
+import { PeriodicRun } from './periodic.run';
 
 const BATCH = 100;
 
@@ -20,9 +21,10 @@ const BATCH = 100;
 @Injectable()
 export class HeldEventsExpiry implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger('held');
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
+  private readonly run = new PeriodicRun(
+    () => this.expireDue(),
+    (e: unknown) => this.log.warn({ err: e }, 'held events could not be expired; retrying on the next sweep'),
+  );
   private readonly expired: Counter<'type'>;
 
   constructor(
@@ -36,22 +38,11 @@ export class HeldEventsExpiry implements OnApplicationBootstrap, BeforeApplicati
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.sweep(), this.config.heldSweepMs);
-    this.sweep();
+    this.run.start(this.config.heldSweepMs);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  private sweep(): void {
-    if (this.running || this.stopped) return;
-    this.running = this.expireDue()
-      .then(() => undefined)
-      .catch((e: unknown) => this.log.warn({ err: e }, 'held events could not be expired; retrying on the next sweep'))
-      .finally(() => (this.running = undefined));
+  beforeApplicationShutdown(): Promise<void> {
+    return this.run.stop();
   }
 
   /** Drops every event held for longer than the TTL; answers how many. */
@@ -61,7 +52,7 @@ export class HeldEventsExpiry implements OnApplicationBootstrap, BeforeApplicati
     for (;;) {
       const transactions = await this.repository.holdingSince(this.dataSource.manager, cutoff, BATCH);
       for (const id of transactions) {
-        if (this.stopped) return dropped;
+        if (this.run.stopped) return dropped;
         const expired = await this.engine.expireHeld(id, cutoff, this.config.heldTtlMs, now);
         for (const e of expired) {
           this.expired.inc({ type: e.type });

@@ -6,6 +6,7 @@ import { MetricsService } from '@rabt/observability';
 import { WorkflowConfig } from '../config/workflow.config';
 import { TransactionEngine } from '../transactions/transaction.engine';
 import { TransactionsRepository } from '../transactions/transactions.repository';
+import { PeriodicRun } from './periodic.run';
 
 /**
  * SLA clocks are rows (workflow_timer.due_at), so they survive restarts: every
@@ -16,9 +17,10 @@ import { TransactionsRepository } from '../transactions/transactions.repository'
 @Injectable()
 export class SlaTimerPoller implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger('sla');
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
+  private readonly run = new PeriodicRun(
+    () => this.fireDue(),
+    (e: unknown) => this.log.warn({ err: e }, 'SLA timers could not be fired; retrying on the next poll'),
+  );
   private readonly breaches: Counter<string>;
 
   constructor(
@@ -32,22 +34,11 @@ export class SlaTimerPoller implements OnApplicationBootstrap, BeforeApplication
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.poll(), this.config.timerPollMs);
-    this.poll();
+    this.run.start(this.config.timerPollMs);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  private poll(): void {
-    if (this.running || this.stopped) return;
-    this.running = this.fireDue()
-      .then(() => undefined)
-      .catch((e: unknown) => this.log.warn({ err: e }, 'SLA timers could not be fired; retrying on the next poll'))
-      .finally(() => (this.running = undefined));
+  beforeApplicationShutdown(): Promise<void> {
+    return this.run.stop();
   }
 
   /** Fires every due timer (100 at a time); answers how many raised a breach. */
@@ -57,7 +48,7 @@ export class SlaTimerPoller implements OnApplicationBootstrap, BeforeApplication
       const now = new Date();
       const due = await this.repository.dueTimers(this.dataSource.manager, now, 100);
       for (const t of due) {
-        if (this.stopped) return raised;
+        if (this.run.stopped) return raised;
         if (await this.engine.fire(t.transactionId, t, now)) {
           raised++;
           this.breaches.inc();
