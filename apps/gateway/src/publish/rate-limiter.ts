@@ -26,6 +26,7 @@ const LIMITS_CACHE_MS = 30_000;
 @Injectable()
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
+  private readonly loading = new Map<string, Promise<Bucket>>();
 
   constructor(
     @InjectRepository(AgencyEntity) private readonly agencies: Repository<AgencyEntity>,
@@ -38,10 +39,11 @@ export class RateLimiter {
    */
   async take(agency: string, cost: number, bytes = 0, now = Date.now()): Promise<number> {
     const bucket = await this.bucket(agency, now);
-    const elapsed = (now - bucket.refilledAt) / 1000;
+    // Never negative: a request that waited for the lookup may be older than the last refill.
+    const elapsed = Math.max(0, now - bucket.refilledAt) / 1000;
     bucket.tokens = Math.min(bucket.burst, bucket.tokens + elapsed * bucket.rate);
     bucket.byteTokens = Math.min(this.config.rateBytesBurst, bucket.byteTokens + elapsed * this.config.rateBytesPerSecond);
-    bucket.refilledAt = now;
+    bucket.refilledAt = Math.max(bucket.refilledAt, now);
     const wait = Math.max(waitFor(cost, bucket.tokens, bucket.rate, bucket.burst), waitFor(bytes, bucket.byteTokens, this.config.rateBytesPerSecond, this.config.rateBytesBurst));
     if (wait > 0) return wait;
     bucket.tokens -= cost;
@@ -49,15 +51,31 @@ export class RateLimiter {
     return 0;
   }
 
-  private async bucket(agency: string, now: number): Promise<Bucket> {
-    let bucket = this.buckets.get(agency);
-    if (!bucket || bucket.limitsUntil < now) {
-      const row = await this.agencies.findOne({ where: { code: agency }, select: { code: true, ratePerSecond: true, rateBurst: true } });
-      const rate = row?.ratePerSecond ?? this.config.ratePerSecond;
-      const burst = row?.rateBurst ?? this.config.rateBurst;
-      bucket = bucket ? Object.assign(bucket, { rate, burst, limitsUntil: now + LIMITS_CACHE_MS }) : { tokens: burst, refilledAt: now, rate, burst, limitsUntil: now + LIMITS_CACHE_MS, byteTokens: this.config.rateBytesBurst };
-      this.buckets.set(agency, bucket);
+  /**
+   * The agency's bucket. Concurrent requests that find no bucket (the agency's first, or its
+   * limits due for a re-read) share one lookup and so one bucket: a burst sent at once cannot
+   * each find a full bucket of its own.
+   */
+  private bucket(agency: string, now: number): Bucket | Promise<Bucket> {
+    const bucket = this.buckets.get(agency);
+    if (bucket && bucket.limitsUntil >= now) return bucket;
+    let loading = this.loading.get(agency);
+    if (!loading) {
+      loading = this.readLimits(agency, now).finally(() => this.loading.delete(agency));
+      this.loading.set(agency, loading);
     }
+    return loading;
+  }
+
+  private async readLimits(agency: string, now: number): Promise<Bucket> {
+    const row = await this.agencies.findOne({ where: { code: agency }, select: { code: true, ratePerSecond: true, rateBurst: true } });
+    const rate = row?.ratePerSecond ?? this.config.ratePerSecond;
+    const burst = row?.rateBurst ?? this.config.rateBurst;
+    const known = this.buckets.get(agency);
+    const bucket = known
+      ? Object.assign(known, { rate, burst, limitsUntil: now + LIMITS_CACHE_MS })
+      : { tokens: burst, refilledAt: now, rate, burst, limitsUntil: now + LIMITS_CACHE_MS, byteTokens: this.config.rateBytesBurst };
+    this.buckets.set(agency, bucket);
     return bucket;
   }
 }
