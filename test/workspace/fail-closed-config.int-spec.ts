@@ -22,7 +22,12 @@ const withPassword = (url: string) => {
   u.password = randomBytes(12).toString('hex');
   return u.toString();
 };
-const passwordlessUrl = testStack.databaseUrl;
+/** The test database without a password, spelled unlike the built-in default (which has its own message). */
+const passwordlessUrl = (() => {
+  const u = new URL(testStack.databaseUrl);
+  u.searchParams.set('application_name', 'fail-closed-test');
+  return u.toString();
+})();
 const goodDatabaseUrl = withPassword(testStack.databaseUrl);
 const goodPepper = randomBytes(24).toString('base64url');
 const goodSecretKey = randomBytes(32).toString('base64');
