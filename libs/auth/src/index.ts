@@ -10,3 +10,4 @@ export * from './grants.service';
 export * from './secret-box';
 export * from './secret-box.config';
 export * from './operator-accounts';
+export * from './platform';

@@ -1,16 +1,10 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import type { Principal } from '@rabt/auth';
+import { isPlatformAdmin, PLATFORM_AGENCY, type Principal } from '@rabt/auth';
 import type { ApiKeyRole } from '@rabt/persistence';
 import type { AuthenticatedRequest } from '../auth/bearer-auth.guard';
 import { GatewayExceptionCode, gatewayError } from '../publish/gateway.exception';
 
-/** The agency that operates Rabt: only its admin keys act on behalf of other agencies. */
-export const PLATFORM_AGENCY = 'ita';
-
 export const isAdmin = (principal: Principal): boolean => principal.roles.includes('admin');
-
-/** An admin key of the operator: the one kind of key that may act for every agency. */
-export const isPlatformAdmin = (principal: Principal): boolean => isAdmin(principal) && principal.agency === PLATFORM_AGENCY;
 
 /** Throws PLATFORM_ONLY unless the caller is a platform admin. */
 export function requirePlatformAdmin(caller: Principal, what: string): void {

@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { AgencyChanges, NewAgency, NewKey, Principal } from '@rabt/auth';
+import { isPlatformAdmin, type AgencyChanges, type NewAgency, type NewKey, type Principal } from '@rabt/auth';
 import { Caller } from '../auth/bearer-auth.guard';
-import { AdminOnlyGuard, isPlatformAdmin, requireActsFor, requirePlatformAdmin, requireRolesHeld } from './admin-only.guard';
+import { AdminOnlyGuard, requireActsFor, requirePlatformAdmin, requireRolesHeld } from './admin-only.guard';
 import { AGENCY, AGENCY_CHANGES, ISSUED_KEY, KEY, listOf, NEW_AGENCY, NEW_KEY, PROBLEM } from './admin.openapi';
 import { RegistryAdminService } from './registry-admin.service';
 

@@ -1,10 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { GrantsService, validateGrant, type GrantFilter, type GrantInput, type Principal, type ValidGrant } from '@rabt/auth';
+import { GrantsService, isPlatformAdmin, PLATFORM_AGENCY, validateGrant, type GrantFilter, type GrantInput, type Principal, type ValidGrant } from '@rabt/auth';
 import { Caller } from '../auth/bearer-auth.guard';
 import { GatewayExceptionCode, gatewayError } from '../publish/gateway.exception';
-import { isPlatformAdmin, PLATFORM_AGENCY } from './admin-only.guard';
 import { GRANT, GRANT_INPUT, listOf, PROBLEM } from './admin.openapi';
 
 /**

@@ -1,8 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Principal } from '@rabt/auth';
+import { isPlatformAdmin, type Principal } from '@rabt/auth';
 import type { Visibility } from '@rabt/routing';
-import { isPlatformAdmin } from '../admin/admin-only.guard';
 import { PROBLEM } from '../admin/admin.openapi';
 import { Caller } from '../auth/bearer-auth.guard';
 import { GatewayExceptionCode, gatewayError } from '../publish/gateway.exception';

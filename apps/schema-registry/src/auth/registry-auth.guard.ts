@@ -1,14 +1,12 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { AgencyKeysService, parseBasic, type Principal } from '@rabt/auth';
+import { AgencyKeysService, isPlatformAdmin, parseBasic, PLATFORM_AGENCY, type Principal } from '@rabt/auth';
 import { RegistryErrors } from '../registry/registry.exception';
 
 export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 
 const PUBLIC_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
 
-/** The operator agency (docs/agencies.md): its keys with a role act for the platform. */
-export const PLATFORM_AGENCY = 'ita';
 /**
  * Subjects of the platform: the operator's own types (`rabt.transaction.…`) and the router's
  * projected inbox schemas (`rabt.inbox.<agency>.<type>.<hash>-value`, docs/routing.md). No
@@ -18,9 +16,6 @@ export const PLATFORM_SUBJECT_PREFIX = 'rabt.';
 
 /** A key of the operator agency with the integrator or admin role: the platform's services and admins. */
 export const isPlatform = (p: Principal): boolean => p.agency === PLATFORM_AGENCY && (p.roles.includes('admin') || p.roles.includes('integrator'));
-
-/** A key of the operator agency with the admin role: the only caller that may import (IMPORT mode, explicit ids). */
-export const isPlatformAdmin = (p: Principal): boolean => p.agency === PLATFORM_AGENCY && p.roles.includes('admin');
 
 /** Whether `p` may write `subject`: the platform any subject; an agency only its own `<agency>.` subjects. */
 export function mayWriteSubject(p: Principal, subject: string): boolean {

@@ -1,6 +1,6 @@
 import { Body, Controller, createParamDecorator, Delete, Get, Header, HttpCode, Injectable, Param, Post, Put, Query, type ExecutionContext, type PipeTransform } from '@nestjs/common';
-import type { Principal } from '@rabt/auth';
-import { assertCanAdminister, assertCanImport, assertCanWriteSubject, isPlatformAdmin, type AuthenticatedRequest } from '../auth/registry-auth.guard';
+import { isPlatformAdmin, type Principal } from '@rabt/auth';
+import { assertCanAdminister, assertCanImport, assertCanWriteSubject, type AuthenticatedRequest } from '../auth/registry-auth.guard';
 import { REGISTRY_CONTENT_TYPE } from './confluent-error.filter';
 import { RegistryErrors } from './registry.exception';
 import { assertValidSubject, hasControlCharacters, MAX_SCHEMA_ID, parseVersion, RegistryService, type SchemaRequest } from './registry.service';
