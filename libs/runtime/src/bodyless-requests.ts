@@ -15,7 +15,7 @@ export function announcesNoBody(headers: Readonly<Record<string, string | string
  * "Body cannot be empty when content-type is set". On a DELETE, GET, HEAD or OPTIONS that
  * announces no body, the content type describes nothing: it is dropped before parsing, so the
  * route answers as it would without it. A POST, PUT or PATCH with no body is still parsed (and
- * refused) as before.
+ * refused).
  */
 export function acceptBodylessRequests(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', async (request) => {
