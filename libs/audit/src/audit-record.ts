@@ -23,6 +23,7 @@ export const AUDIT_ACTIONS = [
   'operator.disabled',
   'operator.enabled',
   'operator.sessions-revoked',
+  'secrets.resealed',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -5,8 +5,19 @@ import { IsNull, type EntityManager } from 'typeorm';
 import { appendAuditRecords } from '@rabt/audit';
 import { AgencyApiKeyEntity, AgencyEntity, DEMO_AGENCIES, seedAgencies, type AgencyStatus, type ApiKeyRole } from '@rabt/persistence';
 import { AgencyAdminExceptionCode as Code, agencyAdminError } from './agency-admin.exception';
-import { normalizeKeyId, validateAgencyChanges, validateAgencyCode, validateNewAgency, validateNewKey, type AgencyChanges, type NewAgency, type NewKey } from './agency-admin.validation';
+import {
+  normalizeKeyId,
+  validateAgencyChanges,
+  validateAgencyCode,
+  validateNewAgency,
+  validateNewKey,
+  type AgencyChanges,
+  type KeyExpiryPolicy,
+  type NewAgency,
+  type NewKey,
+} from './agency-admin.validation';
 import { newApiKey } from './api-key';
+import { LEGACY_PEPPER_VERSION, type ApiKeyPepper } from './auth.config';
 
 export interface AgencyView {
   readonly code: string;
@@ -28,6 +39,8 @@ export interface KeyView {
   readonly roles: readonly ApiKeyRole[];
   readonly createdAt: Date;
   readonly revokedAt: Date | null;
+  /** When it stops authenticating; null = never (until revoked). */
+  readonly expiresAt: Date | null;
 }
 
 /** A key just issued: the only time its token exists in clear. */
@@ -38,6 +51,7 @@ export interface IssuedKeyView {
   readonly label: string;
   readonly roles: readonly ApiKeyRole[];
   readonly createdAt: Date;
+  readonly expiresAt: Date | null;
 }
 
 export interface RevokedKeyView extends KeyView {
@@ -46,7 +60,7 @@ export interface RevokedKeyView extends KeyView {
   readonly alreadyRevoked: boolean;
 }
 
-const KEY_COLUMNS = { id: true, agencyCode: true, label: true, roles: true, createdAt: true, revokedAt: true } as const;
+const KEY_COLUMNS = { id: true, agencyCode: true, label: true, roles: true, createdAt: true, revokedAt: true, expiresAt: true } as const;
 
 const agencyView = (a: AgencyEntity): AgencyView => ({
   code: a.code,
@@ -59,7 +73,7 @@ const agencyView = (a: AgencyEntity): AgencyView => ({
   updatedAt: a.updatedAt,
 });
 
-const keyView = (k: AgencyApiKeyEntity): KeyView => ({ id: k.id, agency: k.agencyCode, label: k.label, roles: k.roles, createdAt: k.createdAt, revokedAt: k.revokedAt });
+const keyView = (k: AgencyApiKeyEntity): KeyView => ({ id: k.id, agency: k.agencyCode, label: k.label, roles: k.roles, createdAt: k.createdAt, revokedAt: k.revokedAt, expiresAt: k.expiresAt });
 
 /** Throws AGENCY_NOT_FOUND unless `code` (already validated) is a registered agency. */
 export async function requireAgency(manager: EntityManager, code: string): Promise<AgencyEntity> {
@@ -104,19 +118,22 @@ export async function seedDemoAgencies(manager: EntityManager): Promise<{ added:
 
 /**
  * Issues a key for an agency and returns its token, the only time it exists in clear: only a
- * peppered HMAC of the secret is stored. An agency may hold several active keys (rotation). The
- * audit log records it (by `actor`) in the same transaction.
+ * peppered HMAC of the secret is stored, with the pepper's version (a bare string is version 1,
+ * RABT_API_KEY_PEPPER). An agency may hold several active keys, so a key is rotated by issuing
+ * its replacement (hashed under the current pepper, with a fresh expiry) and revoking it. The
+ * audit log records it (by `actor`) in the same transaction. `policy` bounds the expiry.
  */
-export async function issueKey(manager: EntityManager, pepper: string, agencyCode: string, input: NewKey, actor: string): Promise<IssuedKeyView> {
+export async function issueKey(manager: EntityManager, pepper: string | ApiKeyPepper, agencyCode: string, input: NewKey, actor: string, policy?: KeyExpiryPolicy): Promise<IssuedKeyView> {
   const code = validateAgencyCode(agencyCode);
-  const { label, roles } = validateNewKey(input);
+  const { label, roles, expiresAt } = validateNewKey(input, policy);
+  const { version, pepper: secret } = typeof pepper === 'string' ? { version: LEGACY_PEPPER_VERSION, pepper } : pepper;
   return manager.transaction(async (m) => {
     await requireAgency(m, code);
-    const key = newApiKey(pepper);
-    const result = await m.insert(AgencyApiKeyEntity, { id: key.keyId, agencyCode: code, label, secretHash: key.secretHash, roles, revokedAt: null });
+    const key = newApiKey(secret);
+    const result = await m.insert(AgencyApiKeyEntity, { id: key.keyId, agencyCode: code, label, secretHash: key.secretHash, pepperVersion: version, roles, revokedAt: null, expiresAt });
     const createdAt = (result.generatedMaps[0] as { createdAt?: Date } | undefined)?.createdAt ?? new Date();
-    await appendAuditRecords(m, [{ actor, action: 'agency.key-issued', subject: `key:${key.keyId}`, details: { agency: code, label, roles } }]);
-    return { keyId: key.keyId, token: key.token, agency: code, label, roles, createdAt };
+    await appendAuditRecords(m, [{ actor, action: 'agency.key-issued', subject: `key:${key.keyId}`, details: { agency: code, label, roles, pepperVersion: version, expiresAt: expiresAt?.toISOString() ?? null } }]);
+    return { keyId: key.keyId, token: key.token, agency: code, label, roles, createdAt, expiresAt };
   });
 }
 

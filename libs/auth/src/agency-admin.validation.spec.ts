@@ -81,8 +81,41 @@ describe('changes to an agency', () => {
 
 describe('keys', () => {
   it('needs a label; roles default to none and are de-duplicated', () => {
-    expect(validateNewKey({ label: ' ci ' })).toEqual({ label: 'ci', roles: [] });
-    expect(validateNewKey({ label: 'ops', roles: ['admin', 'integrator', 'admin'] })).toEqual({ label: 'ops', roles: ['admin', 'integrator'] });
+    expect(validateNewKey({ label: ' ci ' })).toEqual({ label: 'ci', roles: [], expiresAt: null });
+    expect(validateNewKey({ label: 'ops', roles: ['admin', 'integrator', 'admin'] })).toEqual({ label: 'ops', roles: ['admin', 'integrator'], expiresAt: null });
+  });
+
+  const now = new Date('2026-12-08T00:00:00Z');
+  const policy = { maxTtlDays: 397, now };
+
+  it.each([
+    ['90d', '2027-03-08T00:00:00.000Z'],
+    ['12h', '2026-12-08T12:00:00.000Z'],
+    ['2027-01-31T00:00:00Z', '2027-01-31T00:00:00.000Z'],
+    ['2027-01-31T03:00:00+03:00', '2027-01-31T00:00:00.000Z'],
+    ['2027-01-31', '2027-01-31T00:00:00.000Z'],
+    ['397d', '2028-01-09T00:00:00.000Z'],
+  ])('takes an expiry %s as an ISO-8601 time or a duration from now', (expires, at) => {
+    expect(validateNewKey({ label: 'x', expires }, policy).expiresAt?.toISOString()).toBe(at);
+  });
+
+  it.each([
+    ['2026-12-07T23:59:59Z', /expires must be in the future/],
+    ['2026-12-08T00:00:00Z', /expires must be in the future/],
+    ['398d', /expires must be at most 397 days from now/],
+    ['2030-01-01', /expires must be at most 397 days from now/],
+    ['2027-01-31T00:00:00', /expires must be an ISO-8601 time with a zone/],
+    ['soon', /expires must be an ISO-8601 time with a zone/],
+    ['-5d', /expires must be an ISO-8601 time with a zone/],
+    ['2027-13-45', /expires must be an ISO-8601 time with a zone/],
+  ])('refuses the expiry %s with INVALID_KEY', (expires, message) => {
+    const r = refusal(() => validateNewKey({ label: 'x', expires }, policy));
+    expect(r.code).toBe(Code.INVALID_KEY);
+    expect(r.message).toMatch(message);
+  });
+
+  it('bounds the expiry by the configured maximum', () => {
+    expect(refusal(() => validateNewKey({ label: 'x', expires: '31d' }, { maxTtlDays: 30, now })).message).toMatch(/at most 30 days/);
   });
 
   it.each([

@@ -2,9 +2,11 @@
 // takes what a caller sent (an HTTP body, CLI arguments) as `unknown` and returns it typed and
 // normalised, or throws AgencyAdminException naming every bad field.
 import { z } from 'zod';
+import { parseDuration } from '@rabt/config';
 import { findCatalogueEntry } from '@rabt/contracts';
 import { AGENCY_STATUSES, API_KEY_ROLES, GRANT_PERMISSIONS, type AgencyStatus, type ApiKeyRole, type GrantPermission } from '@rabt/persistence';
 import { AgencyAdminExceptionCode as Code, agencyAdminError } from './agency-admin.exception';
+import { DEFAULT_API_KEY_MAX_TTL_DAYS } from './auth.config';
 
 /** Same rule as the CHK_agency_code constraint of the agency table. */
 export const AGENCY_CODE = /^[a-z][a-z0-9]{1,15}$/;
@@ -30,6 +32,34 @@ export interface AgencyChanges {
 export interface NewKey {
   readonly label: string;
   readonly roles?: readonly ApiKeyRole[];
+  /** When the key stops working: an ISO-8601 time (`2027-01-31T00:00:00Z`, `2027-01-31`) or a duration from now (`90d`, `12h`). */
+  readonly expires?: string;
+}
+
+/** What bounds a new key's expiry: now, and the longest lifetime allowed (RABT_API_KEY_MAX_TTL_DAYS). */
+export interface KeyExpiryPolicy {
+  readonly maxTtlDays: number;
+  readonly now?: Date;
+}
+
+const DAY_MS = 86_400_000;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/i;
+
+/**
+ * The instant an `expires` value names: an ISO-8601 time with a zone (a bare date is midnight
+ * UTC), or a duration (`90d`) from `now`. Undefined when it is neither.
+ */
+export function expiryInstant(text: string, now: Date): Date | undefined {
+  const t = text.trim();
+  if (ISO_TIME.test(t)) {
+    const ms = Date.parse(t.length === 10 ? `${t}T00:00:00Z` : t);
+    return Number.isNaN(ms) ? undefined : new Date(ms);
+  }
+  try {
+    return new Date(now.getTime() + parseDuration(t));
+  } catch {
+    return undefined;
+  }
 }
 
 export interface GrantInput {
@@ -65,7 +95,11 @@ const changesSchema = z
   .strictObject({ nameEn: nameEn.optional(), nameAr: nameAr.optional(), status: status.optional(), ratePerSecond: rate.optional(), rateBurst: rate.optional() }, object)
   .refine((o) => Object.values(o).some((v) => v !== undefined), 'nothing to change: give at least one of nameEn, nameAr, status, ratePerSecond, rateBurst');
 const newKeySchema = z.strictObject(
-  { label: text(100), roles: z.array(role, required('an array of roles')).max(API_KEY_ROLES.length * 2, 'has too many entries').optional() },
+  {
+    label: text(100),
+    roles: z.array(role, required('an array of roles')).max(API_KEY_ROLES.length * 2, 'has too many entries').optional(),
+    expires: z.string(required('a string')).max(64, 'must be at most 64 characters').optional(),
+  },
   object,
 );
 const grantSchema = z.strictObject({ agency: agencyCode, eventType: text(200), permission }, object);
@@ -92,10 +126,27 @@ export function validateAgencyChanges(input: unknown): AgencyChanges {
   return Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as AgencyChanges;
 }
 
-/** Label and roles of a key to issue; roles are de-duplicated and default to none. */
-export function validateNewKey(input: unknown): { label: string; roles: ApiKeyRole[] } {
+/**
+ * Label, roles and expiry of a key to issue; roles are de-duplicated and default to none. The
+ * expiry (none when not given) must lie in the future and at most `policy.maxTtlDays` ahead.
+ */
+export function validateNewKey(input: unknown, policy: KeyExpiryPolicy = { maxTtlDays: DEFAULT_API_KEY_MAX_TTL_DAYS }): { label: string; roles: ApiKeyRole[]; expiresAt: Date | null } {
   const key = parse(newKeySchema, input, Code.INVALID_KEY, 'invalid API key request');
-  return { label: key.label, roles: [...new Set(key.roles ?? [])] };
+  let expiresAt: Date | null = null;
+  if (key.expires !== undefined) {
+    const now = policy.now ?? new Date();
+    const at = expiryInstant(key.expires, now);
+    const problem = !at
+      ? 'must be an ISO-8601 time with a zone (2027-01-31T00:00:00Z, or a date 2027-01-31) or a duration such as 90d'
+      : at.getTime() <= now.getTime()
+        ? 'must be in the future'
+        : at.getTime() - now.getTime() > policy.maxTtlDays * DAY_MS
+          ? `must be at most ${policy.maxTtlDays} days from now`
+          : undefined;
+    if (problem) throw agencyAdminError(Code.INVALID_KEY, `invalid API key request: expires ${problem}`, { errors: [{ path: 'expires', message: problem }] });
+    expiresAt = at!;
+  }
+  return { label: key.label, roles: [...new Set(key.roles ?? [])], expiresAt };
 }
 
 /** A key id as a UUID (as listed) or as the 32 hex digits inside a token; returns the UUID. */

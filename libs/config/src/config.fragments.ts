@@ -19,6 +19,11 @@ export interface ConfigFragment<Env extends z.ZodRawShape, Out> {
    * development mode each one is a warning.
    */
   readonly unsafe?: (env: z.infer<z.ZodObject<Env>>, context: FragmentContext) => readonly UnsafeSetting[];
+  /**
+   * Variables that are each valid but wrong together (e.g. a primary key id that is not in the
+   * keyring): always refused, in development mode too.
+   */
+  readonly conflicts?: (env: z.infer<z.ZodObject<Env>>, context: FragmentContext) => readonly UnsafeSetting[];
 }
 
 /** What a fragment knows besides its own variables. */

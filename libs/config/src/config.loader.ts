@@ -80,9 +80,11 @@ export function loadConfig<F extends Record<string, AnyFragment>>(
   // Each fragment whose own variables are valid is also checked for unsafe settings, so one run names them all.
   const unsafe: UnsafeSetting[] = [];
   for (const f of Object.values(fragments)) {
-    if (!f.unsafe) continue;
+    if (!f.unsafe && !f.conflicts) continue;
     const own = z.object(f.env).safeParse(input);
-    if (own.success) unsafe.push(...f.unsafe(own.data, context));
+    if (!own.success) continue;
+    unsafe.push(...(f.unsafe?.(own.data, context) ?? []));
+    for (const c of f.conflicts?.(own.data, context) ?? []) problems.push(`${c.variable}: ${c.problem}`);
   }
   if (!devMode) {
     for (const u of unsafe) problems.push(`${u.variable}: ${u.problem} (allowed only in development mode, ${DEV_MODE_VARIABLE}=true)`);

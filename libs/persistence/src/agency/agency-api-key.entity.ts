@@ -10,6 +10,8 @@ export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
  */
 @Entity({ name: 'agency_api_key' })
 @Check('CHK_agency_api_key_roles', `"roles" <@ ARRAY['integrator', 'admin']::text[]`)
+@Check('CHK_agency_api_key_pepper_version', `"pepper_version" >= 1`)
+@Index('IDX_agency_api_key_expires', ['expiresAt'], { where: `"expires_at" IS NOT NULL AND "revoked_at" IS NULL` })
 export class AgencyApiKeyEntity {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
@@ -28,6 +30,10 @@ export class AgencyApiKeyEntity {
   @Column({ name: 'secret_hash', type: 'char', length: 64 })
   secretHash!: string;
 
+  /** The version of the pepper `secret_hash` was made under (RABT_API_KEY_PEPPERS). */
+  @Column({ name: 'pepper_version', type: 'integer', default: 1 })
+  pepperVersion!: number;
+
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   roles!: ApiKeyRole[];
 
@@ -36,4 +42,8 @@ export class AgencyApiKeyEntity {
 
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt!: Date | null;
+
+  /** After this instant the key authenticates no more than a revoked one; null = no expiry. */
+  @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
+  expiresAt!: Date | null;
 }
