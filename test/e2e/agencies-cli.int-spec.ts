@@ -27,8 +27,10 @@ async function refused(args: string[], code: number, message: string): Promise<v
 /** Who a token authenticates as, by the same service the gateway uses (fresh, so no cache). */
 function authenticate(token: string, pepper = DEVELOPMENT_PEPPER) {
   const service = new AgencyKeysService(dataSource.getRepository(AgencyApiKeyEntity), dataSource.getRepository(AgencyEntity), {
-    apiKeyPepper: pepper,
+    apiKeyPepper: { version: 1, pepper },
+    apiKeyPeppers: new Map([[1, pepper]]),
     developmentPepper: pepper === DEVELOPMENT_PEPPER,
+    apiKeyMaxTtlDays: 397,
   });
   return service.authenticate(token);
 }

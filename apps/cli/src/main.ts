@@ -19,6 +19,7 @@ import { gitReader } from './schemas/git-baseline';
 import { registryClientFrom } from './schemas/registry.client';
 import { runSchemasCheck } from './schemas/schemas-check.command';
 import { runSchemasPush } from './schemas/schemas-push.command';
+import { addSecretsCommands, openSecrets } from './secrets/secrets.commands';
 import { openSubscriptionStore } from './subscriptions/subscription-store';
 import { addSubscriptionCommands } from './subscriptions/subscriptions.commands';
 
@@ -116,6 +117,7 @@ addAgencyRegistryCommands(program, { output, open: () => openAgencyRegistry() })
 addSubscriptionCommands(program, { output, open: () => openSubscriptionStore() });
 addOpsCommands(program, { output, openOperators: () => openOperatorStore(), readPassword: (prompt) => readSecret(prompt) });
 addAuditCommands(program, { output, open: () => openAuditChain() });
+addSecretsCommands(program, { output, open: () => openSecrets() });
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.exitCode = reportFailure(e, output);

@@ -166,3 +166,50 @@ export async function revokeKey(manager: EntityManager, keyId: string, actor: st
     return { ...keyView(key), revokedAt: key.revokedAt, alreadyRevoked: true };
   });
 }
+
+/** Live keys (neither revoked nor expired) per pepper version, and whether that version is configured. */
+export interface PepperVersionStatus {
+  readonly version: number;
+  readonly liveKeys: number;
+  readonly configured: boolean;
+  readonly primary: boolean;
+}
+
+/**
+ * How many live keys each pepper version holds: the configured versions (even with no keys) and
+ * any version keys still use. A version may leave RABT_API_KEY_PEPPERS once it holds no live key.
+ */
+export async function pepperStatus(manager: EntityManager, configured: readonly number[], primary: number, now: Date = new Date()): Promise<PepperVersionStatus[]> {
+  const rows = (await manager.query(
+    `SELECT pepper_version AS version, count(*)::int AS n FROM "agency_api_key"
+      WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $1) GROUP BY pepper_version`,
+    [now],
+  )) as { version: number; n: number }[];
+  const counts = new Map(rows.map((r) => [Number(r.version), r.n]));
+  const versions = [...new Set([...configured, ...counts.keys()])].sort((a, b) => a - b);
+  return versions.map((version) => ({ version, liveKeys: counts.get(version) ?? 0, configured: configured.includes(version), primary: version === primary }));
+}
+
+/** A live key with an expiry: never its secret, never its hash. */
+export interface ExpiringKeyView {
+  readonly id: string;
+  readonly agency: string;
+  readonly label: string;
+  readonly expiresAt: Date;
+}
+
+/**
+ * Live keys that expire before `until` (and after `now`), soonest first; only `agency`'s when
+ * given. Keys that already expired are not listed: they authenticate no more than revoked ones.
+ */
+export async function listExpiringKeys(manager: EntityManager, until: Date, options: { agency?: string; now?: Date; limit?: number } = {}): Promise<ExpiringKeyView[]> {
+  const params: unknown[] = [options.now ?? new Date(), until, options.limit ?? 500];
+  const agencyFilter = options.agency === undefined ? '' : ` AND agency_code = $${params.push(options.agency)}`;
+  const rows = (await manager.query(
+    `SELECT id, agency_code, label, expires_at FROM "agency_api_key"
+      WHERE revoked_at IS NULL AND expires_at > $1 AND expires_at <= $2${agencyFilter}
+      ORDER BY expires_at, id LIMIT $3`,
+    params,
+  )) as { id: string; agency_code: string; label: string; expires_at: Date }[];
+  return rows.map((r) => ({ id: r.id, agency: r.agency_code, label: r.label, expiresAt: new Date(r.expires_at) }));
+}

@@ -10,3 +10,4 @@ export * from './subscriptions';
 export * from './webhook-secret';
 export * from './webhook-url';
 export * from './webhook.config';
+export * from './webhook-secret-reseal';

@@ -13,7 +13,8 @@ export function newWebhookSecret(): string {
 }
 
 /** GCM additional data: a sealed secret opens only for the subscription it was made for. */
-const context = (subscriptionId: string) => `rabt:subscription:${subscriptionId}:webhook-secret`;
+export const webhookSecretContext = (subscriptionId: string) => `rabt:subscription:${subscriptionId}:webhook-secret`;
+const context = webhookSecretContext;
 
 export function sealWebhookSecret(box: SecretBox, subscriptionId: string, secret: string): string {
   return box.seal(secret, context(subscriptionId));

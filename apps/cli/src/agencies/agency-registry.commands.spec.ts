@@ -11,7 +11,7 @@ import { TOKEN_WARNING } from './keys.command';
 const T = new Date('2026-03-01T09:30:00Z');
 const REPORTED = 'mom.employee.left-work-reported';
 const AGENCY: AgencyView = { code: 'mol', nameEn: 'Ministry of Labour', nameAr: 'وزارة العمل', status: 'active', ratePerSecond: null, rateBurst: null, createdAt: T, updatedAt: T };
-const KEY: KeyView = { id: '3f2b8c1e-0a4d-4e7f-9b21-5c6d7e8f9a0b', agency: 'mom', label: 'ci', roles: [], createdAt: T, revokedAt: null };
+const KEY: KeyView = { id: '3f2b8c1e-0a4d-4e7f-9b21-5c6d7e8f9a0b', agency: 'mom', label: 'ci', roles: [], createdAt: T, revokedAt: null, expiresAt: null };
 const TOKEN = `rabt_${'3f2b8c1e0a4d4e7f9b215c6d7e8f9a0b'}_${'S'.repeat(43)}`;
 const GRANT: GrantView = { agency: 'rop', eventType: REPORTED, permission: 'subscribe', grantedBy: 'ita', createdAt: T };
 
@@ -22,12 +22,16 @@ function fakeRegistry() {
     listAgencies: vi.fn(async () => [AGENCY, { ...AGENCY, code: 'rop', ratePerSecond: 50, rateBurst: 100 }]),
     updateAgency: vi.fn(async (code: string, changes: object) => ({ ...AGENCY, code, ...changes })),
     seedDemoAgencies: vi.fn(async () => ({ added: ['moh', 'mm'], existing: ['mom'] })),
-    issueKey: vi.fn(async (agency: string, input: NewKey) => ({ keyId: KEY.id, token: TOKEN, agency, label: input.label, roles: input.roles ?? [], createdAt: T })),
+    issueKey: vi.fn(async (agency: string, input: NewKey) => ({ keyId: KEY.id, token: TOKEN, agency, label: input.label, roles: input.roles ?? [], createdAt: T, expiresAt: null })),
     listKeys: vi.fn(async () => [KEY, { ...KEY, id: 'b'.repeat(8), revokedAt: T }]),
     revokeKey: vi.fn(async () => ({ ...KEY, revokedAt: T, alreadyRevoked: false })),
     addGrant: vi.fn(async (grant: object, grantedBy: string) => ({ grant: { ...GRANT, ...grant, grantedBy }, created: true })),
     removeGrant: vi.fn(async (grant: object) => ({ ...GRANT, ...grant })),
     listGrants: vi.fn(async () => [GRANT]),
+    pepperStatus: vi.fn(async () => [
+      { version: 1, liveKeys: 0, configured: true, primary: false },
+      { version: 2, liveKeys: 3, configured: true, primary: true },
+    ]),
   } satisfies AgencyRegistry;
 }
 
@@ -113,7 +117,36 @@ describe('rabt keys', () => {
     const run = await rabt(['keys', 'issue', 'mom', '--json'], registry);
     expect(registry.issueKey).toHaveBeenCalledWith('mom', { label: expect.stringMatching(/^issued with rabt keys issue on \d{4}-\d{2}-\d{2}$/), roles: [] });
     expect(JSON.parse(run.output.stdout.join('\n'))).toMatchObject({ keyId: KEY.id, token: TOKEN, warning: TOKEN_WARNING });
-    expect(run.output.stderr[0]).toMatch(/RABT_API_KEY_PEPPER is the development default/);
+    expect(run.output.stderr[0]).toMatch(/The API-key pepper is the development default/);
+  });
+
+  it('issue passes --expires through and prints the expiry', async () => {
+    const registry = fakeRegistry();
+    const at = new Date('2027-03-01T00:00:00Z');
+    registry.issueKey.mockResolvedValue({ keyId: KEY.id, token: TOKEN, agency: 'mom', label: 'ci', roles: [], createdAt: T, expiresAt: at });
+    const run = await rabt(['keys', 'issue', 'mom', '--label', 'ci', '--expires', '90d'], registry);
+    expect(registry.issueKey).toHaveBeenCalledWith('mom', { label: 'ci', roles: [], expires: '90d' });
+    expect(run.output.stdout[0]).toBe(`✓ key ${KEY.id} issued for mom (label "ci", roles: none, expires 2027-03-01 00:00 UTC):`);
+  });
+
+  it('pepper-status lists live keys per pepper version and says which may go; exit 1 while live keys use an unconfigured one', async () => {
+    const run = await rabt(['keys', 'pepper-status']);
+    expect(run.code).toBe(ExitCode.OK);
+    expect(run.output.stdout).toEqual([
+      'PEPPER VERSION  LIVE KEYS  PEPPER',
+      '1               0          configured',
+      '2               3          primary',
+      'version 1 holds no live key: it may be removed from RABT_API_KEY_PEPPERS',
+    ]);
+    const registry = fakeRegistry();
+    registry.pepperStatus.mockResolvedValue([
+      { version: 1, liveKeys: 2, configured: false, primary: false },
+      { version: 2, liveKeys: 3, configured: true, primary: true },
+    ]);
+    const lost = await rabt(['keys', 'pepper-status', '--json'], registry);
+    expect(lost.code).toBe(ExitCode.FAILED);
+    expect(JSON.parse(lost.output.stdout.join('\n')).versions).toHaveLength(2);
+    expect(lost.output.stderr[0]).toContain('live keys use pepper versions that are not configured (1)');
   });
 
   it('issue refuses an unknown role (exit 2) before opening the database', async () => {
@@ -125,8 +158,8 @@ describe('rabt keys', () => {
 
   it('list shows state and roles but no secret; revoke says whether anything changed', async () => {
     const list = await rabt(['keys', 'list', 'mom']);
-    expect(list.output.stdout[0]).toMatch(/^KEY ID +STATE +ROLES +ISSUED +LABEL$/);
-    expect(list.output.stdout[1]).toMatch(/^3f2b8c1e-\S+ +active +- +2026-03-01 09:30 UTC +ci$/);
+    expect(list.output.stdout[0]).toMatch(/^KEY ID +STATE +ROLES +ISSUED +EXPIRES +LABEL$/);
+    expect(list.output.stdout[1]).toMatch(/^3f2b8c1e-\S+ +active +- +2026-03-01 09:30 UTC +- +ci$/);
     expect(list.output.stdout[2]).toContain('revoked 2026-03-01 09:30 UTC');
     const revoke = await rabt(['keys', 'revoke', KEY.id]);
     expect(revoke.registry.revokeKey).toHaveBeenCalledWith(KEY.id);

@@ -7,7 +7,7 @@ import { runCommand } from '../cli/run-command';
 import { withAgencyRegistry, type AgencyRegistry, type AgencyRegistrySession } from './agency-registry';
 import { runAgenciesAdd, runAgenciesList, runAgenciesSeed, runAgenciesSetStatus } from './agencies.command';
 import { DEFAULT_GRANTED_BY, runGrantsAdd, runGrantsList, runGrantsRemove } from './grants.command';
-import { runKeysIssue, runKeysList, runKeysRevoke } from './keys.command';
+import { runKeysIssue, runKeysList, runKeysPepperStatus, runKeysRevoke } from './keys.command';
 
 export interface AgencyRegistryCommandDeps {
   readonly output: CliOutput;
@@ -55,16 +55,22 @@ export function addAgencyRegistryCommands(program: Command, deps: AgencyRegistry
   withJson(
     keys
       .command('issue')
-      .description('issue an API key and print its token, once (pepper: RABT_API_KEY_PEPPER)')
+      .description('issue an API key and print its token, once (hashed under the primary pepper of RABT_API_KEY_PEPPERS)')
       .addArgument(code('agency'))
       .option('--label <label>', 'what the key is for, e.g. "back office 2026" (default: the date)')
-      .addOption(new Option('--role <role>', 'integrator (may register schemas) or admin (manages the registry); repeat for both').argParser(collectRole).default([], 'none')),
-  ).action((agency: string, o: Json & { label?: string; role: ApiKeyRole[] }) => run((r) => runKeysIssue(r, { agency, label: o.label, roles: o.role, json: o.json === true }, output)));
+      .addOption(new Option('--role <role>', 'integrator (may register schemas) or admin (manages the registry); repeat for both').argParser(collectRole).default([], 'none'))
+      .option('--expires <when>', 'when the key stops working: an ISO-8601 time (2027-01-31T00:00:00Z) or a duration (90d), at most RABT_API_KEY_MAX_TTL_DAYS (397) ahead (default: never)'),
+  ).action((agency: string, o: Json & { label?: string; role: ApiKeyRole[]; expires?: string }) =>
+    run((r) => runKeysIssue(r, { agency, label: o.label, roles: o.role, expires: o.expires, json: o.json === true }, output)),
+  );
   withJson(keys.command('list').description("an agency's keys, revoked ones included (never secrets)").addArgument(code('agency'))).action((agency: string, o: Json) =>
     run((r) => runKeysList(r, { agency, json: o.json === true }, output)),
   );
   withJson(keys.command('revoke').description('revoke a key for good (services stop accepting it within 5 s)').argument('<keyId>', 'the key id, as listed')).action((keyId: string, o: Json) =>
     run((r) => runKeysRevoke(r, { keyId, json: o.json === true }, output)),
+  );
+  withJson(keys.command('pepper-status').description('live keys per pepper version (RABT_API_KEY_PEPPERS): an old pepper may go once it holds none')).action((o: Json) =>
+    run((r) => runKeysPepperStatus(r, { json: o.json === true }, output)),
   );
 
   const grants = program.command('grants').description('who may publish or subscribe to which event type (owners publish their own types without a grant)');

@@ -9,6 +9,7 @@ import {
   listAgencies,
   listGrants,
   listKeys,
+  pepperStatus,
   removeGrant,
   revokeKey,
   seedDemoAgencies,
@@ -23,6 +24,7 @@ import {
   type KeyView,
   type NewAgency,
   type NewKey,
+  type PepperVersionStatus,
   type RevokedKeyView,
 } from '@rabt/auth';
 import { databaseFragment, loadConfig } from '@rabt/config';
@@ -41,6 +43,8 @@ export interface AgencyRegistry {
   issueKey(agency: string, input: NewKey): Promise<IssuedKeyView>;
   listKeys(agency: string): Promise<KeyView[]>;
   revokeKey(keyId: string): Promise<RevokedKeyView>;
+  /** Live keys per pepper version (RABT_API_KEY_PEPPERS), for a pepper rotation. */
+  pepperStatus(): Promise<PepperVersionStatus[]>;
   addGrant(grant: GrantInput, grantedBy: string): Promise<{ grant: GrantView; created: boolean }>;
   removeGrant(grant: GrantInput): Promise<GrantView>;
   listGrants(filter: GrantFilter): Promise<GrantView[]>;
@@ -58,9 +62,10 @@ export function agencyRegistryOver(manager: EntityManager, auth: AuthConfig, act
     listAgencies: () => listAgencies(manager),
     updateAgency: (code, changes) => updateAgency(manager, code, changes),
     seedDemoAgencies: () => seedDemoAgencies(manager),
-    issueKey: (agency, input) => issueKey(manager, auth.apiKeyPepper, agency, input, actor),
+    issueKey: (agency, input) => issueKey(manager, auth.apiKeyPepper, agency, input, actor, { maxTtlDays: auth.apiKeyMaxTtlDays }),
     listKeys: (agency) => listKeys(manager, agency),
     revokeKey: (keyId) => revokeKey(manager, keyId, actor),
+    pepperStatus: () => pepperStatus(manager, [...auth.apiKeyPeppers.keys()], auth.apiKeyPepper.version),
     addGrant: (grant, grantedBy) => addGrant(manager, grant, grantedBy, actor),
     removeGrant: (grant) => removeGrant(manager, grant, actor),
     listGrants: (filter) => listGrants(manager, filter),

@@ -51,7 +51,7 @@ export class RegistryAdminService {
 
   /** `actor` is who asked ('agency:<code>'), for the audit log. */
   issueKey(agency: string, input: NewKey, actor: string): Promise<IssuedKeyView> {
-    return issueKey(this.dataSource.manager, this.auth.apiKeyPepper, agency, input, actor);
+    return issueKey(this.dataSource.manager, this.auth.apiKeyPepper, agency, input, actor, { maxTtlDays: this.auth.apiKeyMaxTtlDays });
   }
 
   listKeys(agency: string): Promise<KeyView[]> {
