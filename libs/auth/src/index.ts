@@ -7,6 +7,7 @@ export * from './api-key';
 export * from './auth.config';
 export * from './auth.module';
 export * from './grants.service';
+export * from './key-expiry.config';
 export * from './secret-box';
 export * from './secret-box.config';
 export * from './operator-accounts';

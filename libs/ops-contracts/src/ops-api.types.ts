@@ -292,6 +292,21 @@ export interface AgencyGrant {
   readonly permission: string;
 }
 
+/** An item of GET /v1/api-keys/expiring: a live API key that expires soon (never its secret). */
+export interface ExpiringApiKey {
+  readonly id: string;
+  readonly agency: string;
+  readonly label: string;
+  /** ISO-8601. */
+  readonly expiresAt: string;
+}
+
+/** GET /v1/api-keys/expiring: keys expiring within `warningDays` (RABT_API_KEY_EXPIRY_WARNING_DAYS), soonest first. */
+export interface ExpiringApiKeys {
+  readonly items: readonly ExpiringApiKey[];
+  readonly warningDays: number;
+}
+
 /** An item of GET /v1/agencies. */
 export interface Agency {
   readonly code: string;

@@ -1,18 +1,46 @@
+import type { ExpiringApiKeys } from '@rabt/ops-contracts';
 import { useConsole, useLoad } from '../app/console.context';
 import { hrefOf } from '../app/route';
 import { Code } from '../ui/badges.component';
 import { LoadedView, num, Table } from '../ui/loaded.component';
 
+/** The warning of API keys about to expire (agency, key id, label, date; never a secret); nothing when there are none. */
+function ExpiringKeys({ data }: { readonly data: ExpiringApiKeys }) {
+  const { t, fmt } = useConsole();
+  if (data.items.length === 0) return null;
+  return (
+    <div class="notice key-expiry" role="status" data-testid="expiring-keys">
+      <h2>{t('apiKeys.expiringTitle', { days: fmt.number(data.warningDays) })}</h2>
+      <Table flush testid="expiring-key-list" columns={[t('apiKeys.agency'), t('apiKeys.keyId'), t('apiKeys.label'), t('apiKeys.expiresAt')]}>
+        {data.items.map((k) => (
+          <tr key={k.id} data-testid="expiring-key-item" data-key={k.id}>
+            <td>
+              <Code value={k.agency} />
+            </td>
+            <td>
+              <Code value={k.id} />
+            </td>
+            <td>{k.label}</td>
+            <td>{fmt.dateTime(k.expiresAt)}</td>
+          </tr>
+        ))}
+      </Table>
+    </div>
+  );
+}
+
 export function AgenciesScreen({ agency }: { readonly agency?: string | undefined }) {
   const { t, fmt, api, lang } = useConsole();
   const agencies = useLoad(() => api.agencies(), []);
   const subscriptions = useLoad(() => api.subscriptions(agency), [agency]);
+  const expiring = useLoad(() => api.expiringKeys(), []);
   const none = t('common.none');
   return (
     <section data-testid="agencies">
       <div class="page-head">
         <h1>{t('agencies.title')}</h1>
       </div>
+      <LoadedView loaded={expiring}>{(data) => <ExpiringKeys data={data} />}</LoadedView>
       <LoadedView loaded={agencies}>
         {(data) => (
           <Table flush testid="agency-list" columns={[t('agencies.code'), t('agencies.name'), num(t('agencies.grants')), num(t('agencies.subscriptions'))]}>

@@ -21,6 +21,7 @@ import type {
   SessionAnswer,
   SessionOperator,
   SubscriptionView,
+  ExpiringApiKeys,
   TransactionListQuery,
   TransactionSummary,
 } from '@rabt/ops-contracts';
@@ -133,6 +134,10 @@ export class OpsClient {
 
   agencies(): Promise<Items<Agency>> {
     return this.request('GET', '/v1/agencies');
+  }
+
+  expiringKeys(): Promise<ExpiringApiKeys> {
+    return this.request('GET', '/v1/api-keys/expiring');
   }
 
   subscriptions(agency?: string): Promise<Items<SubscriptionView>> {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '@rabt/auth';
 import { AgenciesController } from './agencies.controller';
 import { GrantsController } from './grants.controller';
+import { KeyExpiryMetrics } from './key-expiry.metrics';
 import { RegistryAdminService } from './registry-admin.service';
 
 /**
@@ -11,6 +12,6 @@ import { RegistryAdminService } from './registry-admin.service';
 @Module({
   imports: [AuthModule],
   controllers: [AgenciesController, GrantsController],
-  providers: [RegistryAdminService],
+  providers: [RegistryAdminService, KeyExpiryMetrics],
 })
 export class AdminModule {}

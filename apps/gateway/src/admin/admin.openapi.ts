@@ -42,20 +42,28 @@ export const NEW_KEY = {
   type: 'object',
   required: ['label'],
   additionalProperties: false,
-  properties: { label: { type: 'string', maxLength: 100 }, roles },
-  example: { label: 'back office 2026', roles: [] },
+  properties: {
+    label: { type: 'string', maxLength: 100 },
+    roles,
+    expires: {
+      type: 'string',
+      maxLength: 64,
+      description: 'When the key stops working: an ISO-8601 time with a zone (2027-01-31T00:00:00Z) or a duration from now (90d); in the future and at most RABT_API_KEY_MAX_TTL_DAYS (397) ahead. Default: never.',
+    },
+  },
+  example: { label: 'back office 2026', roles: [], expires: '90d' },
 };
 
 export const ISSUED_KEY = {
   type: 'object',
   description: 'The token is shown this once: only a peppered hash of its secret is stored.',
-  properties: { keyId: { type: 'string', format: 'uuid' }, token: { type: 'string', example: 'rabt_<32 hex>_<43 base64url>' }, agency: agencyCode, label: { type: 'string' }, roles, createdAt: timestamp },
+  properties: { keyId: { type: 'string', format: 'uuid' }, token: { type: 'string', example: 'rabt_<32 hex>_<43 base64url>' }, agency: agencyCode, label: { type: 'string' }, roles, createdAt: timestamp, expiresAt: { ...timestamp, nullable: true } },
 };
 
 export const KEY = {
   type: 'object',
   description: 'Never the secret, never its hash.',
-  properties: { id: { type: 'string', format: 'uuid' }, agency: agencyCode, label: { type: 'string' }, roles, createdAt: timestamp, revokedAt: { ...timestamp, nullable: true } },
+  properties: { id: { type: 'string', format: 'uuid' }, agency: agencyCode, label: { type: 'string' }, roles, createdAt: timestamp, revokedAt: { ...timestamp, nullable: true }, expiresAt: { ...timestamp, nullable: true, description: 'after it, the key is refused like a revoked one' } },
 };
 
 export const GRANT_INPUT = {

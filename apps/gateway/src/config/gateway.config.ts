@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { authFragment, secretKeyFragment } from '@rabt/auth';
+import { authFragment, keyExpiryFragment, secretKeyFragment } from '@rabt/auth';
 import { configTypes, databaseFragment, fragment, httpFragment, kafkaFragment, loadConfig, loggingFragment, schemaRegistryClientFragment } from '@rabt/config';
 import { subscriptionPolicyFragment, webhookPolicyFragment } from '@rabt/routing';
 
@@ -54,6 +54,7 @@ export const gatewayConfigFragments = () => ({
   kafka: kafkaFragment(`rabt-${GATEWAY_SERVICE}`),
   database: databaseFragment(),
   auth: authFragment(),
+  keyExpiry: keyExpiryFragment(),
   registry: schemaRegistryClientFragment(),
   publish: publishFragment(),
   secrets: secretKeyFragment(),

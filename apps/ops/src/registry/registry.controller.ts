@@ -3,7 +3,8 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { CATALOGUE, type CatalogueEntry } from '@rabt/contracts';
-import type { Agency, Items, SchemaSubject, SchemaVersion, SubscriptionView } from '@rabt/ops-contracts';
+import { KeyExpiryConfig, listExpiringKeys } from '@rabt/auth';
+import type { Agency, ExpiringApiKeys, Items, SchemaSubject, SchemaVersion, SubscriptionView } from '@rabt/ops-contracts';
 import { listSubscriptions, type SubscriptionView as StoredSubscriptionView } from '@rabt/routing';
 import type { OperatorPrincipal } from '../auth/roles';
 import { CurrentOperator } from '../auth/session.guard';
@@ -38,6 +39,7 @@ export class RegistryController {
   constructor(
     private readonly registry: RegistryRepository,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly keyExpiry: KeyExpiryConfig,
   ) {}
 
   @Get('schemas')
@@ -73,5 +75,16 @@ export class RegistryController {
   async subscriptions(@CurrentOperator() operator: OperatorPrincipal, @Query('agency') agency?: string): Promise<Items<SubscriptionView>> {
     const items = await listSubscriptions(this.dataSource.manager, agency ? { agency } : {}, operator.agency ? { visibleTo: operator.agency } : {});
     return { items: items.map(subscriptionWire) };
+  }
+
+  @Get('api-keys/expiring')
+  @ApiOperation({
+    summary: 'Live API keys that expire within RABT_API_KEY_EXPIRY_WARNING_DAYS, soonest first (an agency account: its own agency’s); id, agency, label and expiry, never a secret',
+  })
+  async expiringKeys(@CurrentOperator() operator: OperatorPrincipal): Promise<ExpiringApiKeys> {
+    const now = new Date();
+    const until = new Date(now.getTime() + this.keyExpiry.warningDays * 86_400_000);
+    const keys = await listExpiringKeys(this.dataSource.manager, until, { now, ...(operator.agency ? { agency: operator.agency } : {}) });
+    return { items: keys.map((k) => ({ id: k.id, agency: k.agency, label: k.label, expiresAt: k.expiresAt.toISOString() })), warningDays: this.keyExpiry.warningDays };
   }
 }
