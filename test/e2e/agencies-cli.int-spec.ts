@@ -24,11 +24,12 @@ async function refused(args: string[], code: number, message: string): Promise<v
   expect(run.stderr).not.toContain('    at '); // a user error, not a stack trace
 }
 
-/** Who a token authenticates as, by the same service the gateway uses (fresh, so no cache). */
-function authenticate(token: string, pepper = DEVELOPMENT_PEPPER) {
+/** Who a token authenticates as, by the same service the gateway uses (fresh, so no cache), with `pepper` as version 1 or with `peppers` by version. */
+function authenticate(token: string, pepper = DEVELOPMENT_PEPPER, peppers: ReadonlyMap<number, string> = new Map([[1, pepper]])) {
+  const primary = Math.max(...peppers.keys());
   const service = new AgencyKeysService(dataSource.getRepository(AgencyApiKeyEntity), dataSource.getRepository(AgencyEntity), {
-    apiKeyPepper: { version: 1, pepper },
-    apiKeyPeppers: new Map([[1, pepper]]),
+    apiKeyPepper: { version: primary, pepper: peppers.get(primary)! },
+    apiKeyPeppers: peppers,
     developmentPepper: pepper === DEVELOPMENT_PEPPER,
     apiKeyMaxTtlDays: 397,
   });
@@ -107,12 +108,61 @@ describe('rabt keys', () => {
     expect(await authenticate(key.token)).toBeUndefined();
   });
 
+  it('versioned peppers: a key is hashed under the newest and checked under its own version while that is listed; pepper-status counts them', async () => {
+    const NEW_PEPPER = 'n'.repeat(40);
+    const peppers = { RABT_API_KEY_PEPPERS: `1:${DEVELOPMENT_PEPPER},2:${NEW_PEPPER}` };
+    const old = await issue('moh', '--label', 'pepper v1');
+    const fresh = await okJson(['keys', 'issue', 'moh', '--label', 'pepper v2'], peppers);
+    tokens.push(fresh.token);
+    const [row] = await dataSource.query(`SELECT pepper_version FROM agency_api_key WHERE id = $1`, [fresh.keyId]);
+    expect(row.pepper_version).toBe(2);
+    const both = new Map([
+      [1, DEVELOPMENT_PEPPER],
+      [2, NEW_PEPPER],
+    ]);
+    expect((await authenticate(old.token, DEVELOPMENT_PEPPER, both))?.keyId).toBe(old.keyId);
+    expect((await authenticate(fresh.token, DEVELOPMENT_PEPPER, both))?.keyId).toBe(fresh.keyId);
+    // version 1 no longer listed: its keys are refused like any bad key; version 2 keys still work
+    expect(await authenticate(old.token, NEW_PEPPER, new Map([[2, NEW_PEPPER]]))).toBeUndefined();
+    expect((await authenticate(fresh.token, NEW_PEPPER, new Map([[2, NEW_PEPPER]])))?.keyId).toBe(fresh.keyId);
+    const status = await okJson(['keys', 'pepper-status'], peppers);
+    expect(status.versions.map((v: { version: number; primary: boolean; configured: boolean }) => [v.version, v.primary, v.configured])).toEqual([
+      [1, false, true],
+      [2, true, true],
+    ]);
+    expect(status.versions[1].liveKeys).toBe(1);
+    const lost = await rabt(['keys', 'pepper-status'], { RABT_API_KEY_PEPPERS: `2:${NEW_PEPPER}` });
+    expect(lost.code).toBe(1);
+    expect(lost.stdout).toMatch(/^1 +\d+ +NOT CONFIGURED$/m);
+    expect(lost.stdout + lost.stderr).not.toContain(NEW_PEPPER);
+    await ok(['keys', 'revoke', fresh.keyId]);
+  });
+
+  it('issue --expires sets an expiry; a past or too distant one is refused (exit 2) and stores nothing', async () => {
+    const key = await issue('moh', '--label', 'expiring', '--expires', '30d');
+    const at = new Date((key as unknown as { expiresAt: string }).expiresAt).getTime();
+    expect(Math.abs(at - (Date.now() + 30 * 86_400_000))).toBeLessThan(60_000);
+    expect((await authenticate(key.token))?.keyId).toBe(key.keyId);
+    const count = async () => ((await dataSource.query(`SELECT count(*)::int AS n FROM agency_api_key`)) as { n: number }[])[0]!.n;
+    const before = await count();
+    await refused(['keys', 'issue', 'moh', '--expires', '2020-01-01'], 2, 'expires must be in the future');
+    await refused(['keys', 'issue', 'moh', '--expires', '400d'], 2, 'expires must be at most 397 days from now');
+    const capped = await rabt(['keys', 'issue', 'moh', '--expires', '31d'], { RABT_API_KEY_MAX_TTL_DAYS: '30' });
+    expect(capped.code).toBe(2);
+    expect(capped.stderr).toContain('expires must be at most 30 days from now');
+    expect(await count()).toBe(before);
+    await dataSource.query(`UPDATE agency_api_key SET expires_at = now() - interval '1 second' WHERE id = $1`, [key.keyId]);
+    expect(await authenticate(key.token)).toBeUndefined();
+    expect((await ok(['keys', 'list', 'moh'])).stdout).toMatch(new RegExp(`^${key.keyId} +expired `, 'm'));
+    await ok(['keys', 'revoke', key.keyId]);
+  });
+
   it('list shows id, label, roles and dates, never a token, secret or hash', async () => {
     const { keys } = await okJson(['keys', 'list', 'mol']);
     expect(keys).toHaveLength(3);
-    for (const key of keys) expect(Object.keys(key).sort()).toEqual(['agency', 'createdAt', 'id', 'label', 'revokedAt', 'roles']);
+    for (const key of keys) expect(Object.keys(key).sort()).toEqual(['agency', 'createdAt', 'expiresAt', 'id', 'label', 'revokedAt', 'roles']);
     const text = (await ok(['keys', 'list', 'mol'])).stdout;
-    expect(text).toMatch(/^[0-9a-f-]{36} +active +integrator +\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC +back office$/m);
+    expect(text).toMatch(/^[0-9a-f-]{36} +active +integrator +\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC +- +back office$/m);
     const hashes = ((await dataSource.query(`SELECT secret_hash FROM agency_api_key`)) as { secret_hash: string }[]).map((r) => r.secret_hash);
     for (const output of [JSON.stringify(keys), text]) {
       for (const token of tokens) expect(output).not.toContain(parseApiKey(token)!.secret);

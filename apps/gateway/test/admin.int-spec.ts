@@ -157,17 +157,17 @@ describe('keys', () => {
     // issued and revoked once each in the audit log, by the admin agency, never with the token
     const audited = (await gw.db.query(`SELECT actor, action, details FROM audit_record WHERE subject = $1 ORDER BY id`, [`key:${keyId}`])) as unknown[];
     expect(audited).toEqual([
-      { actor: 'agency:ita', action: 'agency.key-issued', details: { agency: 'mom', label: 'rotation 2026', roles: [] } },
+      { actor: 'agency:ita', action: 'agency.key-issued', details: { agency: 'mom', label: 'rotation 2026', roles: [], pepperVersion: 1, expiresAt: null } },
       { actor: 'agency:ita', action: 'agency.key-revoked', details: { agency: 'mom', label: 'rotation 2026' } },
     ]);
   });
 
-  it('GET lists id, agency, label, roles, createdAt and revokedAt of every key, oldest first', async () => {
+  it('GET lists id, agency, label, roles, createdAt, revokedAt and expiresAt of every key, oldest first', async () => {
     const res = await api('GET', '/v1/admin/agencies/mom/keys', gw.keys.ita);
     expect(res.status).toBe(200);
     const keys = res.body.keys as Record<string, unknown>[];
     expect(keys.length).toBeGreaterThanOrEqual(3);
-    for (const key of keys) expect(Object.keys(key).sort()).toEqual(['agency', 'createdAt', 'id', 'label', 'revokedAt', 'roles']);
+    for (const key of keys) expect(Object.keys(key).sort()).toEqual(['agency', 'createdAt', 'expiresAt', 'id', 'label', 'revokedAt', 'roles']);
     expect(keys.map((k) => k['createdAt'] as string)).toEqual(keys.map((k) => k['createdAt'] as string).sort());
   });
 
