@@ -132,6 +132,8 @@ const OPS: Record<string, Row> = {
   'GET /v1/schemas': ANY_AGENCY,
   'GET /v1/schemas/:subject/versions': ANY_AGENCY,
   'GET /v1/subscriptions': ANY_AGENCY,
+  // Every account reads it; an agency account gets its own agency's keys only (apps/ops/test/expiring-keys.int-spec.ts).
+  'GET /v1/api-keys/expiring': ANY_AGENCY,
   'GET /v1/audit': ANY_ADMIN,
   'POST /v1/audit/verify': PLATFORM_ONLY,
   'GET /v1/operators': ANY_ADMIN,
