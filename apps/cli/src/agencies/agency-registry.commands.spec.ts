@@ -22,7 +22,7 @@ function fakeRegistry() {
     listAgencies: vi.fn(async () => [AGENCY, { ...AGENCY, code: 'rop', ratePerSecond: 50, rateBurst: 100 }]),
     updateAgency: vi.fn(async (code: string, changes: object) => ({ ...AGENCY, code, ...changes })),
     seedDemoAgencies: vi.fn(async () => ({ added: ['moh', 'mm'], existing: ['mom'] })),
-    issueKey: vi.fn(async (agency: string, input: NewKey) => ({ keyId: KEY.id, token: TOKEN, agency, label: input.label, roles: input.roles ?? [], createdAt: T, expiresAt: null })),
+    issueKey: vi.fn(async (agency: string, input: NewKey) => ({ keyId: KEY.id, token: TOKEN, agency, label: input.label, roles: input.roles ?? [], createdAt: T, expiresAt: null as Date | null })),
     listKeys: vi.fn(async () => [KEY, { ...KEY, id: 'b'.repeat(8), revokedAt: T }]),
     revokeKey: vi.fn(async () => ({ ...KEY, revokedAt: T, alreadyRevoked: false })),
     addGrant: vi.fn(async (grant: object, grantedBy: string) => ({ grant: { ...GRANT, ...grant, grantedBy }, created: true })),
