@@ -108,7 +108,9 @@ async function provision(databaseUrl: string): Promise<DemoKeys> {
       const have = stored[name];
       const parsed = have ? parseApiKey(have.token) : undefined;
       const row = parsed ? await ds.manager.findOneBy(AgencyApiKeyEntity, { id: parsed.keyId }) : null;
-      if (have && parsed && row && !row.revokedAt && secretMatches(parsed.secret, row.secretHash, auth.apiKeyPepper)) keys[name] = have;
+      const pepper = row ? auth.apiKeyPeppers.get(row.pepperVersion) : undefined;
+      const live = row && !row.revokedAt && (!row.expiresAt || row.expiresAt > new Date());
+      if (have && parsed && live && pepper !== undefined && secretMatches(parsed.secret, row.secretHash, pepper)) keys[name] = have;
       else keys[name] = { agency, token: (await issueAgencyKey(ds.manager, auth.apiKeyPepper, agency, `demo ${name}`, roles)).token };
     }
     // Sign-in accounts for the console and `rabt login`, with published demo passwords: only in
