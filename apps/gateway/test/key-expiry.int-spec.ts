@@ -55,6 +55,7 @@ describe('API key expiry', () => {
     ['no time or duration', { expires: 'next tuesday' }, 'must be an ISO-8601 time with a zone'],
     ['a local time without zone', { expires: '2027-01-01T00:00:00' }, 'must be an ISO-8601 time with a zone'],
     ['not a string', { expires: 90 }, 'must be a string'],
+    ['a duration beyond any date', { expires: `${'9'.repeat(60)}d` }, 'must be an ISO-8601 time with a zone'],
   ])('refuses %s with 400 INVALID_KEY, storing nothing', async (_what, body, message) => {
     const before = await keyRows();
     const res = await issue(body);

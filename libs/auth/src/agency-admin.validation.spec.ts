@@ -108,6 +108,10 @@ describe('keys', () => {
     ['soon', /expires must be an ISO-8601 time with a zone/],
     ['-5d', /expires must be an ISO-8601 time with a zone/],
     ['2027-13-45', /expires must be an ISO-8601 time with a zone/],
+    ['9'.repeat(60) + 'd', /expires must be an ISO-8601 time with a zone/],
+    ['9999999d', /expires must be at most 397 days from now/],
+    ['9999-12-31', /expires must be at most 397 days from now/],
+    ['+275760-09-13T00:00:00Z', /expires must be an ISO-8601 time with a zone/],
   ])('refuses the expiry %s with INVALID_KEY', (expires, message) => {
     const r = refusal(() => validateNewKey({ label: 'x', expires }, policy));
     expect(r.code).toBe(Code.INVALID_KEY);

@@ -56,7 +56,8 @@ export function expiryInstant(text: string, now: Date): Date | undefined {
     return Number.isNaN(ms) ? undefined : new Date(ms);
   }
   try {
-    return new Date(now.getTime() + parseDuration(t));
+    const at = new Date(now.getTime() + parseDuration(t));
+    return Number.isNaN(at.getTime()) ? undefined : at;
   } catch {
     return undefined;
   }
