@@ -1,0 +1,3 @@
+export * from './agency-kafka-access';
+export * from './certificate-authority';
+export * from './certificate-identity';
