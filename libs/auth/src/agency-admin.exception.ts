@@ -12,6 +12,7 @@ export enum AgencyAdminExceptionCode {
   GRANT_NOT_FOUND = 'GRANT_NOT_FOUND',
   INVALID_CERTIFICATE = 'INVALID_CERTIFICATE',
   CERTIFICATE_NOT_FOUND = 'CERTIFICATE_NOT_FOUND',
+  CA_UNAVAILABLE = 'CA_UNAVAILABLE',
 }
 
 /** Thrown by the registry functions of agency-admin.ts; `details.errors` lists each bad field. */
@@ -30,6 +31,7 @@ export const AGENCY_ADMIN_PROBLEMS: ProblemMapping<AgencyAdminExceptionCode> = {
   [AgencyAdminExceptionCode.GRANT_NOT_FOUND]: { status: 404, title: 'No such grant' },
   [AgencyAdminExceptionCode.INVALID_CERTIFICATE]: { status: 400, title: 'The certificate request is not valid' },
   [AgencyAdminExceptionCode.CERTIFICATE_NOT_FOUND]: { status: 404, title: 'No such agency certificate' },
+  [AgencyAdminExceptionCode.CA_UNAVAILABLE]: { status: 503, title: "Rabt's certificate authority is not available to this service", retryAfterSeconds: 60 },
 };
 
 export const agencyAdminError = (code: AgencyAdminExceptionCode, message: string, details?: Record<string, unknown>) => new AgencyAdminException(code, message, details);

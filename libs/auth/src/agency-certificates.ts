@@ -98,7 +98,8 @@ function normalizeCertificateId(id: unknown): string {
 
 /**
  * Issues an agency a client certificate from Rabt's CA, records it, audits it (by `actor`) and
- * grants its Kafka principal the agency's pull-mode ACLs, all or nothing: if the grant fails the
+ * grants its Kafka principal the agency's pull-mode ACLs (`reason`, when an operator gave one,
+ * goes into the audit record), all or nothing: if the grant fails the
  * record is rolled back. The private key is in the answer and nowhere else.
  */
 export async function issueCertificate(
@@ -108,6 +109,7 @@ export async function issueCertificate(
   agencyCode: string,
   input: NewCertificate,
   actor: string,
+  reason?: string,
 ): Promise<IssuedCertificateView> {
   const code = validateAgencyCode(agencyCode);
   const { days } = validateNewCertificate(input);
@@ -127,7 +129,7 @@ export async function issueCertificate(
       revokeReason: null,
     });
     await appendAuditRecords(m, [
-      { actor, action: 'agency.certificate-issued', subject: `certificate:${issued.id}`, details: { agency: code, serial: issued.serial, fingerprint: issued.fingerprint, notAfter: issued.notAfter.toISOString() } },
+      { actor, action: 'agency.certificate-issued', subject: `certificate:${issued.id}`, reason: reason ?? null, details: { agency: code, serial: issued.serial, fingerprint: issued.fingerprint, notAfter: issued.notAfter.toISOString() } },
     ]);
     try {
       await kafka.grant(code, issued.principal);
@@ -162,7 +164,7 @@ export async function revokeCertificate(manager: EntityManager, kafka: AgencyKaf
     if (row.revokedAt) return { ...view(row), revokedAt: row.revokedAt, revokeReason: row.revokeReason ?? '', alreadyRevoked: true };
     const result = await m.update(AgencyCertificateEntity, { id, revokedAt: IsNull() }, { revokedAt: new Date(), revokeReason: reason });
     const now = await m.findOneByOrFail(AgencyCertificateEntity, { id });
-    if (result.affected) await appendAuditRecords(m, [{ actor, action: 'agency.certificate-revoked', subject: `certificate:${id}`, details: { agency: now.agencyCode, reason } }]);
+    if (result.affected) await appendAuditRecords(m, [{ actor, action: 'agency.certificate-revoked', subject: `certificate:${id}`, reason, details: { agency: now.agencyCode, reason } }]);
     return { ...view(now), revokedAt: now.revokedAt!, revokeReason: now.revokeReason!, alreadyRevoked: !result.affected };
   });
   await kafka.revoke(revoked.principal);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { auditFragment } from '@rabt/audit';
+import { caFragment } from '@rabt/pki';
 import { configTypes, databaseFragment, fragment, httpFragment, kafkaFragment, loadConfig, loggingFragment, parseDuration } from '@rabt/config';
 
 export const OPS_SERVICE = 'ops';
@@ -83,6 +84,8 @@ export const opsConfigFragments = () => ({
   // The ops service seals the audit log and anchors its head unless told otherwise.
   audit: auditFragment({ sealer: true }),
   ops: opsFragment(),
+  // Rabt's CA, for issuing agency certificates (read when the first one is issued).
+  ca: caFragment(),
 });
 
 export const loadOpsConfig = (env?: Record<string, string | undefined>) => loadConfig(OPS_SERVICE, opsConfigFragments(), env);
