@@ -6,7 +6,8 @@ import * as x509 from '@peculiar/x509';
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+// Node's webcrypto is the standard Crypto; its type differs from the DOM one the library names.
+x509.cryptoProvider.set(webcrypto as never);
 
 /** EC P-256 with ECDSA-SHA256: the only key and signature kind Rabt's CA issues. */
 const EC_P256 = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
