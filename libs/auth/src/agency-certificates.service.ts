@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { AgencyCertificateEntity } from '@rabt/persistence';
-import { agencyOfCertificate } from '@rabt/pki';
+import { agencyOfCertificate, type AgencyCertificateIdentity } from '@rabt/pki';
 import { activeCertificate } from './agency-certificates';
 import type { Principal } from './agency-keys.service';
 
@@ -24,12 +24,24 @@ export const CERTIFICATE_STATUS_CACHE_MS = 1_000;
 @Injectable()
 export class AgencyCertificatesService {
   private readonly cache = new Map<string, { active: boolean; until: number }>();
+  /**
+   * What agencyOfCertificate made of a certificate (a pure function of it and the CA), by the
+   * certificate's own SHA-256, so that a busy connection costs one signature check, not one per
+   * request. Expiry is still checked every time, against the record's not_after.
+   */
+  private readonly identities = new Map<string, AgencyCertificateIdentity | null>();
 
   constructor(@InjectRepository(AgencyCertificateEntity) private readonly certificates: Repository<AgencyCertificateEntity>) {}
 
   /** The principal behind a presented certificate, or undefined for any other certificate. */
   async authenticate(presented: X509Certificate, ca: X509Certificate): Promise<Principal | undefined> {
-    const identity = agencyOfCertificate(presented, ca);
+    const key = `${presented.fingerprint256}|${ca.fingerprint256}`;
+    let identity = this.identities.get(key);
+    if (identity === undefined) {
+      identity = agencyOfCertificate(presented, ca) ?? null;
+      if (this.identities.size > 10_000) this.identities.clear();
+      this.identities.set(key, identity);
+    }
     if (!identity) return undefined;
     const cached = this.cache.get(identity.fingerprint);
     let active: boolean;
