@@ -6,6 +6,7 @@
  * Ctrl-C. `--scenario` picks the story, `--load N` runs N transactions instead. docs/simulators.md.
  */
 import 'reflect-metadata';
+import { X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
@@ -15,11 +16,12 @@ import { CATALOGUE, catalogueEntry, EventTypes, registerCatalogueSchemas } from 
 import { commitGroupPositions, createKafka, TopicAdmin, type GroupPosition, type KafkaClient } from '@rabt/kafka';
 import { AgencyApiKeyEntity, createDataSource, ensureDatabase, migrateDatabase, OperatorEntity, seedAgencies } from '@rabt/persistence';
 import { inboxTopic } from '@rabt/routing';
+import { createCa, DEFAULT_PKI_DIR, isIssuedBy, RabtCa, type CertificateAndKey } from '@rabt/pki';
 import { RabtClient } from '@rabt/sdk';
 import { provisionSimulatedAgencies, simulatorEnv } from '@rabt/testing';
 import { runLoad } from './demo/load';
 import { leftWorkReport, SCENARIO_INFO, SCENARIOS, transferRequest, withdrawalOf, type Scenario } from './demo/scenarios';
-import { DemoServices, rel, RUN, say } from './demo/services';
+import { DemoServices, rel, ROOT, RUN, say } from './demo/services';
 import { followTransaction, stepTable, type TransactionView } from './demo/transactions';
 
 // The demo is a developer's machine: development mode for its own configuration and for every
@@ -49,6 +51,11 @@ const PORTS = {
   moci: 8093,
   epay: 8094,
 };
+/** The agency whose webhooks arrive over mutual TLS: HTTPS that accepts only Rabt's dispatcher certificate. */
+const MTLS_AGENCY = 'rop';
+/** The local PKI (conventions: the stack's CA at $RABT_PKI_DIR/ca.crt|key, git-ignored). */
+const PKI_DIR = process.env['RABT_PKI_DIR'] ?? join(ROOT, DEFAULT_PKI_DIR);
+
 const GROUPS = { router: 'rabt-router-demo', dispatcher: 'rabt-dispatcher-demo', workflow: 'rabt-workflow-demo' };
 
 interface DemoOptions {
@@ -156,6 +163,48 @@ async function startGroupsAtTheEnd(kafka: KafkaClient, config: KafkaConfig): Pro
   }
 }
 
+interface DemoPki {
+  readonly caFile: string;
+  readonly dispatcher: { readonly cert: string; readonly key: string };
+  readonly endpoint: { readonly cert: string; readonly key: string };
+}
+
+/**
+ * The local CA (the stack's, or one made here with libs/pki when there is none), Rabt's
+ * dispatcher certificate (`service-dispatcher`, OU=service, CN=dispatcher) and the server
+ * certificate of the mutual-TLS agency's webhook endpoint, each issued once and kept in the
+ * git-ignored PKI folder (keys 0600).
+ */
+async function demoPki(): Promise<DemoPki> {
+  mkdirSync(PKI_DIR, { recursive: true, mode: 0o700 });
+  const caFile = join(PKI_DIR, 'ca.crt');
+  const caKey = join(PKI_DIR, 'ca.key');
+  if (!existsSync(caFile) || !existsSync(caKey)) {
+    const made = await createCa();
+    writeFileSync(caKey, made.keyPem, { mode: 0o600 });
+    writeFileSync(caFile, made.certPem);
+    say(`created the local certificate authority at ${rel(PKI_DIR)}`);
+  }
+  const ca = await RabtCa.fromFiles(caFile, caKey);
+  const kept = async (name: string, issue: () => Promise<CertificateAndKey>) => {
+    const cert = join(PKI_DIR, `${name}.crt`);
+    const key = join(PKI_DIR, `${name}.key`);
+    const valid = existsSync(cert) && existsSync(key) && isIssuedBy(new X509Certificate(readFileSync(cert)), ca.certificate, new Date(Date.now() + 86_400_000));
+    if (!valid) {
+      const issued = await issue();
+      writeFileSync(key, issued.keyPem, { mode: 0o600 });
+      chmodSync(key, 0o600);
+      writeFileSync(cert, issued.certPem);
+    }
+    return { cert, key };
+  };
+  return {
+    caFile,
+    dispatcher: await kept('service-dispatcher', () => ca.issueServiceCertificate('service', 'dispatcher')),
+    endpoint: await kept(`demo-${MTLS_AGENCY}-webhook`, () => ca.issueServiceCertificate('service', `${MTLS_AGENCY}-webhook`, { serverNames: ['127.0.0.1', 'localhost'] })),
+  };
+}
+
 const services = new DemoServices();
 /**
  * Ctrl-C (or SIGTERM) at any point: stop the services cleanly, then exit. The signal often comes
@@ -178,6 +227,7 @@ async function main(): Promise<void> {
   const { kafka: kafkaConfig } = loadConfig('demo', { kafka: kafkaFragment('rabt-demo') }).values;
   const kafka = createKafka(kafkaConfig);
   const keys = await provision(databaseUrl);
+  const pki = await demoPki();
   await startGroupsAtTheEnd(kafka, kafkaConfig);
   const registry = `http://127.0.0.1:${PORTS.registry}`;
   const gateway = `http://127.0.0.1:${PORTS.gateway}`;
@@ -189,13 +239,21 @@ async function main(): Promise<void> {
   await services.start('gateway', { ...serviceEnv, GATEWAY_PORT: String(PORTS.gateway), GATEWAY_RATE_PER_SECOND: '5000', GATEWAY_RATE_BURST: '5000' }, PORTS.gateway);
 
   const tokens = Object.fromEntries(AGENCIES.map((a) => [a, keys[a].token]));
-  const secrets = await provisionSimulatedAgencies({ gatewayUrl: gateway, tokens, ownerOf: (type) => catalogueEntry(type).owner, webhookUrl: (agency) => `http://127.0.0.1:${PORTS[agency as keyof typeof PORTS]}/webhook` });
-  for (const agency of AGENCIES) say(`${agency} subscribed (signed webhooks to :${PORTS[agency]}) to ${secrets[agency]?.length ?? 0} event types`);
+  const secrets = await provisionSimulatedAgencies({ gatewayUrl: gateway, tokens, ownerOf: (type) => catalogueEntry(type).owner, webhookUrl: (agency) => `${agency === MTLS_AGENCY ? 'https' : 'http'}://127.0.0.1:${PORTS[agency as keyof typeof PORTS]}/webhook` });
+  for (const agency of AGENCIES) {
+    const how = agency === MTLS_AGENCY ? `signed webhooks over mutual TLS to https://127.0.0.1:${PORTS[agency]}` : `signed webhooks to :${PORTS[agency]}`;
+    say(`${agency} subscribed (${how}) to ${secrets[agency]?.length ?? 0} event types`);
+  }
 
   await services.start('router', { ...serviceEnv, ROUTER_PORT: String(PORTS.router), ROUTER_INSTANCE_ID: 'demo', ROUTER_GROUP_ID: GROUPS.router, ROUTER_SUBSCRIPTION_REFRESH_MS: '500' }, PORTS.router);
   await services.start(
     'dispatcher',
-    { ...serviceEnv, DISPATCHER_PORT: String(PORTS.dispatcher), DISPATCHER_GROUP_ID: GROUPS.dispatcher, DISPATCHER_POLL_MS: '100', DISPATCHER_SUBSCRIPTION_CACHE_MS: '500', DISPATCHER_RETRY_SCHEDULE: '1s,2s,5s,10s,30s,1m,5m', DISPATCHER_ENDPOINT_CONCURRENCY: load ? '32' : '8' },
+    { ...serviceEnv, DISPATCHER_PORT: String(PORTS.dispatcher), DISPATCHER_GROUP_ID: GROUPS.dispatcher, DISPATCHER_POLL_MS: '100', DISPATCHER_SUBSCRIPTION_CACHE_MS: '500', DISPATCHER_RETRY_SCHEDULE: '1s,2s,5s,10s,30s,1m,5m', DISPATCHER_ENDPOINT_CONCURRENCY: load ? '32' : '8',
+      // Rabt's client certificate, presented to the endpoint that requires it, and the local CA that signed that endpoint's certificate.
+      DISPATCHER_TLS_CLIENT_CERT: pki.dispatcher.cert,
+      DISPATCHER_TLS_CLIENT_KEY: pki.dispatcher.key,
+      DISPATCHER_TLS_CA: pki.caFile,
+    },
     PORTS.dispatcher,
   );
   if (!DemoServices.built('workflow')) throw new Error('dist/apps/workflow/main.js is missing: the workflow service was not built (npx nx build workflow)');
@@ -204,10 +262,18 @@ async function main(): Promise<void> {
   const simulatorBehaviour = { SIM_DELAY_MS: opts.delay ?? (load ? '20-80' : '400-1500'), SIM_FAILURE_RATE: opts.failureRate ?? '0' };
   await services.start(
     'agency-simulator',
-    { ...simulatorEnv(gateway, tokens, secrets, { mom: PORTS.mom, rop: PORTS.rop, moci: PORTS.moci, epay: PORTS.epay }), ...simulatorBehaviour, LOG_LEVEL: 'info' },
+    {
+      ...simulatorEnv(gateway, tokens, secrets, { mom: PORTS.mom, rop: PORTS.rop, moci: PORTS.moci, epay: PORTS.epay }),
+      ...simulatorBehaviour,
+      [`SIM_${MTLS_AGENCY.toUpperCase()}_TLS_CERT`]: pki.endpoint.cert,
+      [`SIM_${MTLS_AGENCY.toUpperCase()}_TLS_KEY`]: pki.endpoint.key,
+      SIM_RABT_CA: pki.caFile,
+      LOG_LEVEL: 'info',
+    },
     PORTS.mom,
   );
   say(`agency simulators: back offices of ${AGENCIES.join(', ')} on :${PORTS.mom}-${PORTS.epay} (processing ${simulatorBehaviour.SIM_DELAY_MS} ms, failure rate ${simulatorBehaviour.SIM_FAILURE_RATE})`);
+  say(`${MTLS_AGENCY} is on mutual TLS: its endpoint accepts only Rabt's dispatcher certificate (${rel(pki.dispatcher.cert)}, CA ${rel(pki.caFile)}), checked with @rabt/sdk/node verifyRabtClient`);
 
   if (load) await loadRun(opts, gateway, keys, kafka);
   else await story(opts.scenario, gateway, keys);

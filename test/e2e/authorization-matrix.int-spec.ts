@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { createOperator, DEVELOPMENT_PEPPER, issueAgencyKey } from '@rabt/auth';
 import { registerCatalogueSchemas } from '@rabt/contracts';
 import { createDataSource, migrateDatabase, seedAgencies } from '@rabt/persistence';
+import { createCa } from '@rabt/pki';
 import { createThrowawayDatabase, startBuiltService, testStack, type ServiceProcess, type ThrowawayDatabase } from '@rabt/testing';
 
 // Every HTTP route of the gateway, the schema registry and ops, read from the running services'
@@ -143,6 +147,11 @@ const OPS: Record<string, Row> = {
   'POST /v1/operators/:username/disable': MOM_ACCOUNT,
   'POST /v1/operators/:username/enable': MOM_ACCOUNT,
   'POST /v1/operators/:username/revoke-sessions': MOM_ACCOUNT,
+  // Agency certificates are credentials Rabt vouches for: Rabt-wide admins only, even for an
+  // admin's own agency.
+  'GET /v1/agencies/:code/certificates': PLATFORM_ONLY,
+  'POST /v1/agencies/:code/certificates': PLATFORM_ONLY,
+  'POST /v1/agency-certificates/:id/revoke': PLATFORM_ONLY,
 };
 
 /** Values for path parameters: things of MoM, the same agency. */
@@ -178,6 +187,7 @@ let database: ThrowawayDatabase;
 let db: DataSource;
 const services: Service[] = [];
 const params: Record<string, string> = {};
+let pki = '';
 
 beforeAll(async () => {
   database = await createThrowawayDatabase('rabt_matrix_test');
@@ -227,7 +237,12 @@ beforeAll(async () => {
   ] as const) {
     await createOperator(db.manager, { username, role, password, ...(agency ? { agency } : {}) });
   }
-  const ops = await startBuiltService('ops', { DATABASE_URL: database.url, OPS_CONSOLE_DIR: '/nonexistent', LOG_LEVEL: 'info' }, 'OPS_PORT');
+  // Rabt's CA, so that a Rabt-wide admin really issues an agency certificate.
+  pki = mkdtempSync(join(tmpdir(), 'rabt-matrix-pki-'));
+  const ca = await createCa();
+  writeFileSync(join(pki, 'ca.crt'), ca.certPem);
+  writeFileSync(join(pki, 'ca.key'), ca.keyPem, { mode: 0o600 });
+  const ops = await startBuiltService('ops', { DATABASE_URL: database.url, OPS_CONSOLE_DIR: '/nonexistent', LOG_LEVEL: 'info', RABT_PKI_DIR: pki }, 'OPS_PORT');
   const session = async (username: string) => {
     const res = await fetch(`${ops.url}/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
     const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
@@ -246,6 +261,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const s of services) await s.process.stop();
+  if (pki) rmSync(pki, { recursive: true, force: true });
   await db?.destroy();
   await database?.drop();
 });

@@ -17,8 +17,8 @@ async function run(config: SimulatorConfig): Promise<void> {
   for (const agency of config.agencies) {
     const client = new RabtClient({ baseUrl: config.gatewayUrl, apiKey: agency.apiKey, agency: agency.agency, retries: 5 });
     const office = new BackOffice(agency, client, log.child({ agency: agency.agency }));
-    servers.push(await startWebhookServer(office, { secrets: agency.webhookSecrets, toleranceSeconds: config.toleranceSeconds, log: log.child({ agency: agency.agency }) }, config.host, agency.port));
-    log.info({ agency: agency.agency, url: `http://${config.host}:${agency.port}/webhook`, behaviour: office.behaviour }, `${agency.agency} back office listening`);
+    servers.push(await startWebhookServer(office, { secrets: agency.webhookSecrets, toleranceSeconds: config.toleranceSeconds, log: log.child({ agency: agency.agency }), ...(agency.tls ? { tls: agency.tls } : {}) }, config.host, agency.port));
+    log.info({ agency: agency.agency, url: `${agency.tls ? 'https' : 'http'}://${config.host}:${agency.port}/webhook`, mutualTls: agency.tls !== undefined, behaviour: office.behaviour }, `${agency.agency} back office listening`);
   }
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);

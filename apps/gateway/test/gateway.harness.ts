@@ -21,6 +21,8 @@ export interface GatewayHarness {
   app(): NestFastifyApplication;
   /** Stops the gateway and starts it again (same database, same broker). */
   restart(env?: Record<string, string>): Promise<void>;
+  /** A second gateway instance on the same database and broker; the caller closes it. */
+  another(env?: Record<string, string>): Promise<{ url: string; app: NestFastifyApplication }>;
   close(): Promise<void>;
 }
 
@@ -58,11 +60,15 @@ export async function startGateway(options: { kafkaBrokers?: string; databaseSer
   };
   let app: NestFastifyApplication | undefined;
   let url = '';
-  const start = async (env: Record<string, string> = {}) => {
+  const instance = async (env: Record<string, string>) => {
     const config = loadGatewayConfig({ ...baseEnv, ...env });
-    app = await createService({ rootModule: AppModule.forRoot(config), config, exceptionFilter: gatewayExceptionFilter(), configure: configureGatewayHttp });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    const created = await createService({ rootModule: AppModule.forRoot(config), config, exceptionFilter: gatewayExceptionFilter(), configure: configureGatewayHttp });
+    await created.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = created.getHttpServer().address() as { port: number };
+    return { app: created, url: `${config.values.http.tls.certFile ? 'https' : 'http'}://127.0.0.1:${port}` };
+  };
+  const start = async (env: Record<string, string> = {}) => {
+    ({ app, url } = await instance(env));
   };
   await start();
 
@@ -74,6 +80,7 @@ export async function startGateway(options: { kafkaBrokers?: string; databaseSer
     db,
     keys,
     app: () => app!,
+    another: (env = {}) => instance(env),
     async restart(env) {
       await app?.close();
       await start(env);

@@ -12,6 +12,8 @@ export const AUDIT_ACTIONS = [
   'schema.deleted',
   'agency.key-issued',
   'agency.key-revoked',
+  'agency.certificate-issued',
+  'agency.certificate-revoked',
   'agency.grant-changed',
   'subscription.changed',
   'operator.signed-in',

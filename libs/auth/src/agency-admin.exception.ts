@@ -1,6 +1,6 @@
 import { DomainException, type ProblemMapping } from '@rabt/runtime';
 
-/** Why a change to the agency registry (agencies, keys, grants) was refused. Closed set. */
+/** Why a change to the agency registry (agencies, keys, certificates, grants) was refused. Closed set. */
 export enum AgencyAdminExceptionCode {
   INVALID_AGENCY = 'INVALID_AGENCY',
   AGENCY_EXISTS = 'AGENCY_EXISTS',
@@ -10,6 +10,9 @@ export enum AgencyAdminExceptionCode {
   INVALID_GRANT = 'INVALID_GRANT',
   UNKNOWN_EVENT_TYPE = 'UNKNOWN_EVENT_TYPE',
   GRANT_NOT_FOUND = 'GRANT_NOT_FOUND',
+  INVALID_CERTIFICATE = 'INVALID_CERTIFICATE',
+  CERTIFICATE_NOT_FOUND = 'CERTIFICATE_NOT_FOUND',
+  CA_UNAVAILABLE = 'CA_UNAVAILABLE',
 }
 
 /** Thrown by the registry functions of agency-admin.ts; `details.errors` lists each bad field. */
@@ -26,6 +29,9 @@ export const AGENCY_ADMIN_PROBLEMS: ProblemMapping<AgencyAdminExceptionCode> = {
   // Same meaning and status as the gateway's publish code of the same name.
   [AgencyAdminExceptionCode.UNKNOWN_EVENT_TYPE]: { status: 404, title: 'No such event type in the catalogue' },
   [AgencyAdminExceptionCode.GRANT_NOT_FOUND]: { status: 404, title: 'No such grant' },
+  [AgencyAdminExceptionCode.INVALID_CERTIFICATE]: { status: 400, title: 'The certificate request is not valid' },
+  [AgencyAdminExceptionCode.CERTIFICATE_NOT_FOUND]: { status: 404, title: 'No such agency certificate' },
+  [AgencyAdminExceptionCode.CA_UNAVAILABLE]: { status: 503, title: "Rabt's certificate authority is not available to this service", retryAfterSeconds: 60 },
 };
 
 export const agencyAdminError = (code: AgencyAdminExceptionCode, message: string, details?: Record<string, unknown>) => new AgencyAdminException(code, message, details);

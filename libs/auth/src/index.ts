@@ -12,3 +12,5 @@ export * from './secret-box';
 export * from './secret-box.config';
 export * from './operator-accounts';
 export * from './platform';
+export * from './agency-certificates';
+export * from './agency-certificates.service';

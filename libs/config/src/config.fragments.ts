@@ -161,6 +161,15 @@ export abstract class HttpConfig {
   abstract readonly metrics: EndpointAccess;
   /** Whether /docs (the OpenAPI page and document) is served, and to whom. */
   abstract readonly docs: EndpointAccess & { readonly enabled: boolean };
+  /** HTTPS instead of HTTP: PEM file paths as given (read and checked when the service starts). */
+  abstract readonly tls: HttpTlsFiles;
+}
+
+/** HTTP_TLS_CERT / HTTP_TLS_KEY serve HTTPS; HTTP_TLS_CLIENT_CA also requests client certificates. */
+export interface HttpTlsFiles {
+  readonly certFile?: string;
+  readonly keyFile?: string;
+  readonly clientCaFile?: string;
 }
 
 /** Access to an operational endpoint: with a bearer token when one is set, else open or closed. */
@@ -172,12 +181,15 @@ export interface EndpointAccess {
 }
 
 const endpointToken = z.string().min(32, { message: 'must be at least 32 characters' }).optional();
+const tlsFile = z.string().min(1).optional();
 
 /**
  * HTTP listener; each app names its own port variable, e.g. GATEWAY_PORT. Also who may read
  * /metrics and /docs: METRICS_AUTH_TOKEN / DOCS_AUTH_TOKEN require that bearer token; without
  * one, METRICS_PUBLIC and DOCS_ENABLED open them, and both default to on only in development
- * mode, so a production service exposes neither unless told to.
+ * mode, so a production service exposes neither unless told to. HTTP_TLS_CERT and HTTP_TLS_KEY
+ * (PEM files) serve HTTPS; HTTP_TLS_CLIENT_CA requests (does not require) client certificates
+ * and verifies them against that CA.
  */
 export const httpFragment = <P extends string>(portVariable: P, defaultPort: number) =>
   fragment({
@@ -190,6 +202,9 @@ export const httpFragment = <P extends string>(portVariable: P, defaultPort: num
       METRICS_PUBLIC: bool.optional(),
       DOCS_ENABLED: bool.optional(),
       DOCS_AUTH_TOKEN: endpointToken,
+      HTTP_TLS_CERT: tlsFile,
+      HTTP_TLS_KEY: tlsFile,
+      HTTP_TLS_CLIENT_CA: tlsFile,
     } as { [K in P]: z.ZodDefault<typeof port> } & {
       HTTP_HOST: z.ZodDefault<z.ZodString>;
       HTTP_BODY_LIMIT_BYTES: z.ZodDefault<typeof positiveInt>;
@@ -197,6 +212,9 @@ export const httpFragment = <P extends string>(portVariable: P, defaultPort: num
       METRICS_PUBLIC: z.ZodOptional<typeof bool>;
       DOCS_ENABLED: z.ZodOptional<typeof bool>;
       DOCS_AUTH_TOKEN: typeof endpointToken;
+      HTTP_TLS_CERT: typeof tlsFile;
+      HTTP_TLS_KEY: typeof tlsFile;
+      HTTP_TLS_CLIENT_CA: typeof tlsFile;
     },
     secrets: ['METRICS_AUTH_TOKEN', 'DOCS_AUTH_TOKEN'],
     map: (e, { devMode }): HttpConfig => {
@@ -209,6 +227,11 @@ export const httpFragment = <P extends string>(portVariable: P, defaultPort: num
         bodyLimitBytes: v['HTTP_BODY_LIMIT_BYTES'] as number,
         metrics: { ...(metricsToken ? { token: metricsToken } : {}), open: (v['METRICS_PUBLIC'] as boolean | undefined) ?? devMode },
         docs: { enabled: (v['DOCS_ENABLED'] as boolean | undefined) ?? (devMode || docsToken !== undefined), ...(docsToken ? { token: docsToken } : {}), open: true },
+        tls: {
+          ...(v['HTTP_TLS_CERT'] ? { certFile: v['HTTP_TLS_CERT'] as string } : {}),
+          ...(v['HTTP_TLS_KEY'] ? { keyFile: v['HTTP_TLS_KEY'] as string } : {}),
+          ...(v['HTTP_TLS_CLIENT_CA'] ? { clientCaFile: v['HTTP_TLS_CLIENT_CA'] as string } : {}),
+        },
       };
     },
   });

@@ -22,12 +22,17 @@ function problemsOf(env: Record<string, string>): string[] {
 describe('loadConfig', () => {
   it('gives working single-machine defaults when nothing is set (in development mode)', () => {
     const { values } = loadConfig('demo', fragments(), { RABT_DEV_MODE: 'true' });
-    expect(values.http).toEqual({ host: '127.0.0.1', port: 8099, bodyLimitBytes: 1048576, metrics: { open: true }, docs: { enabled: true, open: true } });
+    expect(values.http).toEqual({ host: '127.0.0.1', port: 8099, bodyLimitBytes: 1048576, metrics: { open: true }, docs: { enabled: true, open: true }, tls: {} });
     expect(values.kafka.brokers).toEqual(['127.0.0.1:9092']);
     expect(values.kafka.clientId).toBe('rabt-demo');
     expect(values.database.url).toBe('postgres://postgres@127.0.0.1:5432/rabt');
     expect(values.database.statementTimeoutMs).toBe(30_000);
     expect(values.logging).toEqual({ service: 'demo', level: 'info', pretty: false });
+  });
+
+  it('maps HTTP_TLS_CERT, HTTP_TLS_KEY and HTTP_TLS_CLIENT_CA to the file paths (read when the service starts)', () => {
+    const { values } = loadConfig('demo', fragments(), { HTTP_TLS_CERT: '/pki/s.crt', HTTP_TLS_KEY: '/pki/s.key', HTTP_TLS_CLIENT_CA: '/pki/ca.crt' });
+    expect(values.http.tls).toEqual({ certFile: '/pki/s.crt', keyFile: '/pki/s.key', clientCaFile: '/pki/ca.crt' });
   });
 
   it('reads and converts the values that are set', () => {

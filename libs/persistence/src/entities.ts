@@ -1,4 +1,5 @@
 import { AgencyApiKeyEntity } from './agency/agency-api-key.entity';
+import { AgencyCertificateEntity } from './agency/agency-certificate.entity';
 import { AgencyGrantEntity } from './agency/agency-grant.entity';
 import { AgencyEntity } from './agency/agency.entity';
 import { AuditRecordEntity } from './audit/audit-record.entity';
@@ -15,6 +16,7 @@ import { RegistrySchemaEntity, RegistrySettingEntity, RegistrySubjectVersionEnti
 export const ENTITIES = [
   AgencyEntity,
   AgencyApiKeyEntity,
+  AgencyCertificateEntity,
   AgencyGrantEntity,
   AcceptedEventEntity,
   RegistrySchemaEntity,

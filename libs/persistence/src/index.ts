@@ -1,4 +1,5 @@
 export * from './agency/agency-api-key.entity';
+export * from './agency/agency-certificate.entity';
 export * from './agency/agency-grant.entity';
 export * from './agency/agency.entity';
 export * from './agency/agency-status.cache';

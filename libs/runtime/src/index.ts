@@ -7,3 +7,4 @@ export * from './service.bootstrap';
 export * from './unreachable.dependency';
 export * from './dependency-patches';
 export * from './endpoint-access';
+export * from './https.options';

@@ -11,6 +11,7 @@ import { MetricsService, requestContextFor } from '@rabt/observability';
 import { acceptBodylessRequests } from './bodyless-requests';
 import { assertDependenciesPatched, UnpatchedDependencyError } from './dependency-patches';
 import { guardOperationalEndpoints } from './endpoint-access';
+import { httpsOptions } from './https.options';
 import { ProblemDetailsFilter } from './problem-details.filter';
 
 export interface ServiceOptions {
@@ -45,7 +46,8 @@ export function serviceRoutes(app: NestFastifyApplication): readonly ServiceRout
 
 /**
  * Creates a service's Nest app on Fastify without listening: logger, error filter, HTTP
- * metrics, access to /metrics and /docs, shutdown hooks. Tests use this directly with
+ * metrics, access to /metrics and /docs, shutdown hooks; HTTPS when HTTP_TLS_CERT/KEY are set
+ * (https.options.ts). Tests use this directly with
  * `app.inject` or `listen(0)`. Refuses (UnpatchedDependencyError) when node_modules lacks the
  * patches of patches/.
  */
@@ -53,7 +55,9 @@ export async function createService(options: ServiceOptions): Promise<NestFastif
   assertDependenciesPatched();
   const { http } = options.config.values;
   const filter = options.exceptionFilter ?? new ProblemDetailsFilter();
+  const https = httpsOptions(options.config.service, http.tls ?? {});
   const adapter = new FastifyAdapter({
+    ...(https ? { https } : {}),
     bodyLimit: http.bodyLimitBytes,
     trustProxy: false,
     return503OnClosing: true,
@@ -97,7 +101,7 @@ export async function runService(options: ServiceOptions): Promise<INestApplicat
   const { http } = options.config.values;
   await app.listen({ host: http.host, port: http.port });
   const log = new NestLogger(options.config.service);
-  log.log({ config: options.config.printable }, `${options.config.service} listening on http://${http.host}:${http.port}`);
+  log.log({ config: options.config.printable }, `${options.config.service} listening on ${http.tls?.certFile ? 'https' : 'http'}://${http.host}:${http.port}${http.tls?.clientCaFile ? ' (client certificates requested)' : ''}`);
   // The route table, for operators and for the authorisation matrix test (test/e2e).
   log.log({ routes: serviceRoutes(app).map((r) => `${r.method} ${r.url}`) }, `${serviceRoutes(app).length} HTTP routes`);
   warnOfDevelopmentMode(log, options.config);

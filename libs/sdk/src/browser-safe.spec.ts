@@ -26,8 +26,8 @@ describe('entry points', () => {
     expect(files.size).toBeGreaterThanOrEqual(6);
   });
 
-  it('@rabt/sdk/node adds only avsc on top', () => {
+  it("@rabt/sdk/node adds only avsc and Node's own modules (mutual TLS) on top", () => {
     const { packages } = packagesReachableFrom(join(__dirname, 'node.ts'));
-    expect([...packages].sort()).toEqual(['@rabt/contracts', 'avsc', 'standardwebhooks']);
+    expect([...packages].sort()).toEqual(['@rabt/contracts', 'avsc', 'node:crypto', 'node:http', 'node:tls', 'standardwebhooks']);
   });
 });

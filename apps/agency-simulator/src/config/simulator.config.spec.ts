@@ -45,6 +45,15 @@ describe('simulator configuration', () => {
     }
   });
 
+  it("an agency with a TLS certificate and key serves mutual TLS for Rabt's dispatcher; both and Rabt's CA are required", () => {
+    const base = ['--epay-api-key', 'rabt_epay_x', '--epay-webhook-secrets', SECRET];
+    const config = loadSimulatorConfig([...base, '--epay-tls-cert', 'e.crt', '--epay-tls-key', 'e.key', '--rabt-ca', 'ca.crt']);
+    expect(config.agencies[0]!.tls).toEqual({ certFile: 'e.crt', keyFile: 'e.key', rabtCaFile: 'ca.crt' });
+    expect(loadSimulatorConfig(base).agencies[0]!.tls).toBeUndefined();
+    expect(problemsOf([...base, '--epay-tls-cert', 'e.crt', '--rabt-ca', 'ca.crt'])).toContain('--epay-tls-cert and --epay-tls-key (SIM_EPAY_TLS_CERT, SIM_EPAY_TLS_KEY): give both or neither');
+    expect(problemsOf([...base, '--epay-tls-cert', 'e.crt', '--epay-tls-key', 'e.key'])).toContain('--rabt-ca (SIM_RABT_CA): required');
+  });
+
   it('refuses to start with nothing to simulate', () => {
     expect(problemsOf([])).toContain('no agency to simulate');
   });

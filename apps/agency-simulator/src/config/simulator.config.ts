@@ -31,6 +31,11 @@ export interface AgencyConfig extends BehaviourConfig {
   /** The signing secrets of this agency's subscriptions (one per subscription; any may sign). */
   readonly webhookSecrets: readonly string[];
   readonly port: number;
+  /**
+   * When set, the endpoint serves HTTPS with this certificate and accepts only Rabt's dispatcher
+   * (mutual TLS: a client certificate of `rabtCaFile`, OU=service, CN=dispatcher).
+   */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string; readonly rabtCaFile: string };
 }
 
 export interface SimulatorConfig {
@@ -82,6 +87,7 @@ export function simulatorCommand(): Command {
     .addOption(new Option('--mode <mode>', 'act or stall').env('SIM_MODE').default('act'))
     .addOption(new Option('--tolerance <seconds>', 'webhook timestamp tolerance').env('SIM_WEBHOOK_TOLERANCE_S').default('300'))
     .addOption(new Option('--log-level <level>', 'pino log level').env('LOG_LEVEL').default('info'))
+    .addOption(new Option('--rabt-ca <file>', "Rabt's CA certificate (PEM): endpoints with a TLS certificate accept only Rabt's dispatcher").env('SIM_RABT_CA'))
     .option('--print-subscriptions', 'print the subscriptions the simulated agencies need (JSON), then exit')
     .allowExcessArguments(false);
   for (const agency of SIMULATED_AGENCIES) {
@@ -92,7 +98,9 @@ export function simulatorCommand(): Command {
       .addOption(new Option(`--${agency}-port <port>`, `${agency}'s webhook port`).env(`SIM_${A}_PORT`).default(String(DEFAULT_PORTS[agency])))
       .addOption(new Option(`--${agency}-delay <ms>`, `${agency}'s processing time (overrides --delay)`).env(`SIM_${A}_DELAY_MS`))
       .addOption(new Option(`--${agency}-failure-rate <rate>`, `${agency}'s failure rate (overrides --failure-rate)`).env(`SIM_${A}_FAILURE_RATE`))
-      .addOption(new Option(`--${agency}-mode <mode>`, `${agency}'s mode (overrides --mode)`).env(`SIM_${A}_MODE`));
+      .addOption(new Option(`--${agency}-mode <mode>`, `${agency}'s mode (overrides --mode)`).env(`SIM_${A}_MODE`))
+      .addOption(new Option(`--${agency}-tls-cert <file>`, `${agency}'s endpoint serves HTTPS with this certificate (PEM), requiring Rabt's dispatcher certificate (with --rabt-ca)`).env(`SIM_${A}_TLS_CERT`))
+      .addOption(new Option(`--${agency}-tls-key <file>`, `the private key (PEM) of --${agency}-tls-cert`).env(`SIM_${A}_TLS_KEY`));
   }
   return command;
 }
@@ -139,8 +147,13 @@ export function validateSimulatorOptions(options: Options): SimulatorConfig {
       failureRate: options[key(agency, 'FailureRate')] === undefined ? base.failureRate : check(rate, options[key(agency, 'FailureRate')], `--${agency}-failure-rate (SIM_${A}_FAILURE_RATE)`),
       mode: options[key(agency, 'Mode')] === undefined ? base.mode : check(mode, options[key(agency, 'Mode')], `--${agency}-mode (SIM_${A}_MODE)`),
     };
+    const tlsCert = options[key(agency, 'TlsCert')];
+    const tlsKey = options[key(agency, 'TlsKey')];
+    if ((tlsCert === undefined) !== (tlsKey === undefined)) problems.push(`--${agency}-tls-cert and --${agency}-tls-key (SIM_${A}_TLS_CERT, SIM_${A}_TLS_KEY): give both or neither`);
+    if (tlsCert && !options['rabtCa']) problems.push(`--rabt-ca (SIM_RABT_CA): required with --${agency}-tls-cert, to accept only Rabt's dispatcher`);
+    const tls = tlsCert && tlsKey && options['rabtCa'] ? { tls: { certFile: tlsCert, keyFile: tlsKey, rabtCaFile: options['rabtCa'] } } : {};
     if (apiKey && secrets && agencyPort !== undefined && own.delay && own.failureRate !== undefined && own.mode) {
-      agencies.push({ agency, apiKey, webhookSecrets: secrets, port: agencyPort, delay: own.delay, failureRate: own.failureRate, mode: own.mode });
+      agencies.push({ agency, apiKey, webhookSecrets: secrets, port: agencyPort, delay: own.delay, failureRate: own.failureRate, mode: own.mode, ...tls });
     }
   }
   const clash = ports.filter((p, i) => ports.indexOf(p) !== i);

@@ -1,7 +1,10 @@
 // The HTTP side of one simulated back office (node:http): POST /webhook takes Rabt's signed
 // webhooks, GET /status shows what it did, PUT /control changes its behaviour at run time.
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { verifyWebhook, WebhookVerificationError } from '@rabt/sdk';
+import { rabtClientTlsOptions, verifyRabtClient } from '@rabt/sdk/node';
 import { z } from 'zod';
 import { parseDelay } from '../config/simulator.config';
 import type { BackOffice, Logger, Outcome } from '../back-office/back-office';
@@ -13,6 +16,8 @@ export interface WebhookServerOptions {
   readonly secrets: readonly string[];
   readonly toleranceSeconds: number;
   readonly log: Logger;
+  /** HTTPS that accepts only Rabt's dispatcher (mutual TLS), checked with the SDK. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string; readonly rabtCaFile: string };
 }
 
 const controlBody = z
@@ -112,15 +117,29 @@ export function webhookHandler(office: BackOffice, options: WebhookServerOptions
   };
 }
 
-/** Starts one back office's HTTP server. */
+/**
+ * Starts one back office's HTTP server, or with `options.tls` an HTTPS server that requires a
+ * client certificate of Rabt's CA in the handshake and answers 403 NOT_RABT_DISPATCHER to any
+ * other certificate of that CA (an agency's, another service's), as an agency would with the SDK.
+ */
 export async function startWebhookServer(office: BackOffice, options: WebhookServerOptions, host: string, port: number): Promise<Server> {
-  const handle = webhookHandler(office, options);
-  const server = createServer((req, res) => {
+  const inner = webhookHandler(office, options);
+  const tls = options.tls && { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile), ca: readFileSync(options.tls.rabtCaFile) };
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (tls && !verifyRabtClient(req, tls.ca)) {
+      office.stats.rejected++;
+      return problem(res, 403, 'NOT_RABT_DISPATCHER', "Only Rabt's dispatcher, with its client certificate, may call this endpoint");
+    }
+    return inner(req, res);
+  };
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((e: unknown) => {
       options.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'unexpected error');
       if (!res.headersSent) problem(res, 500, 'INTERNAL', 'Unexpected error');
     });
-  });
+  };
+  const server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key, ...rabtClientTlsOptions(tls.ca) }, listener) : createServer(listener);
+  if (tls) server.on('tlsClientError', (e) => options.log.warn({ err: e.message }, `${office.agency} refused a TLS client (no certificate of Rabt's CA)`));
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

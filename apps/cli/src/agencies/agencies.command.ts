@@ -3,14 +3,33 @@ import type { AgencyView } from '@rabt/auth';
 import type { AgencyStatus } from '@rabt/persistence';
 import { ExitCode, type CliOutput } from '../cli/cli.exception';
 import type { AgencyRegistry } from './agency-registry';
+import { PRIVATE_KEY_WARNING, reportIssuedCertificate, writeCertificateFiles } from './certificates.command';
 import { json, table } from './text.format';
 
 const rates = (a: AgencyView) => (a.ratePerSecond === null && a.rateBurst === null ? 'default' : `${a.ratePerSecond ?? 'default'}/s, burst ${a.rateBurst ?? 'default'}`);
 
-export async function runAgenciesAdd(registry: AgencyRegistry, o: { code: string; nameEn: string; nameAr: string; json: boolean }, output: CliOutput): Promise<ExitCode> {
+/** With `certificate`, also issues the agency's first client certificate (see certificates.command.ts). */
+export async function runAgenciesAdd(
+  registry: AgencyRegistry,
+  o: { code: string; nameEn: string; nameAr: string; json: boolean; certificate?: { outDir?: string | undefined } | undefined },
+  output: CliOutput,
+): Promise<ExitCode> {
   const agency = await registry.createAgency({ code: o.code, nameEn: o.nameEn, nameAr: o.nameAr });
-  if (o.json) output.out(json(agency));
-  else output.out(`✓ agency ${agency.code} added, active: ${agency.nameEn} | ${agency.nameAr}. Give it a key with: rabt keys issue ${agency.code}`);
+  if (!o.certificate) {
+    if (o.json) output.out(json(agency));
+    else output.out(`✓ agency ${agency.code} added, active: ${agency.nameEn} | ${agency.nameAr}. Give it a key with: rabt keys issue ${agency.code}`);
+    return ExitCode.OK;
+  }
+  const issued = await registry.issueCertificate(agency.code, {});
+  if (o.json) {
+    const { certificatePem, privateKeyPem, caCertificatePem, ...facts } = issued;
+    const files = o.certificate.outDir ? writeCertificateFiles(o.certificate.outDir, issued) : undefined;
+    output.out(json({ ...agency, certificate: files ? { ...facts, files } : { ...facts, certificatePem, privateKeyPem, caCertificatePem } }));
+    output.err(`! ${PRIVATE_KEY_WARNING}`);
+  } else {
+    output.out(`✓ agency ${agency.code} added, active: ${agency.nameEn} | ${agency.nameAr}`);
+    reportIssuedCertificate(issued, { outDir: o.certificate.outDir, json: false }, output);
+  }
   return ExitCode.OK;
 }
 

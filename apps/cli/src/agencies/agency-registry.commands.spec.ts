@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AgencyAdminException, AgencyAdminExceptionCode, type AgencyView, type GrantView, type KeyView, type NewKey } from '@rabt/auth';
+import { AgencyAdminException, AgencyAdminExceptionCode, type AgencyView, type CertificateView, type GrantView, type KeyView, type NewKey } from '@rabt/auth';
 import { CliException, CliExceptionCode, ExitCode } from '../cli/cli.exception';
 import { reportFailure } from '../cli/run-command';
 import { capturedOutput } from '../testing/cli-test.helpers';
@@ -13,6 +13,20 @@ const REPORTED = 'mom.employee.left-work-reported';
 const AGENCY: AgencyView = { code: 'mol', nameEn: 'Ministry of Labour', nameAr: 'وزارة العمل', status: 'active', ratePerSecond: null, rateBurst: null, createdAt: T, updatedAt: T };
 const KEY: KeyView = { id: '3f2b8c1e-0a4d-4e7f-9b21-5c6d7e8f9a0b', agency: 'mom', label: 'ci', roles: [], createdAt: T, revokedAt: null, expiresAt: null };
 const TOKEN = `rabt_${'3f2b8c1e0a4d4e7f9b215c6d7e8f9a0b'}_${'S'.repeat(43)}`;
+const CERT: CertificateView = {
+  id: 'a'.repeat(32),
+  agency: 'mom',
+  serial: '01',
+  fingerprint: 'f'.repeat(64),
+  subject: `UID=${'a'.repeat(32)},CN=mom,OU=agency,O=Rabt`,
+  principal: `User:agency.mom.${'a'.repeat(32)}`,
+  notBefore: T,
+  notAfter: new Date('2099-01-01T00:00:00Z'),
+  issuedBy: 'cli:test',
+  createdAt: T,
+  revokedAt: null,
+  revokeReason: null,
+};
 const GRANT: GrantView = { agency: 'rop', eventType: REPORTED, permission: 'subscribe', grantedBy: 'ita', createdAt: T };
 
 function fakeRegistry() {
@@ -32,6 +46,9 @@ function fakeRegistry() {
       { version: 1, liveKeys: 0, configured: true, primary: false },
       { version: 2, liveKeys: 3, configured: true, primary: true },
     ]),
+    issueCertificate: vi.fn(async (agency: string) => ({ ...CERT, agency, certificatePem: '-----BEGIN CERTIFICATE-----\nC\n-----END CERTIFICATE-----\n', privateKeyPem: '-----BEGIN PRIVATE KEY-----\nK\n-----END PRIVATE KEY-----\n', caCertificatePem: '-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----\n' })),
+    listCertificates: vi.fn(async () => [CERT, { ...CERT, id: 'b'.repeat(32), revokedAt: T, revokeReason: 'key lost' }]),
+    revokeCertificate: vi.fn(async (id: string, reason: string) => ({ ...CERT, id, revokedAt: T, revokeReason: reason, alreadyRevoked: false })),
   } satisfies AgencyRegistry;
 }
 
@@ -243,5 +260,65 @@ describe('failures and exit codes', () => {
     const bug = await failing(new TypeError('oops'));
     expect(bug.code).toBe(ExitCode.INTERNAL);
     expect(bug.output.stderr[0]).toMatch(/^rabt: unexpected error \(a bug in rabt, please report it\): TypeError: oops\n\s+at /);
+  });
+});
+
+describe('rabt agencies cert', () => {
+  it('issue prints the certificate and key once, with a warning; --days is passed on', async () => {
+    const run = await rabt(['agencies', 'cert', 'issue', 'mom', '--days', '30']);
+    expect(run.code).toBe(ExitCode.OK);
+    expect(run.registry.issueCertificate).toHaveBeenCalledWith('mom', { days: 30 });
+    expect(run.output.stdout.join('\n')).toContain('BEGIN PRIVATE KEY');
+    expect(run.output.stderr.join('\n')).toContain('shown only now');
+  });
+
+  it('issue --out-dir writes the files, the key with mode 0600, and prints no key', async () => {
+    const { mkdtempSync, statSync, readFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'rabt-cert-'));
+    try {
+      const run = await rabt(['agencies', 'cert', 'issue', 'mom', '--out-dir', dir, '--json']);
+      expect(run.code).toBe(ExitCode.OK);
+      const printed = JSON.parse(run.output.stdout.join('\n'));
+      expect(printed).not.toHaveProperty('privateKeyPem');
+      expect(statSync(printed.files.privateKey).mode & 0o777).toBe(0o600);
+      expect(readFileSync(printed.files.privateKey, 'utf8')).toContain('BEGIN PRIVATE KEY');
+      expect(readFileSync(join(dir, 'ca.crt'), 'utf8')).toContain('BEGIN CERTIFICATE');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--days that is not a number is bad usage and never opens the database', async () => {
+    const run = await rabt(['agencies', 'cert', 'issue', 'mom', '--days', 'ten']);
+    expect(run.code).toBe(ExitCode.USAGE);
+    expect(run.sessions.opened).toBe(0);
+  });
+
+  it('revoke requires --reason', async () => {
+    const missing = await rabt(['agencies', 'cert', 'revoke', 'a'.repeat(32)]);
+    expect(missing.code).toBe(ExitCode.USAGE);
+    expect(missing.sessions.opened).toBe(0);
+    const run = await rabt(['agencies', 'cert', 'revoke', 'a'.repeat(32), '--reason', 'key lost']);
+    expect(run.registry.revokeCertificate).toHaveBeenCalledWith('a'.repeat(32), 'key lost');
+    expect(run.output.stdout[0]).toMatch(/revoked \("key lost"\)/);
+  });
+
+  it('list shows state and never a key', async () => {
+    const run = await rabt(['agencies', 'cert', 'list', 'mom']);
+    expect(run.registry.listCertificates).toHaveBeenCalledWith('mom');
+    expect(run.output.stdout[1]).toMatch(/^a{32} +mom +active/);
+    expect(run.output.stdout[2]).toMatch(/revoked .* key lost$/);
+  });
+
+  it('agencies add --certificate issues the first certificate at once; --out-dir alone is bad usage', async () => {
+    const run = await rabt(['agencies', 'add', 'mol', '--name-en', 'Ministry of Labour', '--name-ar', 'وزارة العمل', '--certificate']);
+    expect(run.code).toBe(ExitCode.OK);
+    expect(run.registry.issueCertificate).toHaveBeenCalledWith('mol', {});
+    const bad = await rabt(['agencies', 'add', 'mol', '--name-en', 'Ministry of Labour', '--name-ar', 'وزارة العمل', '--out-dir', '/tmp/x']);
+    expect(bad.code).toBe(ExitCode.USAGE);
+    expect(bad.output.stderr.join('\n')).toContain('--out-dir goes with --certificate');
+    expect(bad.sessions.opened).toBe(0);
   });
 });

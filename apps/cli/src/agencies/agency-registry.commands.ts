@@ -2,10 +2,11 @@
 // (DATABASE_URL), runs, and closes it; errors map to exit codes in run-command.ts.
 import { Argument, InvalidArgumentError, Option, type Command } from 'commander';
 import { API_KEY_ROLES, GRANT_PERMISSIONS, type ApiKeyRole, type GrantPermission } from '@rabt/persistence';
-import type { CliOutput, ExitCode } from '../cli/cli.exception';
+import { CliException, CliExceptionCode, type CliOutput, type ExitCode } from '../cli/cli.exception';
 import { runCommand } from '../cli/run-command';
 import { withAgencyRegistry, type AgencyRegistry, type AgencyRegistrySession } from './agency-registry';
 import { runAgenciesAdd, runAgenciesList, runAgenciesSeed, runAgenciesSetStatus } from './agencies.command';
+import { runCertIssue, runCertList, runCertRevoke } from './certificates.command';
 import { DEFAULT_GRANTED_BY, runGrantsAdd, runGrantsList, runGrantsRemove } from './grants.command';
 import { runKeysIssue, runKeysList, runKeysPepperStatus, runKeysRevoke } from './keys.command';
 
@@ -36,8 +37,17 @@ export function addAgencyRegistryCommands(program: Command, deps: AgencyRegistry
       .description('register an agency, active, with the default rate limits')
       .addArgument(code('code'))
       .requiredOption('--name-en <name>', 'name in English')
-      .requiredOption('--name-ar <name>', 'name in Arabic'),
-  ).action((agency: string, o: Json & { nameEn: string; nameAr: string }) => run((r) => runAgenciesAdd(r, { code: agency, nameEn: o.nameEn, nameAr: o.nameAr, json: o.json === true }, output)));
+      .requiredOption('--name-ar <name>', 'name in Arabic')
+      .option('--certificate', "also issue the agency's first client certificate (Rabt's CA: RABT_CA_CERT_FILE/RABT_CA_KEY_FILE or RABT_PKI_DIR)")
+      .option('--out-dir <dir>', 'with --certificate: write the certificate, private key and CA certificate there instead of printing them'),
+  ).action((agency: string, o: Json & { nameEn: string; nameAr: string; certificate?: boolean; outDir?: string }) => {
+    if (o.outDir !== undefined && !o.certificate) return runCommand(() => {
+      throw new CliException(CliExceptionCode.CONFIG_INVALID, '--out-dir goes with --certificate');
+    }, output);
+    return run((r) =>
+      runAgenciesAdd(r, { code: agency, nameEn: o.nameEn, nameAr: o.nameAr, json: o.json === true, certificate: o.certificate ? { outDir: o.outDir } : undefined }, output),
+    );
+  });
   withJson(agencies.command('list').description('every agency, with its status and rate limit')).action((o: Json) => run((r) => runAgenciesList(r, { json: o.json === true }, output)));
   for (const [verb, status, what] of [
     ['suspend', 'suspended', "suspend an agency: its keys stop authenticating (within 5 s)"],
@@ -50,6 +60,29 @@ export function addAgencyRegistryCommands(program: Command, deps: AgencyRegistry
   withJson(agencies.command('seed').description('add the demo agencies that are missing (mom, rop, moci, moh, mm, epay, ita)')).action((o: Json) =>
     run((r) => runAgenciesSeed(r, { json: o.json === true }, output)),
   );
+
+  const cert = agencies.command('cert').description("agencies' client certificates from Rabt's CA (mutual TLS to the gateway, Kafka pull mode): issue, list, revoke");
+  withJson(
+    cert
+      .command('issue')
+      .description("issue a client certificate (EC P-256) for an agency; its private key is shown or written once, never stored")
+      .addArgument(code('agency'))
+      .option('--out-dir <dir>', 'write <agency>-<id>.crt, <agency>-<id>.key (0600) and ca.crt there instead of printing them')
+      .option('--days <days>', 'validity in days (1 to 825)', (v: string) => {
+        if (!/^\d{1,4}$/.test(v)) throw new InvalidArgumentError('a whole number of days.');
+        return Number(v);
+      }),
+  ).action((agency: string, o: Json & { outDir?: string; days?: number }) => run((r) => runCertIssue(r, { agency, days: o.days, outDir: o.outDir, json: o.json === true }, output)));
+  withJson(cert.command('list').description('certificates, revoked and expired ones included, of one agency or all').argument('[agency]', 'agency code')).action(
+    (agency: string | undefined, o: Json) => run((r) => runCertList(r, { agency, json: o.json === true }, output)),
+  );
+  withJson(
+    cert
+      .command('revoke')
+      .description("revoke a certificate for good: the gateway refuses it within 1 s and its Kafka ACLs are dropped")
+      .argument('<certificateId>', 'the certificate id (32 hex digits), as listed')
+      .requiredOption('--reason <reason>', 'why, recorded with the revocation and in the audit log'),
+  ).action((certificateId: string, o: Json & { reason: string }) => run((r) => runCertRevoke(r, { certificateId, reason: o.reason, json: o.json === true }, output)));
 
   const keys = program.command('keys').description("agencies' API keys: issue (the token is shown once), list, revoke");
   withJson(

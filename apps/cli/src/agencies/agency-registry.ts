@@ -3,6 +3,13 @@
 import type { EntityManager } from 'typeorm';
 import {
   addGrant,
+  issueCertificate,
+  listCertificates,
+  revokeCertificate,
+  type CertificateView,
+  type IssuedCertificateView,
+  type NewCertificate,
+  type RevokedCertificateView,
   authFragment,
   createAgency,
   issueKey,
@@ -29,6 +36,7 @@ import {
 } from '@rabt/auth';
 import { databaseFragment, loadConfig } from '@rabt/config';
 import { createDataSource } from '@rabt/persistence';
+import { caFragment, NO_AGENCY_KAFKA_ACCESS, PkiError, RabtCa, type AgencyKafkaAccess } from '@rabt/pki';
 import { cliActor } from '../cli/cli-actor';
 import { CliException, CliExceptionCode } from '../cli/cli.exception';
 import { CLI_NAME } from '../config/cli.config';
@@ -48,6 +56,20 @@ export interface AgencyRegistry {
   addGrant(grant: GrantInput, grantedBy: string): Promise<{ grant: GrantView; created: boolean }>;
   removeGrant(grant: GrantInput): Promise<GrantView>;
   listGrants(filter: GrantFilter): Promise<GrantView[]>;
+  issueCertificate(agency: string, input: NewCertificate): Promise<IssuedCertificateView>;
+  listCertificates(agency?: string): Promise<CertificateView[]>;
+  revokeCertificate(certificateId: string, reason: string): Promise<RevokedCertificateView>;
+}
+
+/** Loads Rabt's CA for issuing (caFragment: RABT_CA_CERT_FILE/KEY_FILE or RABT_PKI_DIR); a missing or broken CA is bad configuration (exit 2). */
+export async function loadCa(env?: Record<string, string | undefined>): Promise<RabtCa> {
+  const { certFile, keyFile } = loadConfig(CLI_NAME, { ca: caFragment() }, env).values.ca;
+  try {
+    return await RabtCa.fromFiles(certFile, keyFile);
+  } catch (e) {
+    if (e instanceof PkiError) throw new CliException(CliExceptionCode.CONFIG_INVALID, `${e.message} (set RABT_CA_CERT_FILE and RABT_CA_KEY_FILE, or RABT_PKI_DIR)`);
+    throw e;
+  }
 }
 
 export interface AgencyRegistrySession {
@@ -55,7 +77,17 @@ export interface AgencyRegistrySession {
   close(): Promise<void>;
 }
 
-export function agencyRegistryOver(manager: EntityManager, auth: AuthConfig, actor: string = cliActor()): AgencyRegistry {
+/**
+ * The registry over a database connection. `ca` is loaded on first use (only certificate issue
+ * needs it); `kafka` grants and revokes certificates' Kafka ACLs.
+ */
+export function agencyRegistryOver(
+  manager: EntityManager,
+  auth: AuthConfig,
+  actor: string = cliActor(),
+  ca: () => Promise<RabtCa> = () => loadCa(),
+  kafka: AgencyKafkaAccess = NO_AGENCY_KAFKA_ACCESS,
+): AgencyRegistry {
   return {
     developmentPepper: auth.developmentPepper,
     createAgency: (input) => createAgency(manager, input),
@@ -69,6 +101,9 @@ export function agencyRegistryOver(manager: EntityManager, auth: AuthConfig, act
     addGrant: (grant, grantedBy) => addGrant(manager, grant, grantedBy, actor),
     removeGrant: (grant) => removeGrant(manager, grant, actor),
     listGrants: (filter) => listGrants(manager, filter),
+    issueCertificate: async (agency, input) => issueCertificate(manager, await ca(), kafka, agency, input, actor),
+    listCertificates: (agency) => listCertificates(manager, agency),
+    revokeCertificate: (id, reason) => revokeCertificate(manager, kafka, id, { reason }, actor),
   };
 }
 
@@ -85,7 +120,7 @@ export async function openAgencyRegistry(env?: Record<string, string | undefined
   } catch (e) {
     throw new CliException(CliExceptionCode.DATABASE_UNREACHABLE, `database ${config.printable['DATABASE_URL']} is unreachable (set DATABASE_URL): ${(e as Error).message}`);
   }
-  return { registry: agencyRegistryOver(dataSource.manager, auth), close: () => dataSource.destroy() };
+  return { registry: agencyRegistryOver(dataSource.manager, auth, cliActor(), () => loadCa(env)), close: () => dataSource.destroy() };
 }
 
 /** Runs `action` on an open registry and always closes it; a database without tables says so. */

@@ -14,6 +14,9 @@ const AGENCY_ADMIN_EXIT_CODES: Readonly<Record<AgencyAdminExceptionCode, ExitCod
   [AgencyAdminExceptionCode.AGENCY_NOT_FOUND]: ExitCode.FAILED,
   [AgencyAdminExceptionCode.KEY_NOT_FOUND]: ExitCode.FAILED,
   [AgencyAdminExceptionCode.GRANT_NOT_FOUND]: ExitCode.FAILED,
+  [AgencyAdminExceptionCode.INVALID_CERTIFICATE]: ExitCode.USAGE,
+  [AgencyAdminExceptionCode.CERTIFICATE_NOT_FOUND]: ExitCode.FAILED,
+  [AgencyAdminExceptionCode.CA_UNAVAILABLE]: ExitCode.USAGE,
 };
 
 /** Subscription refusals: a malformed argument is bad usage (2); a refusal by policy or state fails (1). */

@@ -54,6 +54,12 @@ export abstract class DispatcherConfig {
   abstract readonly orphanSweepMs: number;
   /** How long the intake group waits for a silent member (a killed dispatcher) before reassigning its partitions (ms). */
   abstract readonly sessionTimeoutMs: number;
+  /**
+   * Rabt's client certificate (OU=service, CN=dispatcher, from Rabt's CA), presented to every
+   * HTTPS endpoint that asks for one (mutual TLS), and an extra CA trusted for endpoints' server
+   * certificates besides the system's: PEM file paths, read at start (webhook.tls.ts).
+   */
+  abstract readonly tls: { readonly clientCertFile?: string; readonly clientKeyFile?: string; readonly caFile?: string };
 }
 
 const duration = (name: string) =>
@@ -104,6 +110,9 @@ const dispatcherFragment = () =>
       DISPATCHER_TOPIC_REFRESH_MS: configTypes.positiveInt.default(60_000),
       DISPATCHER_INTAKE_CONCURRENCY: configTypes.positiveInt.max(64).default(4),
       DISPATCHER_ORPHAN_SWEEP_MS: configTypes.positiveInt.default(30_000),
+      DISPATCHER_TLS_CLIENT_CERT: z.string().min(1).optional(),
+      DISPATCHER_TLS_CLIENT_KEY: z.string().min(1).optional(),
+      DISPATCHER_TLS_CA: z.string().min(1).optional(),
       DISPATCHER_SESSION_TIMEOUT_MS: configTypes.positiveInt.min(6_000, { message: 'must be at least 6000 (the broker minimum)' }).max(300_000).default(30_000),
     },
     map: (e): DispatcherConfig => ({
@@ -127,6 +136,11 @@ const dispatcherFragment = () =>
       intakeConcurrency: e.DISPATCHER_INTAKE_CONCURRENCY,
       sessionTimeoutMs: e.DISPATCHER_SESSION_TIMEOUT_MS,
       orphanSweepMs: e.DISPATCHER_ORPHAN_SWEEP_MS,
+      tls: {
+        ...(e.DISPATCHER_TLS_CLIENT_CERT ? { clientCertFile: e.DISPATCHER_TLS_CLIENT_CERT } : {}),
+        ...(e.DISPATCHER_TLS_CLIENT_KEY ? { clientKeyFile: e.DISPATCHER_TLS_CLIENT_KEY } : {}),
+        ...(e.DISPATCHER_TLS_CA ? { caFile: e.DISPATCHER_TLS_CA } : {}),
+      },
     }),
   });
 

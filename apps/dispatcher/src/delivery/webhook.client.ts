@@ -7,6 +7,7 @@ import { webhookBody } from '../intake/inbox-record';
 import type { ClaimedDelivery } from './delivery-claims.repository';
 import { WebhookSender } from './webhook.sender';
 import { WebhookSigner } from './webhook.signer';
+import { webhookTlsOptions } from './webhook.tls';
 import { resolveWebhookTarget, WebhookDnsError, WebhookUrlRefusedError } from './webhook.target';
 
 export type SendResult =
@@ -43,7 +44,7 @@ export class WebhookClient implements OnApplicationShutdown {
     private readonly policy: WebhookPolicyConfig,
     private readonly secrets: SecretKeyConfig,
   ) {
-    this.sender = new WebhookSender(config.endpointConcurrency, config.keepAliveMs);
+    this.sender = new WebhookSender(config.endpointConcurrency, config.keepAliveMs, webhookTlsOptions(config.tls));
   }
 
   async send(d: ClaimedDelivery, subscription: SubscriptionEntity, url: string): Promise<SendResult> {

@@ -9,10 +9,14 @@
 // Node's agent applies the timeout to idle connections only, never to an attempt in progress. A
 // receiver that closes idle connections sooner, and says nothing of it, can still close one under
 // a request: such a request is sent once more at once on a new connection (see post).
+//
+// Over HTTPS the agent presents Rabt's dispatcher certificate (DISPATCHER_TLS_CLIENT_CERT/KEY)
+// to an endpoint that requests one: mutual TLS, which the agency verifies with the SDK.
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import type { PinnedTarget } from './webhook.target';
+import type { WebhookTlsOptions } from './webhook.tls';
 
 export interface WebhookAnswer {
   /** null when no status line arrived (timeout, connection error). */
@@ -31,10 +35,11 @@ export class WebhookSender {
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
 
-  constructor(endpointConcurrency: number, keepAliveMs: number) {
+  /** `tls`: the client certificate presented to endpoints that ask for one, and the trusted CAs. */
+  constructor(endpointConcurrency: number, keepAliveMs: number, tls: WebhookTlsOptions = {}) {
     const options = { keepAlive: true, maxSockets: endpointConcurrency, scheduling: 'lifo' as const, timeout: keepAliveMs };
     this.httpAgent = new http.Agent(options);
-    this.httpsAgent = new https.Agent(options);
+    this.httpsAgent = new https.Agent({ ...options, ...(tls.cert ? { cert: tls.cert, key: tls.key } : {}), ...(tls.ca ? { ca: [...tls.ca] } : {}) });
   }
 
   post(target: PinnedTarget, headers: Record<string, string>, body: string, timeoutMs: number): Promise<WebhookAnswer> {

@@ -4,6 +4,7 @@ export enum GatewayExceptionCode {
   INVALID_JSON = 'INVALID_JSON',
   INVALID_CLOUDEVENT = 'INVALID_CLOUDEVENT',
   UNAUTHENTICATED = 'UNAUTHENTICATED',
+  CREDENTIALS_DISAGREE = 'CREDENTIALS_DISAGREE',
   SOURCE_SPOOFED = 'SOURCE_SPOOFED',
   NOT_GRANTED = 'NOT_GRANTED',
   ADMIN_ONLY = 'ADMIN_ONLY',
@@ -35,7 +36,8 @@ export class GatewayException extends DomainException<GatewayExceptionCode> {}
 export const GATEWAY_PROBLEMS: ProblemMapping<GatewayExceptionCode> = {
   [GatewayExceptionCode.INVALID_JSON]: { status: 400, title: 'The body is not valid JSON' },
   [GatewayExceptionCode.INVALID_CLOUDEVENT]: { status: 400, title: 'The event is not a valid CloudEvent' },
-  [GatewayExceptionCode.UNAUTHENTICATED]: { status: 401, title: 'A valid agency API key is required' },
+  [GatewayExceptionCode.UNAUTHENTICATED]: { status: 401, title: 'A valid agency API key or agency certificate is required' },
+  [GatewayExceptionCode.CREDENTIALS_DISAGREE]: { status: 401, title: 'The API key and the client certificate name different agencies' },
   [GatewayExceptionCode.SOURCE_SPOOFED]: { status: 403, title: "The event's source is not the calling agency" },
   [GatewayExceptionCode.NOT_GRANTED]: { status: 403, title: 'The agency may not publish this event type' },
   [GatewayExceptionCode.ADMIN_ONLY]: { status: 403, title: 'Only an API key with the admin role may do this' },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { auditFragment } from '@rabt/audit';
 import { keyExpiryFragment } from '@rabt/auth';
+import { caFragment } from '@rabt/pki';
 import { configTypes, databaseFragment, fragment, httpFragment, kafkaFragment, loadConfig, loggingFragment, parseDuration } from '@rabt/config';
 
 export const OPS_SERVICE = 'ops';
@@ -85,6 +86,8 @@ export const opsConfigFragments = () => ({
   audit: auditFragment({ sealer: true }),
   ops: opsFragment(),
   keyExpiry: keyExpiryFragment(),
+  // Rabt's CA, for issuing agency certificates (read when the first one is issued).
+  ca: caFragment(),
 });
 
 export const loadOpsConfig = (env?: Record<string, string | undefined>) => loadConfig(OPS_SERVICE, opsConfigFragments(), env);

@@ -12,6 +12,7 @@ import { DueIndexApartFromKeyLookups1764480900000 } from './1764480900000-due-in
 import { OperatorLockBoxAndDisable1765300000001 } from './1765300000001-operator-lock-box-and-disable';
 import { SchemaIdSequence1765200000001 } from './1765200000001-schema-id-sequence';
 import { WorkflowEventRefusedAndExpired1765500000001 } from './1765500000001-workflow-event-refused-and-expired';
+import { CreateAgencyCertificate1765600000001 } from './1765600000001-create-agency-certificate';
 import { ApiKeyPepperVersionAndExpiry1765700000001 } from './1765700000001-api-key-pepper-version-and-expiry';
 
 /** Every migration, oldest first. A new migration is added here and nowhere else. */
@@ -30,5 +31,6 @@ export const MIGRATIONS = [
   SchemaIdSequence1765200000001,
   OperatorLockBoxAndDisable1765300000001,
   WorkflowEventRefusedAndExpired1765500000001,
+  CreateAgencyCertificate1765600000001,
   ApiKeyPepperVersionAndExpiry1765700000001,
 ];

@@ -1,0 +1,3 @@
+import { rabtVitestConfig } from '../../vitest.shared.mts';
+
+export default rabtVitestConfig(import.meta.dirname);
