@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { DEFAULT_STATEMENT_TIMEOUT_MS } from '@rabt/config';
 import { createDataSource, type DatabaseConnection } from './data-source.factory';
 import { runMigrationsLocked } from './migration.runner';
+import { DATABASE_ROLES, OWNER_ROLE } from './roles/database-roles';
 
 const DB_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
@@ -43,12 +44,71 @@ export async function dropDatabase(url: string): Promise<void> {
 }
 
 /**
- * Applies every pending migration under the advisory lock; returns the names applied. Without a
- * statement timeout: a migrator waits for another's lock, and a migration may rebuild a large
+ * Creates the roles of DATABASE_ROLES the server lacks (LOGIN, no password: a server that trusts
+ * local connections lets them in, one that asks for passwords does not until an administrator
+ * sets one), makes the owner role own the database of `url` and every table, sequence and
+ * function in its public schema (objects an earlier superuser migration created). Needs a
+ * superuser: the local stack's and the tests' servers. Safe to run again and concurrently.
+ */
+export async function provisionDatabaseRoles(url: string): Promise<void> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000, statement_timeout: DEFAULT_STATEMENT_TIMEOUT_MS });
+  await client.connect();
+  try {
+    for (const role of DATABASE_ROLES) {
+      try {
+        await client.query(`CREATE ROLE "${role}" LOGIN`);
+      } catch (e) {
+        // 42710: exists; 23505: created meanwhile by another process.
+        if (!['42710', '23505'].includes((e as { code?: string }).code ?? '')) throw e;
+      }
+    }
+    await client.query(`DO $$
+      DECLARE r record;
+      BEGIN
+        EXECUTE format('ALTER DATABASE %I OWNER TO ${OWNER_ROLE}', current_database());
+        FOR r IN SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                  WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'S', 'v') AND c.relowner <> '${OWNER_ROLE}'::regrole
+                    AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i')))
+        LOOP
+          EXECUTE format('ALTER %s %I OWNER TO ${OWNER_ROLE}', CASE r.relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW' ELSE 'TABLE' END, r.relname);
+        END LOOP;
+        FOR r IN SELECT p.oid::regprocedure AS f FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                  WHERE n.nspname = 'public' AND p.proowner <> '${OWNER_ROLE}'::regrole
+        LOOP
+          EXECUTE format('ALTER FUNCTION %s OWNER TO ${OWNER_ROLE}', r.f);
+        END LOOP;
+      END $$`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Whether the user of `url` is a superuser (a local or test server, never a managed one). */
+async function isSuperuser(url: string): Promise<boolean> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000, statement_timeout: DEFAULT_STATEMENT_TIMEOUT_MS });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ super: boolean }>(`SELECT rolsuper AS super FROM pg_roles WHERE rolname = current_user`);
+    return rows[0]?.super === true;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Applies every pending migration under the advisory lock, as the owner role; returns the names
+ * applied. Connected as a superuser (the local and test servers), it first provisions the roles
+ * (provisionDatabaseRoles) and then runs as the owner role (`SET ROLE` on every connection), so
+ * every object a migration creates belongs to the owner whoever logged in. Connected as anyone
+ * else (production: DATABASE_URL names the owner role itself), it runs as that login. Without
+ * a statement timeout: a migrator waits for another's lock, and a migration may rebuild a large
  * table; both are run on purpose, by command.
  */
 export async function migrateDatabase(config: DatabaseConnection, applicationName: string): Promise<string[]> {
-  const dataSource = createDataSource({ ...config, statementTimeoutMs: 0 }, `rabt-${applicationName}`);
+  const superuser = await isSuperuser(config.url);
+  if (superuser) await provisionDatabaseRoles(config.url);
+  const role = superuser ? OWNER_ROLE : undefined;
+  const dataSource = createDataSource({ ...config, statementTimeoutMs: 0, ...(role ? { role } : {}) }, `rabt-${applicationName}`);
   await dataSource.initialize();
   try {
     return await runMigrationsLocked(dataSource);

@@ -12,6 +12,7 @@ import { DueIndexApartFromKeyLookups1764480900000 } from './1764480900000-due-in
 import { OperatorLockBoxAndDisable1765300000001 } from './1765300000001-operator-lock-box-and-disable';
 import { SchemaIdSequence1765200000001 } from './1765200000001-schema-id-sequence';
 import { WorkflowEventRefusedAndExpired1765500000001 } from './1765500000001-workflow-event-refused-and-expired';
+import { ServiceRoleGrants1765800000001 } from './1765800000001-service-role-grants';
 
 /** Every migration, oldest first. A new migration is added here and nowhere else. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   SchemaIdSequence1765200000001,
   OperatorLockBoxAndDisable1765300000001,
   WorkflowEventRefusedAndExpired1765500000001,
+  ServiceRoleGrants1765800000001,
 ];
