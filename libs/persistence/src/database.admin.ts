@@ -5,6 +5,8 @@ import { runMigrationsLocked } from './migration.runner';
 import { DATABASE_ROLES, OWNER_ROLE } from './roles/database-roles';
 
 const DB_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+/** Arbitrary but fixed: the advisory lock provisionDatabaseRoles holds (released when its connection ends). */
+const PROVISION_LOCK_KEY = 727_384_002;
 
 /** Creates the database named in `url` if it does not exist. Returns whether it created it. */
 export async function ensureDatabase(url: string): Promise<boolean> {
@@ -47,7 +49,8 @@ export async function dropDatabase(url: string): Promise<void> {
  * Creates the roles of DATABASE_ROLES the server lacks (LOGIN, no password: a server that trusts
  * local connections lets them in, one that asks for passwords does not until an administrator
  * sets one), makes the owner role own the database of `url` and every table, sequence and
- * function in its public schema (objects an earlier superuser migration created). Needs a
+ * function in its public schema (objects an earlier superuser migration created; an extension's
+ * objects stay with the extension). Needs a
  * superuser: the local stack's and the tests' servers. Safe to run again and concurrently.
  */
 export async function provisionDatabaseRoles(url: string): Promise<void> {
@@ -55,17 +58,22 @@ export async function provisionDatabaseRoles(url: string): Promise<void> {
   await client.connect();
   try {
     for (const role of DATABASE_ROLES) {
+      if ((await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).rowCount) continue;
       try {
         await client.query(`CREATE ROLE "${role}" LOGIN`);
       } catch (e) {
-        // 42710: exists; 23505: created meanwhile by another process.
-        if (!['42710', '23505'].includes((e as { code?: string }).code ?? '')) throw e;
+        // Created meanwhile by another process (42710, 23505, or a concurrent catalogue update).
+        if (!(await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).rowCount) throw e;
       }
     }
+    // One provisioner per database at a time: two racing ALTERs of one catalogue row fail.
+    await client.query('SELECT pg_advisory_lock($1)', [PROVISION_LOCK_KEY]);
     await client.query(`DO $$
       DECLARE r record;
       BEGIN
-        EXECUTE format('ALTER DATABASE %I OWNER TO ${OWNER_ROLE}', current_database());
+        IF (SELECT datdba FROM pg_database WHERE datname = current_database()) <> '${OWNER_ROLE}'::regrole THEN
+          EXECUTE format('ALTER DATABASE %I OWNER TO ${OWNER_ROLE}', current_database());
+        END IF;
         FOR r IN SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                   WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'S', 'v') AND c.relowner <> '${OWNER_ROLE}'::regrole
                     AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i')))
@@ -74,6 +82,7 @@ export async function provisionDatabaseRoles(url: string): Promise<void> {
         END LOOP;
         FOR r IN SELECT p.oid::regprocedure AS f FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
                   WHERE n.nspname = 'public' AND p.proowner <> '${OWNER_ROLE}'::regrole
+                    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
         LOOP
           EXECUTE format('ALTER FUNCTION %s OWNER TO ${OWNER_ROLE}', r.f);
         END LOOP;
