@@ -47,7 +47,7 @@ export const TABLE_GRANTS: Readonly<Record<string, TableGrants>> = {
     cli: 'SELECT, INSERT, UPDATE ("seq", "prev_hash", "hash")',
   },
   operator: { ops: 'SELECT, INSERT, UPDATE', cli: 'SELECT, INSERT, UPDATE' },
-  operator_session: { ops: 'SELECT, INSERT, UPDATE, DELETE', cli: 'DELETE' },
+  operator_session: { ops: 'SELECT, INSERT, UPDATE, DELETE', cli: 'SELECT, DELETE' },
   replay_job: { ops: 'SELECT, INSERT, UPDATE' },
   rabt_migrations: {},
 };

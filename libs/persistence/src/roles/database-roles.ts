@@ -84,3 +84,8 @@ export function databaseUrlAs(url: string, role: string): string {
   u.password = '';
   return u.toString();
 }
+
+/** `url` as `service`'s role connects (databaseUrlAs): what the local stack, the demo and the test harnesses give each service. */
+export function serviceDatabaseUrl(url: string, service: ServiceName): string {
+  return databaseUrlAs(url, SERVICE_ROLES[service]);
+}
