@@ -50,12 +50,12 @@ function privileges(list: string): string {
  */
 export async function grantTable(q: QueryRunner, table: string, grants: TableGrants): Promise<void> {
   const all = Object.values(SERVICE_ROLES).map(identifier).join(', ');
-  const columns = (await q.query(`SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`, [identifier(table)])) as { attname: string }[];
-  await q.query(`REVOKE ALL ON TABLE ${identifier(table)} FROM ${all}`);
-  if (columns.length) await q.query(`REVOKE ALL (${columns.map((c) => identifier(c.attname)).join(', ')}) ON TABLE ${identifier(table)} FROM ${all}`);
-  for (const [service, list] of Object.entries(grants) as [ServiceName, string][]) {
-    await q.query(`GRANT ${privileges(list)} ON TABLE ${identifier(table)} TO ${identifier(SERVICE_ROLES[service])}`);
-  }
+  const target = identifier(table);
+  const lists = Object.entries(grants).map(([service, list]) => [SERVICE_ROLES[service as ServiceName], privileges(list)] as const);
+  const columns = (await q.query(`SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`, [target])) as { attname: string }[];
+  await q.query(`REVOKE ALL ON TABLE ${target} FROM ${all}`);
+  if (columns.length) await q.query(`REVOKE ALL (${columns.map((c) => identifier(c.attname)).join(', ')}) ON TABLE ${target} FROM ${all}`);
+  for (const [role, list] of lists) await q.query(`GRANT ${list} ON TABLE ${target} TO ${identifier(role)}`);
 }
 
 /**
@@ -64,10 +64,10 @@ export async function grantTable(q: QueryRunner, table: string, grants: TableGra
  */
 export async function grantSequence(q: QueryRunner, sequence: string, grants: TableGrants): Promise<void> {
   const all = Object.values(SERVICE_ROLES).map(identifier).join(', ');
-  await q.query(`REVOKE ALL ON SEQUENCE ${identifier(sequence)} FROM ${all}`);
-  for (const [service, list] of Object.entries(grants) as [ServiceName, string][]) {
-    await q.query(`GRANT ${privileges(list)} ON SEQUENCE ${identifier(sequence)} TO ${identifier(SERVICE_ROLES[service])}`);
-  }
+  const target = identifier(sequence);
+  const lists = Object.entries(grants).map(([service, list]) => [SERVICE_ROLES[service as ServiceName], privileges(list)] as const);
+  await q.query(`REVOKE ALL ON SEQUENCE ${target} FROM ${all}`);
+  for (const [role, list] of lists) await q.query(`GRANT ${list} ON SEQUENCE ${target} TO ${identifier(role)}`);
 }
 
 /** The roles of DATABASE_ROLES the server does not have. */
