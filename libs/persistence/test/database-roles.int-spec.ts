@@ -63,6 +63,16 @@ describe('database roles', () => {
     expect(rows.filter((r: { owner: string }) => r.owner !== OWNER_ROLE)).toEqual([]);
   });
 
+  it('every table but the migrations table grants something to some service (a migration adding a table calls grantTable)', async () => {
+    const { rows } = await admin.query(
+      `SELECT c.relname AS name FROM pg_class c
+        WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND c.relname <> 'rabt_migrations'
+          AND NOT EXISTS (SELECT 1 FROM unnest($1::text[]) r WHERE has_table_privilege(r, c.oid, 'SELECT, INSERT, UPDATE, DELETE') OR has_any_column_privilege(r, c.oid, 'SELECT, INSERT, UPDATE'))`,
+      [Object.values(SERVICE_ROLES)],
+    );
+    expect(rows).toEqual([]);
+  });
+
   it('no service role is a superuser, may create roles or databases, or owns anything', async () => {
     const { rows } = await admin.query(`SELECT rolname, rolsuper, rolcreaterole, rolcreatedb, rolbypassrls FROM pg_roles WHERE rolname = ANY($1::text[])`, [Object.values(SERVICE_ROLES)]);
     expect(rows).toHaveLength(Object.values(SERVICE_ROLES).length);
