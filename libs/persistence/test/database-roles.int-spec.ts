@@ -113,6 +113,8 @@ describe('database roles', () => {
     await refused(gw, `DELETE FROM delivery`);
     await refused(gw, `SELECT * FROM operator`);
     await refused(gw, `SELECT * FROM audit_record`);
+    await refused(gw, `UPDATE agency SET code = 'evil' WHERE code = 'mom'`);
+    expect((await gw.query(`UPDATE agency SET status = 'active' WHERE code = 'mom'`)).rowCount).toBe(1);
   });
 
   it('gateway: ends the waiting deliveries of a removed subscription through the function, never those of a live one', async () => {

@@ -8,7 +8,15 @@ import { DATABASE_ROLES, grantSequence, grantTable, missingDatabaseRoles, SERVIC
  * `rabt audit anchor` seals); its trigger refuses anything else to every role anyway.
  */
 export const TABLE_GRANTS: Readonly<Record<string, TableGrants>> = {
-  agency: { gateway: 'SELECT, INSERT, UPDATE', 'schema-registry': 'SELECT', router: 'SELECT', dispatcher: 'SELECT', ops: 'SELECT', cli: 'SELECT, INSERT, UPDATE' },
+  agency: {
+    // An agency's code (the key every other table refers to) and creation time never change.
+    gateway: 'SELECT, INSERT, UPDATE ("name_en", "name_ar", "status", "rate_per_second", "rate_burst", "updated_at")',
+    'schema-registry': 'SELECT',
+    router: 'SELECT',
+    dispatcher: 'SELECT',
+    ops: 'SELECT',
+    cli: 'SELECT, INSERT, UPDATE ("name_en", "name_ar", "status", "rate_per_second", "rate_burst", "updated_at")',
+  },
   agency_api_key: { gateway: 'SELECT, INSERT, UPDATE ("revoked_at")', 'schema-registry': 'SELECT', cli: 'SELECT, INSERT, UPDATE ("revoked_at")' },
   agency_grant: { gateway: 'SELECT, INSERT, DELETE', 'schema-registry': 'SELECT', router: 'SELECT', dispatcher: 'SELECT', ops: 'SELECT', cli: 'SELECT, INSERT, DELETE' },
   gateway_event: { gateway: 'SELECT, INSERT, UPDATE, DELETE', ops: 'SELECT' },
