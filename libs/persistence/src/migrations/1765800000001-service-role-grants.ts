@@ -101,6 +101,9 @@ export class ServiceRoleGrants1765800000001 implements MigrationInterface {
       $$`);
     await q.query(`REVOKE ALL ON FUNCTION "rabt_end_removed_subscription_deliveries"(uuid) FROM PUBLIC`);
     await q.query(`GRANT EXECUTE ON FUNCTION "rabt_end_removed_subscription_deliveries"(uuid) TO "${SERVICE_ROLES.gateway}", "${SERVICE_ROLES.cli}"`);
+    // PostgreSQL 15 no longer lets PUBLIC create objects in the public schema; older servers do.
+    // Where the owner role may not revoke it (the schema belongs to another role), Postgres warns.
+    await q.query(`REVOKE CREATE ON SCHEMA public FROM PUBLIC`);
     await q.query(`GRANT USAGE ON SCHEMA public TO ${DATABASE_ROLES.map((r) => `"${r}"`).join(', ')}`);
     for (const [table, grants] of Object.entries(TABLE_GRANTS)) await grantTable(q, table, grants);
     for (const [sequence, grants] of Object.entries(SEQUENCE_GRANTS)) await grantSequence(q, sequence, grants);
