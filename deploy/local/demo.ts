@@ -14,7 +14,7 @@ import { authFragment, createOperator, issueAgencyKey, parseApiKey, secretMatche
 import { databaseFragment, kafkaFragment, loadConfig, type KafkaConfig } from '@rabt/config';
 import { CATALOGUE, catalogueEntry, EventTypes, registerCatalogueSchemas } from '@rabt/contracts';
 import { commitGroupPositions, createKafka, TopicAdmin, type GroupPosition, type KafkaClient } from '@rabt/kafka';
-import { AgencyApiKeyEntity, createDataSource, ensureDatabase, migrateDatabase, OperatorEntity, seedAgencies } from '@rabt/persistence';
+import { AgencyApiKeyEntity, createDataSource, ensureDatabase, migrateDatabase, OperatorEntity, seedAgencies, serviceDatabaseUrl, type ServiceName } from '@rabt/persistence';
 import { inboxTopic } from '@rabt/routing';
 import { createCa, DEFAULT_PKI_DIR, isIssuedBy, RabtCa, type CertificateAndKey } from '@rabt/pki';
 import { RabtClient } from '@rabt/sdk';
@@ -231,12 +231,15 @@ async function main(): Promise<void> {
   await startGroupsAtTheEnd(kafka, kafkaConfig);
   const registry = `http://127.0.0.1:${PORTS.registry}`;
   const gateway = `http://127.0.0.1:${PORTS.gateway}`;
-  const base = { DATABASE_URL: databaseUrl, LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info' };
-  await services.start('schema-registry', { ...base, SCHEMA_REGISTRY_PORT: String(PORTS.registry) }, PORTS.registry);
+  const base = { LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info' };
+  // Each service connects as its own database role (a passwordless URL: a server that trusts
+  // local connections); a DEMO_DATABASE_URL with a password is given to every service as it is.
+  const db = (service: ServiceName) => ({ DATABASE_URL: new URL(databaseUrl).password ? databaseUrl : serviceDatabaseUrl(databaseUrl, service) });
+  await services.start('schema-registry', { ...base, ...db('schema-registry'), SCHEMA_REGISTRY_PORT: String(PORTS.registry) }, PORTS.registry);
   await registerCatalogueSchemas(registry, { username: 'ita', password: keys.integrator.token });
   say(`${CATALOGUE.length} contracts registered in the schema registry`);
   const serviceEnv = { ...base, SCHEMA_REGISTRY_URL: registry, SCHEMA_REGISTRY_USERNAME: 'ita', SCHEMA_REGISTRY_PASSWORD: keys.integrator.token, RABT_WEBHOOK_ALLOW_HOSTS: '127.0.0.1' };
-  await services.start('gateway', { ...serviceEnv, GATEWAY_PORT: String(PORTS.gateway), GATEWAY_RATE_PER_SECOND: '5000', GATEWAY_RATE_BURST: '5000' }, PORTS.gateway);
+  await services.start('gateway', { ...serviceEnv, ...db('gateway'), GATEWAY_PORT: String(PORTS.gateway), GATEWAY_RATE_PER_SECOND: '5000', GATEWAY_RATE_BURST: '5000' }, PORTS.gateway);
 
   const tokens = Object.fromEntries(AGENCIES.map((a) => [a, keys[a].token]));
   const secrets = await provisionSimulatedAgencies({ gatewayUrl: gateway, tokens, ownerOf: (type) => catalogueEntry(type).owner, webhookUrl: (agency) => `${agency === MTLS_AGENCY ? 'https' : 'http'}://127.0.0.1:${PORTS[agency as keyof typeof PORTS]}/webhook` });
@@ -245,10 +248,10 @@ async function main(): Promise<void> {
     say(`${agency} subscribed (${how}) to ${secrets[agency]?.length ?? 0} event types`);
   }
 
-  await services.start('router', { ...serviceEnv, ROUTER_PORT: String(PORTS.router), ROUTER_INSTANCE_ID: 'demo', ROUTER_GROUP_ID: GROUPS.router, ROUTER_SUBSCRIPTION_REFRESH_MS: '500' }, PORTS.router);
+  await services.start('router', { ...serviceEnv, ...db('router'), ROUTER_PORT: String(PORTS.router), ROUTER_INSTANCE_ID: 'demo', ROUTER_GROUP_ID: GROUPS.router, ROUTER_SUBSCRIPTION_REFRESH_MS: '500' }, PORTS.router);
   await services.start(
     'dispatcher',
-    { ...serviceEnv, DISPATCHER_PORT: String(PORTS.dispatcher), DISPATCHER_GROUP_ID: GROUPS.dispatcher, DISPATCHER_POLL_MS: '100', DISPATCHER_SUBSCRIPTION_CACHE_MS: '500', DISPATCHER_RETRY_SCHEDULE: '1s,2s,5s,10s,30s,1m,5m', DISPATCHER_ENDPOINT_CONCURRENCY: load ? '32' : '8',
+    { ...serviceEnv, ...db('dispatcher'), DISPATCHER_PORT: String(PORTS.dispatcher), DISPATCHER_GROUP_ID: GROUPS.dispatcher, DISPATCHER_POLL_MS: '100', DISPATCHER_SUBSCRIPTION_CACHE_MS: '500', DISPATCHER_RETRY_SCHEDULE: '1s,2s,5s,10s,30s,1m,5m', DISPATCHER_ENDPOINT_CONCURRENCY: load ? '32' : '8',
       // Rabt's client certificate, presented to the endpoint that requires it, and the local CA that signed that endpoint's certificate.
       DISPATCHER_TLS_CLIENT_CERT: pki.dispatcher.cert,
       DISPATCHER_TLS_CLIENT_KEY: pki.dispatcher.key,
@@ -257,8 +260,8 @@ async function main(): Promise<void> {
     PORTS.dispatcher,
   );
   if (!DemoServices.built('workflow')) throw new Error('dist/apps/workflow/main.js is missing: the workflow service was not built (npx nx build workflow)');
-  await services.start('workflow', { ...serviceEnv, WORKFLOW_PORT: String(PORTS.workflow), WORKFLOW_GROUP_ID: GROUPS.workflow, ...(opts.sla ? { WORKFLOW_SLA_OVERRIDE: opts.sla } : {}) }, PORTS.workflow);
-  await services.start('ops', { ...base, KAFKA_BROKERS: kafkaConfig.brokers.join(','), OPS_PORT: String(PORTS.ops) }, PORTS.ops);
+  await services.start('workflow', { ...serviceEnv, ...db('workflow'), WORKFLOW_PORT: String(PORTS.workflow), WORKFLOW_GROUP_ID: GROUPS.workflow, ...(opts.sla ? { WORKFLOW_SLA_OVERRIDE: opts.sla } : {}) }, PORTS.workflow);
+  await services.start('ops', { ...base, ...db('ops'), KAFKA_BROKERS: kafkaConfig.brokers.join(','), OPS_PORT: String(PORTS.ops) }, PORTS.ops);
   const simulatorBehaviour = { SIM_DELAY_MS: opts.delay ?? (load ? '20-80' : '400-1500'), SIM_FAILURE_RATE: opts.failureRate ?? '0' };
   await services.start(
     'agency-simulator',

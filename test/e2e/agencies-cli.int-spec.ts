@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { AgencyKeysService, DEVELOPMENT_PEPPER, parseApiKey } from '@rabt/auth';
-import { AgencyApiKeyEntity, AgencyEntity, createDataSource, migrateDatabase } from '@rabt/persistence';
+import { AgencyApiKeyEntity, AgencyEntity, createDataSource, migrateDatabase, serviceDatabaseUrl } from '@rabt/persistence';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '@rabt/testing';
 import { cliRunner } from './cli.runner';
 
@@ -15,7 +15,7 @@ let db: ThrowawayDatabase;
 let dataSource: DataSource;
 const tokens: string[] = [];
 
-const { rabt, ok, okJson } = cliRunner(() => ({ PATH: process.env['PATH'] ?? '', DATABASE_URL: db.url }));
+const { rabt, ok, okJson } = cliRunner(() => ({ PATH: process.env['PATH'] ?? '', DATABASE_URL: serviceDatabaseUrl(db.url, 'cli') }));
 
 async function refused(args: string[], code: number, message: string): Promise<void> {
   const run = await rabt(args);

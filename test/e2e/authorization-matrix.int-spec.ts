@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { createOperator, DEVELOPMENT_PEPPER, issueAgencyKey } from '@rabt/auth';
 import { registerCatalogueSchemas } from '@rabt/contracts';
-import { createDataSource, migrateDatabase, seedAgencies } from '@rabt/persistence';
+import { createDataSource, migrateDatabase, seedAgencies, serviceDatabaseUrl } from '@rabt/persistence';
 import { createCa } from '@rabt/pki';
 import { createThrowawayDatabase, startBuiltService, testStack, type ServiceProcess, type ThrowawayDatabase } from '@rabt/testing';
 
@@ -210,11 +210,11 @@ beforeAll(async () => {
   params['version'] = '1';
   params['username'] = 'mom-victim';
 
-  const registry = await startBuiltService('schema-registry', { DATABASE_URL: database.url, LOG_LEVEL: 'info' }, 'SCHEMA_REGISTRY_PORT');
+  const registry = await startBuiltService('schema-registry', { DATABASE_URL: serviceDatabaseUrl(database.url, 'schema-registry'), LOG_LEVEL: 'info' }, 'SCHEMA_REGISTRY_PORT');
   await registerCatalogueSchemas(registry.url, { username: 'ita', password: platform.token });
   const gateway = await startBuiltService(
     'gateway',
-    { DATABASE_URL: database.url, KAFKA_BROKERS: testStack.kafkaBrokers, SCHEMA_REGISTRY_URL: registry.url, SCHEMA_REGISTRY_USERNAME: 'ita', SCHEMA_REGISTRY_PASSWORD: platform.token, LOG_LEVEL: 'info' },
+    { DATABASE_URL: serviceDatabaseUrl(database.url, 'gateway'), KAFKA_BROKERS: testStack.kafkaBrokers, SCHEMA_REGISTRY_URL: registry.url, SCHEMA_REGISTRY_USERNAME: 'ita', SCHEMA_REGISTRY_PASSWORD: platform.token, LOG_LEVEL: 'info' },
     'GATEWAY_PORT',
   );
   const agencyCredentials = (auth: (agency: string, token: string) => Record<string, string>): Record<Caller, Record<string, string>> => ({
@@ -242,7 +242,7 @@ beforeAll(async () => {
   const ca = await createCa();
   writeFileSync(join(pki, 'ca.crt'), ca.certPem);
   writeFileSync(join(pki, 'ca.key'), ca.keyPem, { mode: 0o600 });
-  const ops = await startBuiltService('ops', { DATABASE_URL: database.url, OPS_CONSOLE_DIR: '/nonexistent', LOG_LEVEL: 'info', RABT_PKI_DIR: pki }, 'OPS_PORT');
+  const ops = await startBuiltService('ops', { DATABASE_URL: serviceDatabaseUrl(database.url, 'ops'), OPS_CONSOLE_DIR: '/nonexistent', LOG_LEVEL: 'info', RABT_PKI_DIR: pki }, 'OPS_PORT');
   const session = async (username: string) => {
     const res = await fetch(`${ops.url}/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
     const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
 import { DEVELOPMENT_PEPPER, issueAgencyKey } from '@rabt/auth';
 import { registerCatalogueSchemas } from '@rabt/contracts';
-import { createDataSource, migrateDatabase, seedAgencies } from '@rabt/persistence';
+import { createDataSource, migrateDatabase, seedAgencies, serviceDatabaseUrl } from '@rabt/persistence';
 import { RabtClient, verifyWebhook } from '@rabt/sdk';
 import { createThrowawayDatabase, ephemeralBroker, eventually, startBuiltService, WORKSPACE_ROOT, type ServiceProcess, type ThrowawayDatabase } from '@rabt/testing';
 
@@ -90,7 +90,7 @@ beforeAll(async () => {
   for (const agency of ['mom', 'rop', 'moci', 'mm', 'moh']) keys[agency] = (await issueAgencyKey(db.manager, DEVELOPMENT_PEPPER, agency, 'flow test')).token;
   const integrator = (await issueAgencyKey(db.manager, DEVELOPMENT_PEPPER, 'ita', 'services', ['integrator'])).token;
 
-  services['schema-registry'] = await startBuiltService('schema-registry', { DATABASE_URL: database.url }, 'SCHEMA_REGISTRY_PORT');
+  services['schema-registry'] = await startBuiltService('schema-registry', { DATABASE_URL: serviceDatabaseUrl(database.url, 'schema-registry') }, 'SCHEMA_REGISTRY_PORT');
   const registryUrl = services['schema-registry'].url;
   await registerCatalogueSchemas(registryUrl, { username: 'ita', password: integrator });
   env = {
@@ -112,7 +112,7 @@ beforeAll(async () => {
     GATEWAY_RATE_PER_SECOND: '100000',
     GATEWAY_RATE_BURST: '100000',
   };
-  services['gateway'] = await startBuiltService('gateway', env, 'GATEWAY_PORT');
+  services['gateway'] = await startBuiltService('gateway', { ...env, DATABASE_URL: serviceDatabaseUrl(database.url, 'gateway') }, 'GATEWAY_PORT');
   client = new RabtClient({ baseUrl: services['gateway'].url, apiKey: keys['mom']!, agency: 'mom' });
 
   // Grants from the owner, then each agency subscribes itself.
@@ -128,8 +128,8 @@ beforeAll(async () => {
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     receivers[agency]!.secret = String(created.body['webhookSecret']);
   }
-  services['router'] = await startBuiltService('router', env, 'ROUTER_PORT');
-  services['dispatcher'] = await startBuiltService('dispatcher', env, 'DISPATCHER_PORT');
+  services['router'] = await startBuiltService('router', { ...env, DATABASE_URL: serviceDatabaseUrl(database.url, 'router') }, 'ROUTER_PORT');
+  services['dispatcher'] = await startBuiltService('dispatcher', { ...env, DATABASE_URL: serviceDatabaseUrl(database.url, 'dispatcher') }, 'DISPATCHER_PORT');
 }, 240_000);
 
 afterAll(async () => {
@@ -175,8 +175,8 @@ describe('publish → route → deliver', () => {
     await services['router']!.kill();
     await services['dispatcher']!.kill();
     await publishing;
-    services['router'] = await startBuiltService('router', env, 'ROUTER_PORT');
-    services['dispatcher'] = await startBuiltService('dispatcher', env, 'DISPATCHER_PORT');
+    services['router'] = await startBuiltService('router', { ...env, DATABASE_URL: serviceDatabaseUrl(database.url, 'router') }, 'ROUTER_PORT');
+    services['dispatcher'] = await startBuiltService('dispatcher', { ...env, DATABASE_URL: serviceDatabaseUrl(database.url, 'dispatcher') }, 'DISPATCHER_PORT');
     await eventually(() => ['rop', 'moci', 'mm'].every((a) => receivers[a]!.received.length >= events.length), 120_000, 200);
     for (const agency of ['rop', 'moci', 'mm']) {
       const ids = receivers[agency]!.received.map((x) => x.eventId);

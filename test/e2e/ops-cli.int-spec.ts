@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
-import { createDataSource, migrateDatabase, seedAgencies } from '@rabt/persistence';
+import { createDataSource, migrateDatabase, seedAgencies, serviceDatabaseUrl } from '@rabt/persistence';
 import { createThrowawayDatabase, freePort, startBuiltService, type ServiceProcess, type ThrowawayDatabase } from '@rabt/testing';
 import { cliRunner } from './cli.runner';
 
@@ -15,7 +15,7 @@ let db: ThrowawayDatabase;
 let dataSource: DataSource;
 let ops: ServiceProcess;
 const config = mkdtempSync(join(tmpdir(), 'rabt-cli-'));
-const { rabt, ok, okJson } = cliRunner(() => ({ PATH: process.env['PATH'] ?? '', DATABASE_URL: db.url, RABT_OPS_URL: ops.url, XDG_CONFIG_HOME: config }));
+const { rabt, ok, okJson } = cliRunner(() => ({ PATH: process.env['PATH'] ?? '', DATABASE_URL: serviceDatabaseUrl(db.url, 'cli'), RABT_OPS_URL: ops.url, XDG_CONFIG_HOME: config }));
 const deadLetters: string[] = [];
 
 async function seedDeadLetter(n: number): Promise<string> {
@@ -41,7 +41,7 @@ beforeAll(async () => {
   await dataSource.initialize();
   await seedAgencies(dataSource);
   for (let i = 1; i <= 3; i++) deadLetters.push(await seedDeadLetter(i));
-  ops = await startBuiltService('ops', { DATABASE_URL: db.url, OPS_CONSOLE_DIR: '/nonexistent', OPS_REPLAY_POLL_MS: '200' }, 'OPS_PORT');
+  ops = await startBuiltService('ops', { DATABASE_URL: serviceDatabaseUrl(db.url, 'ops'), OPS_CONSOLE_DIR: '/nonexistent', OPS_REPLAY_POLL_MS: '200' }, 'OPS_PORT');
 }, 120_000);
 
 afterAll(async () => {

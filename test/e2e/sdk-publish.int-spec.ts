@@ -11,7 +11,7 @@ import { DEVELOPMENT_PEPPER, issueAgencyKey } from '@rabt/auth';
 import { kafkaFragment, loadConfig } from '@rabt/config';
 import { EventTypes, registerCatalogueSchemas, type EventData } from '@rabt/contracts';
 import { createKafka, EventConsumer, type ConsumedRecord } from '@rabt/kafka';
-import { createDataSource, migrateDatabase, seedAgencies } from '@rabt/persistence';
+import { createDataSource, migrateDatabase, seedAgencies, serviceDatabaseUrl } from '@rabt/persistence';
 import { RabtClient, RabtNetworkError, RabtProblemError, type PublishAccepted, type RabtClientOptions } from '@rabt/sdk';
 import { decodeInboxRecord, RegistrySchemaSource } from '@rabt/sdk/node';
 import { createThrowawayDatabase, eventually, startBuiltService, testStack, WORKSPACE_ROOT, type ServiceProcess, type ThrowawayDatabase } from '@rabt/testing';
@@ -39,12 +39,12 @@ beforeAll(async () => {
   momKey = (await issueAgencyKey(db.manager, DEVELOPMENT_PEPPER, 'mom', 'sdk e2e')).token;
   const serviceKey = (await issueAgencyKey(db.manager, DEVELOPMENT_PEPPER, 'ita', 'sdk e2e registry', ['integrator'])).token;
 
-  registry = await startBuiltService('schema-registry', { DATABASE_URL: database.url }, 'SCHEMA_REGISTRY_PORT');
+  registry = await startBuiltService('schema-registry', { DATABASE_URL: serviceDatabaseUrl(database.url, 'schema-registry') }, 'SCHEMA_REGISTRY_PORT');
   await registerCatalogueSchemas(registry.url, { username: 'ita', password: serviceKey });
   gateway = await startBuiltService(
     'gateway',
     {
-      DATABASE_URL: database.url,
+      DATABASE_URL: serviceDatabaseUrl(database.url, 'gateway'),
       KAFKA_BROKERS: testStack.kafkaBrokers,
       SCHEMA_REGISTRY_URL: registry.url,
       SCHEMA_REGISTRY_USERNAME: 'ita',

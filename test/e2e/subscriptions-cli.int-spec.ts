@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { DEVELOPMENT_SECRET_KEY, SecretBox, SecretBoxError } from '@rabt/auth';
-import { createDataSource, migrateDatabase, seedAgencies, SubscriptionEntity } from '@rabt/persistence';
+import { createDataSource, migrateDatabase, seedAgencies, SubscriptionEntity, serviceDatabaseUrl } from '@rabt/persistence';
 import { webhookSecretsOf } from '@rabt/routing';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '@rabt/testing';
 import { cliRunner } from './cli.runner';
@@ -19,7 +19,7 @@ const devBox = SecretBox.fromBase64(DEVELOPMENT_SECRET_KEY);
 let db: ThrowawayDatabase;
 let dataSource: DataSource;
 
-const { rabt, ok, okJson } = cliRunner(() => ({ PATH: process.env['PATH'] ?? '', DATABASE_URL: db.url }));
+const { rabt, ok, okJson } = cliRunner(() => ({ PATH: process.env['PATH'] ?? '', DATABASE_URL: serviceDatabaseUrl(db.url, 'cli') }));
 
 async function refused(args: string[], code: number, message: string | RegExp, env?: Record<string, string>): Promise<void> {
   const before = await rows();

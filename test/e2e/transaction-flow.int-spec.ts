@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
 import { DEVELOPMENT_PEPPER, issueAgencyKey } from '@rabt/auth';
 import { catalogueEntry, EventTypes, registerCatalogueSchemas, type EventData } from '@rabt/contracts';
-import { createDataSource, migrateDatabase, seedAgencies } from '@rabt/persistence';
+import { createDataSource, migrateDatabase, seedAgencies, serviceDatabaseUrl } from '@rabt/persistence';
 import { RabtClient, type TransactionView } from '@rabt/sdk';
 import {
   createThrowawayDatabase,
@@ -84,7 +84,7 @@ beforeAll(async () => {
   for (const agency of [...AGENCIES, 'moh']) tokens[agency] = (await issueAgencyKey(db.manager, DEVELOPMENT_PEPPER, agency, 'tx flow test')).token;
   const integrator = (await issueAgencyKey(db.manager, DEVELOPMENT_PEPPER, 'ita', 'services', ['integrator'])).token;
 
-  services['schema-registry'] = await startBuiltService('schema-registry', { DATABASE_URL: database.url }, 'SCHEMA_REGISTRY_PORT');
+  services['schema-registry'] = await startBuiltService('schema-registry', { DATABASE_URL: serviceDatabaseUrl(database.url, 'schema-registry') }, 'SCHEMA_REGISTRY_PORT');
   await registerCatalogueSchemas(services['schema-registry'].url, { username: 'ita', password: integrator });
   const env = {
     DATABASE_URL: database.url,
@@ -104,7 +104,7 @@ beforeAll(async () => {
     GATEWAY_RATE_PER_SECOND: '100000',
     GATEWAY_RATE_BURST: '100000',
   };
-  services['gateway'] = await startBuiltService('gateway', env, 'GATEWAY_PORT');
+  services['gateway'] = await startBuiltService('gateway', { ...env, DATABASE_URL: serviceDatabaseUrl(database.url, 'gateway') }, 'GATEWAY_PORT');
   const gatewayUrl = services['gateway'].url;
   for (const agency of AGENCIES) {
     ports[agency] = await freePort();
@@ -116,9 +116,9 @@ beforeAll(async () => {
     ownerOf: (type) => catalogueEntry(type).owner,
     webhookUrl: (agency) => `http://127.0.0.1:${ports[agency]}/webhook`,
   });
-  services['router'] = await startBuiltService('router', env, 'ROUTER_PORT');
-  services['dispatcher'] = await startBuiltService('dispatcher', env, 'DISPATCHER_PORT');
-  workflowEnv = { ...env, WORKFLOW_SLA_OVERRIDE: SLA, WORKFLOW_GROUP_ID: 'tx-flow-workflow', WORKFLOW_SESSION_TIMEOUT_MS: '6000', WORKFLOW_TIMER_POLL_MS: '200', WORKFLOW_OUTBOX_POLL_MS: '100' };
+  services['router'] = await startBuiltService('router', { ...env, DATABASE_URL: serviceDatabaseUrl(database.url, 'router') }, 'ROUTER_PORT');
+  services['dispatcher'] = await startBuiltService('dispatcher', { ...env, DATABASE_URL: serviceDatabaseUrl(database.url, 'dispatcher') }, 'DISPATCHER_PORT');
+  workflowEnv = { ...env, DATABASE_URL: serviceDatabaseUrl(database.url, 'workflow'), WORKFLOW_SLA_OVERRIDE: SLA, WORKFLOW_GROUP_ID: 'tx-flow-workflow', WORKFLOW_SESSION_TIMEOUT_MS: '6000', WORKFLOW_TIMER_POLL_MS: '200', WORKFLOW_OUTBOX_POLL_MS: '100' };
   services['workflow'] = await startBuiltService('workflow', workflowEnv, 'WORKFLOW_PORT');
   services['simulator'] = await startBuiltService('agency-simulator', { ...simulatorEnv(gatewayUrl, tokens, secrets, ports), SIM_DELAY_MS: '20-60', LOG_LEVEL: 'warn' }, 'SIM_MOM_PORT', { port: ports['mom']! });
 }, 300_000);

@@ -100,6 +100,16 @@ describe('outside development mode, a service refuses unsafe settings (exit 78, 
     expect(output).not.toMatch(/DATABASE_URL:/);
   });
 
+  it('schema-registry given DATABASE_SSL=false to a host that is not loopback: the link would be plaintext', async () => {
+    const remote = new URL(goodDatabaseUrl);
+    remote.hostname = 'db.internal';
+    const { code, output } = await outcome('schema-registry', 'SCHEMA_REGISTRY_PORT', { RABT_API_KEY_PEPPER: goodPepper, DATABASE_URL: remote.toString(), DATABASE_SSL: 'false' });
+    expect(code, output).toBe(78);
+    expect(output).toMatch(/DATABASE_SSL: is false while DATABASE_URL connects to db\.internal, which is neither loopback nor a Unix socket/);
+    expect(output).not.toMatch(/DATABASE_URL:/);
+    expect(output).not.toContain(remote.password);
+  });
+
   it('a bad RABT_DEV_MODE is itself a configuration error', async () => {
     const { code, output } = await outcome('schema-registry', 'SCHEMA_REGISTRY_PORT', { RABT_DEV_MODE: 'maybe', RABT_API_KEY_PEPPER: goodPepper, DATABASE_URL: goodDatabaseUrl });
     expect(code, output).toBe(78);
@@ -116,6 +126,16 @@ describe('with real secrets, or in development mode, the services start', () => 
     running.push(gateway);
     expect((await fetch(`${gateway.url}/health/ready`)).status).toBe(200);
     expect(registry.output() + gateway.output()).not.toContain('DEVELOPMENT MODE');
+  });
+
+  it('schema-registry starts outside development mode with plaintext over a Unix socket', async () => {
+    const socket = new URL(goodDatabaseUrl);
+    socket.hostname = '';
+    socket.port = '';
+    socket.searchParams.set('host', '/var/run/postgresql');
+    const registry = await startBuiltService('schema-registry', { RABT_DEV_MODE: 'false', DATABASE_URL: socket.toString(), DATABASE_SSL: 'false', RABT_API_KEY_PEPPER: goodPepper }, 'SCHEMA_REGISTRY_PORT');
+    running.push(registry);
+    expect((await fetch(`${registry.url}/health/ready`)).status).toBe(200);
   });
 
   it('ops starts with its cookie Secure by default', async () => {

@@ -2,7 +2,7 @@
 // superuser would) and verify again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAuditRecords } from '@rabt/audit';
-import { createDataSource, migrateDatabase } from '@rabt/persistence';
+import { createDataSource, migrateDatabase, serviceDatabaseUrl } from '@rabt/persistence';
 import { createThrowawayDatabase, testStack, uniqueName, type ThrowawayDatabase } from '@rabt/testing';
 import type { DataSource } from 'typeorm';
 import { ExitCode } from '../src/cli/cli.exception';
@@ -23,7 +23,7 @@ beforeAll(async () => {
     dataSource,
     Array.from({ length: 12 }, (_, i) => ({ actor: 'cli:test', action: 'agency.key-issued' as const, subject: `key:${i + 1}`, details: { i } })),
   );
-  session = await openAuditChain({ DATABASE_URL: db.url, KAFKA_BROKERS: testStack.kafkaBrokers, AUDIT_ANCHOR_TOPIC: uniqueName('rabt.audit.anchors.cli') });
+  session = await openAuditChain({ DATABASE_URL: serviceDatabaseUrl(db.url, 'cli'), KAFKA_BROKERS: testStack.kafkaBrokers, AUDIT_ANCHOR_TOPIC: uniqueName('rabt.audit.anchors.cli') });
 });
 
 afterAll(async () => {

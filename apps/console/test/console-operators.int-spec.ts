@@ -3,7 +3,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { createOperator } from '@rabt/auth';
-import { createDataSource, migrateDatabase, seedAgencies } from '@rabt/persistence';
+import { createDataSource, migrateDatabase, seedAgencies, serviceDatabaseUrl } from '@rabt/persistence';
 import { createThrowawayDatabase, startBuiltService, WORKSPACE_ROOT, type ServiceProcess, type ThrowawayDatabase } from '@rabt/testing';
 import { CATALOGUES } from '../src/i18n/i18n';
 import { sessionToken } from './console.harness';
@@ -42,7 +42,7 @@ beforeAll(async () => {
   await createOperator(db.manager, { username: 'admin', password: PASSWORD, role: 'admin', displayName: 'Aisha Al-Balushi' });
   await createOperator(db.manager, { username: 'salim', password: PASSWORD, role: 'operator', displayName: 'Salim Al-Harthy' });
   await createOperator(db.manager, { username: 'viewer', password: PASSWORD, role: 'viewer', displayName: 'Maryam Al-Zadjali' });
-  ops = await startBuiltService('ops', { DATABASE_URL: database.url, OPS_CONSOLE_DIR: join(WORKSPACE_ROOT, 'dist/apps/console') }, 'OPS_PORT');
+  ops = await startBuiltService('ops', { DATABASE_URL: serviceDatabaseUrl(database.url, 'ops'), OPS_CONSOLE_DIR: join(WORKSPACE_ROOT, 'dist/apps/console') }, 'OPS_PORT');
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
 }, 300_000);
 

@@ -7,7 +7,7 @@ import type { DataSource } from 'typeorm';
 import { createOperator, DEVELOPMENT_PEPPER, issueAgencyKey } from '@rabt/auth';
 import { findCatalogueEntry, registerCatalogueSchemas } from '@rabt/contracts';
 import type { OperatorRole } from '@rabt/ops-contracts';
-import { createDataSource, migrateDatabase, seedAgencies } from '@rabt/persistence';
+import { createDataSource, migrateDatabase, seedAgencies, serviceDatabaseUrl, type ServiceName } from '@rabt/persistence';
 import { RabtClient } from '@rabt/sdk';
 import { createThrowawayDatabase, ephemeralBroker, startBuiltService, uniqueName, WORKSPACE_ROOT, type ServiceProcess } from '@rabt/testing';
 import { startReceiver, type Receiver } from './receiver';
@@ -54,7 +54,7 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
     for (const agency of ['mom', ...SUBSCRIBERS]) keys[agency] = (await issueAgencyKey(db.manager, DEVELOPMENT_PEPPER, agency, 'console test')).token;
     const integrator = (await issueAgencyKey(db.manager, DEVELOPMENT_PEPPER, 'ita', 'services', ['integrator'])).token;
 
-    const registry = await startBuiltService('schema-registry', { DATABASE_URL: database.url }, 'SCHEMA_REGISTRY_PORT');
+    const registry = await startBuiltService('schema-registry', { DATABASE_URL: serviceDatabaseUrl(database.url, 'schema-registry') }, 'SCHEMA_REGISTRY_PORT');
     services.push(registry);
     await registerCatalogueSchemas(registry.url, { username: 'ita', password: integrator });
     const env: Record<string, string> = {
@@ -79,7 +79,9 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
       GATEWAY_RATE_PER_SECOND: '100000',
       GATEWAY_RATE_BURST: '100000',
     };
-    const gateway = await startBuiltService('gateway', env, 'GATEWAY_PORT');
+    // Each service connects as its own database role.
+    const as = (service: ServiceName) => ({ ...env, DATABASE_URL: serviceDatabaseUrl(database.url, service) });
+    const gateway = await startBuiltService('gateway', as('gateway'), 'GATEWAY_PORT');
     services.push(gateway);
     const byAgency: Record<string, Receiver> = {};
     for (const agency of SUBSCRIBERS) {
@@ -93,10 +95,10 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
       byAgency[agency] = receiver;
     }
     byAgency['moci']!.healthy = true;
-    services.push(await startBuiltService('router', env, 'ROUTER_PORT'));
-    services.push(await startBuiltService('dispatcher', env, 'DISPATCHER_PORT'));
-    services.push(await startBuiltService('workflow', { ...env, WORKFLOW_GROUP_ID: uniqueName('console-workflow'), WORKFLOW_SESSION_TIMEOUT_MS: '6000', WORKFLOW_TIMER_POLL_MS: '200', WORKFLOW_OUTBOX_POLL_MS: '100' }, 'WORKFLOW_PORT'));
-    const ops = await startBuiltService('ops', { ...env, OPS_CONSOLE_DIR: join(WORKSPACE_ROOT, 'dist/apps/console'), OPS_REPLAY_POLL_MS: '200' }, 'OPS_PORT');
+    services.push(await startBuiltService('router', as('router'), 'ROUTER_PORT'));
+    services.push(await startBuiltService('dispatcher', as('dispatcher'), 'DISPATCHER_PORT'));
+    services.push(await startBuiltService('workflow', { ...as('workflow'), WORKFLOW_GROUP_ID: uniqueName('console-workflow'), WORKFLOW_SESSION_TIMEOUT_MS: '6000', WORKFLOW_TIMER_POLL_MS: '200', WORKFLOW_OUTBOX_POLL_MS: '100' }, 'WORKFLOW_PORT'));
+    const ops = await startBuiltService('ops', { ...as('ops'), OPS_CONSOLE_DIR: join(WORKSPACE_ROOT, 'dist/apps/console'), OPS_REPLAY_POLL_MS: '200' }, 'OPS_PORT');
     services.push(ops);
 
     return {

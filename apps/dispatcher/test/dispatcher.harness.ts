@@ -11,7 +11,7 @@ import { expect } from 'vitest';
 import { DEVELOPMENT_PEPPER, DEVELOPMENT_SECRET_KEY, issueAgencyKey, SecretBox } from '@rabt/auth';
 import { findCatalogueEntry, registerCatalogueSchemas } from '@rabt/contracts';
 import { AvroSerde, commitGroupPositions, createKafka, EventProducer, toKafkaMessage, TopicAdmin, type GroupPosition, type KafkaClient } from '@rabt/kafka';
-import { createDataSource, DeliveryAttemptEntity, DeliveryEntity, migrateDatabase, seedAgencies } from '@rabt/persistence';
+import { createDataSource, DeliveryAttemptEntity, DeliveryEntity, migrateDatabase, seedAgencies, serviceDatabaseUrl } from '@rabt/persistence';
 import { createSubscription, inboxTopic, parseAllowList, type HostResolver } from '@rabt/routing';
 import { createService } from '@rabt/runtime';
 import { createThrowawayDatabase, eventually, startBuiltService, testStack, uniqueName, WORKSPACE_ROOT, type ServiceProcess, type ThrowawayDatabase } from '@rabt/testing';
@@ -81,7 +81,7 @@ export async function startDispatcherHarness(env: Record<string, string> = {}, o
 
   let registry: ServiceProcess | undefined;
   try {
-    registry = await startBuiltService('schema-registry', { DATABASE_URL: database.url }, 'SCHEMA_REGISTRY_PORT');
+    registry = await startBuiltService('schema-registry', { DATABASE_URL: serviceDatabaseUrl(database.url, 'schema-registry') }, 'SCHEMA_REGISTRY_PORT');
     await registerCatalogueSchemas(registry.url, { username: 'ita', password: serviceKey });
   } catch (e) {
     await registry?.stop();
@@ -92,7 +92,7 @@ export async function startDispatcherHarness(env: Record<string, string> = {}, o
   const registryUrl = registry.url;
 
   const baseEnv: Record<string, string> = {
-    DATABASE_URL: database.url,
+    DATABASE_URL: serviceDatabaseUrl(database.url, 'dispatcher'),
     KAFKA_BROKERS: brokers,
     SCHEMA_REGISTRY_URL: registryUrl,
     SCHEMA_REGISTRY_USERNAME: 'ita',

@@ -4,7 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { DEVELOPMENT_PEPPER, issueAgencyKey } from '@rabt/auth';
 import { registerCatalogueSchemas } from '@rabt/contracts';
-import { createDataSource, migrateDatabase, seedAgencies } from '@rabt/persistence';
+import { createDataSource, migrateDatabase, seedAgencies, serviceDatabaseUrl } from '@rabt/persistence';
 import { createService } from '@rabt/runtime';
 import { createThrowawayDatabase, startBuiltService, testStack, type ServiceProcess, type ThrowawayDatabase } from '@rabt/testing';
 import { AppModule } from '../src/app.module';
@@ -39,7 +39,7 @@ export async function startGateway(options: { kafkaBrokers?: string; databaseSer
 
   let registry: ServiceProcess | undefined;
   try {
-    registry = await startBuiltService('schema-registry', { DATABASE_URL: database.url }, 'SCHEMA_REGISTRY_PORT');
+    registry = await startBuiltService('schema-registry', { DATABASE_URL: serviceDatabaseUrl(database.url, 'schema-registry') }, 'SCHEMA_REGISTRY_PORT');
     await registerCatalogueSchemas(registry.url, { username: 'ita', password: serviceKey });
   } catch (e) {
     await registry?.stop();
@@ -49,7 +49,7 @@ export async function startGateway(options: { kafkaBrokers?: string; databaseSer
   }
 
   const baseEnv = {
-    DATABASE_URL: database.url,
+    DATABASE_URL: serviceDatabaseUrl(database.url, 'gateway'),
     KAFKA_BROKERS: options.kafkaBrokers ?? testStack.kafkaBrokers,
     SCHEMA_REGISTRY_URL: registry.url,
     SCHEMA_REGISTRY_USERNAME: 'ita',

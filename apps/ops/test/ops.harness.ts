@@ -12,6 +12,7 @@ import { startBuiltService, type ServiceProcess } from '@rabt/testing';
 import { AppModule } from '../src/app.module';
 import { loadOpsConfig } from '../src/config/ops.config';
 import { configureOpsHttp, opsExceptionFilter } from '../src/ops.http';
+import { serviceDatabaseUrl } from '@rabt/persistence';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -21,7 +22,7 @@ export interface RunningOps {
 }
 
 export async function startOps(databaseUrl: string, env: Record<string, string> = {}, options: { agencyKafkaAccess?: AgencyKafkaAccess } = {}): Promise<RunningOps> {
-  const config = loadOpsConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'error', OPS_CONSOLE_DIR: '/nonexistent', OPS_REPLAY_POLL_MS: '200', ...env });
+  const config = loadOpsConfig({ DATABASE_URL: serviceDatabaseUrl(databaseUrl, 'ops'), LOG_LEVEL: 'error', OPS_CONSOLE_DIR: '/nonexistent', OPS_REPLAY_POLL_MS: '200', ...env });
   const app: NestFastifyApplication = await createService({ rootModule: AppModule.forRoot(config, options), config, exceptionFilter: opsExceptionFilter(), configure: configureOpsHttp });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('localhost', '127.0.0.1');
@@ -29,7 +30,7 @@ export async function startOps(databaseUrl: string, env: Record<string, string> 
 }
 
 export const startBuiltOps = (databaseUrl: string, env: Record<string, string> = {}): Promise<ServiceProcess> =>
-  startBuiltService('ops', { DATABASE_URL: databaseUrl, OPS_CONSOLE_DIR: '/nonexistent', OPS_REPLAY_POLL_MS: '200', ...env }, 'OPS_PORT');
+  startBuiltService('ops', { DATABASE_URL: serviceDatabaseUrl(databaseUrl, 'ops'), OPS_CONSOLE_DIR: '/nonexistent', OPS_REPLAY_POLL_MS: '200', ...env }, 'OPS_PORT');
 
 export async function createAccount(db: DataSource, username: string, role: OperatorRole, agency?: string): Promise<void> {
   await createOperator(db.manager, { username, role, password: PASSWORD, ...(agency ? { agency } : {}) });

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { DataSource } from 'typeorm';
 import { DEVELOPMENT_PEPPER, issueAgencyKey } from '@rabt/auth';
 import { registerCatalogueSchemas } from '@rabt/contracts';
-import { createDataSource, migrateDatabase, seedAgencies } from '@rabt/persistence';
+import { createDataSource, migrateDatabase, seedAgencies, serviceDatabaseUrl } from '@rabt/persistence';
 import { RabtClient, verifyWebhook } from '@rabt/sdk';
 import { createThrowawayDatabase, ephemeralBroker, startBuiltService, type EphemeralBroker, type ServiceProcess, type ThrowawayDatabase } from '@rabt/testing';
 
@@ -74,10 +74,11 @@ export async function startPipeline(agencies: readonly string[]): Promise<Pipeli
   for (const agency of ['mom', ...agencies]) keys[agency] = (await issueAgencyKey(db.manager, DEVELOPMENT_PEPPER, agency, 'ops pipeline test')).token;
   const integrator = (await issueAgencyKey(db.manager, DEVELOPMENT_PEPPER, 'ita', 'services', ['integrator'])).token;
   const services: Record<string, ServiceProcess> = {};
-  services['schema-registry'] = await startBuiltService('schema-registry', { DATABASE_URL: database.url }, 'SCHEMA_REGISTRY_PORT');
+  services['schema-registry'] = await startBuiltService('schema-registry', { DATABASE_URL: serviceDatabaseUrl(database.url, 'schema-registry') }, 'SCHEMA_REGISTRY_PORT');
   await registerCatalogueSchemas(services['schema-registry'].url, { username: 'ita', password: integrator });
+  // Each service connects as its own role; the dispatcher's is the default here.
   const env: Record<string, string> = {
-    DATABASE_URL: database.url,
+    DATABASE_URL: serviceDatabaseUrl(database.url, 'dispatcher'),
     KAFKA_BROKERS: broker.brokers,
     SCHEMA_REGISTRY_URL: services['schema-registry'].url,
     SCHEMA_REGISTRY_USERNAME: 'ita',
@@ -97,7 +98,7 @@ export async function startPipeline(agencies: readonly string[]): Promise<Pipeli
     GATEWAY_RATE_PER_SECOND: '100000',
     GATEWAY_RATE_BURST: '100000',
   };
-  services['gateway'] = await startBuiltService('gateway', env, 'GATEWAY_PORT');
+  services['gateway'] = await startBuiltService('gateway', { ...env, DATABASE_URL: serviceDatabaseUrl(database.url, 'gateway') }, 'GATEWAY_PORT');
   const gateway = async (method: string, path: string, agency: string, body?: unknown) => {
     const res = await fetch(`${services['gateway']!.url}${path}`, {
       method,
@@ -107,7 +108,7 @@ export async function startPipeline(agencies: readonly string[]): Promise<Pipeli
     const text = await res.text();
     return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
   };
-  services['router'] = await startBuiltService('router', env, 'ROUTER_PORT');
+  services['router'] = await startBuiltService('router', { ...env, DATABASE_URL: serviceDatabaseUrl(database.url, 'router') }, 'ROUTER_PORT');
   services['dispatcher'] = await startBuiltService('dispatcher', env, 'DISPATCHER_PORT');
   return {
     broker,

@@ -10,7 +10,7 @@ import { DEVELOPMENT_PEPPER, DEVELOPMENT_SECRET_KEY, issueAgencyKey, SecretBox }
 import { kafkaFragment, loadConfig } from '@rabt/config';
 import { CATALOGUE, catalogueEntry, registerCatalogueSchemas } from '@rabt/contracts';
 import { AvroSerde, createKafka, EventProducer, readMatching, TopicAdmin, type ConsumedRecord, type KafkaClient } from '@rabt/kafka';
-import { createDataSource, migrateDatabase, seedAgencies } from '@rabt/persistence';
+import { createDataSource, migrateDatabase, seedAgencies, serviceDatabaseUrl } from '@rabt/persistence';
 import { createSubscription, inboxTopic, parseAllowList } from '@rabt/routing';
 import { createService } from '@rabt/runtime';
 import { createThrowawayDatabase, ephemeralBroker, eventually, startBuiltService, uniqueName, WORKSPACE_ROOT, type EphemeralBroker, type ServiceProcess, type ThrowawayDatabase } from '@rabt/testing';
@@ -67,7 +67,7 @@ export async function startRouterHarness(port: number, options: { databaseServer
   await db.initialize();
   await seedAgencies(db);
   const integrator = (await issueAgencyKey(db.manager, DEVELOPMENT_PEPPER, 'ita', 'router', ['integrator'])).token;
-  const registry = await startBuiltService('schema-registry', { DATABASE_URL: database.url }, 'SCHEMA_REGISTRY_PORT');
+  const registry = await startBuiltService('schema-registry', { DATABASE_URL: serviceDatabaseUrl(database.url, 'schema-registry') }, 'SCHEMA_REGISTRY_PORT');
   const serde = new AvroSerde({ url: registry.url, username: 'ita', password: integrator, latestCacheMs: 60_000 });
   await registerCatalogueSchemas(registry.url, { username: 'ita', password: integrator });
   const { kafka: kafkaConfig } = loadConfig('router-test', { kafka: kafkaFragment('router-test') }, { KAFKA_BROKERS: broker.brokers }).values;
@@ -76,7 +76,7 @@ export async function startRouterHarness(port: number, options: { databaseServer
   await admin.ensureTopics(CATALOGUE.map((e) => ({ name: e.topic, partitions: e.partitions })));
   const producer = new EventProducer(kafka);
   const routerEnv = {
-    DATABASE_URL: database.url,
+    DATABASE_URL: serviceDatabaseUrl(database.url, 'router'),
     KAFKA_BROKERS: broker.brokers,
     SCHEMA_REGISTRY_URL: registry.url,
     SCHEMA_REGISTRY_USERNAME: 'ita',

@@ -1,9 +1,8 @@
 // Starts the real schema registry (Nest app, Fastify, real Postgres) on a fresh database and
 // talks to it over HTTP, the way a Confluent client does.
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DataSource } from 'typeorm';
-import { AgencyKeysService } from '@rabt/auth';
-import { migrateDatabase, seedAgencies } from '@rabt/persistence';
+import { DEVELOPMENT_PEPPER, issueAgencyKey } from '@rabt/auth';
+import { createDataSource, migrateDatabase, seedAgencies, serviceDatabaseUrl } from '@rabt/persistence';
 import { createService } from '@rabt/runtime';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '@rabt/testing';
 import { AppModule } from '../src/app.module';
@@ -44,8 +43,11 @@ const basic = (username: string, password: string) => `Basic ${Buffer.from(`${us
 
 export async function startRegistry(): Promise<RegistryHarness> {
   const db: ThrowawayDatabase = await createThrowawayDatabase('rabt_registry_test');
-  const config = loadSchemaRegistryConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'warn', SCHEMA_REGISTRY_PORT: '1' });
-  await migrateDatabase(config.values.database, 'registry-test');
+  // The registry connects as its own role; the test migrates, seeds and inspects as the superuser.
+  const config = loadSchemaRegistryConfig({ DATABASE_URL: serviceDatabaseUrl(db.url, 'schema-registry'), LOG_LEVEL: 'warn', SCHEMA_REGISTRY_PORT: '1' });
+  await migrateDatabase({ url: db.url, poolMax: 2, ssl: false }, 'registry-test');
+  const admin = createDataSource({ url: db.url, poolMax: 2, ssl: false }, 'registry-test');
+  await admin.initialize();
   let app: NestFastifyApplication | undefined;
   let url = '';
 
@@ -56,8 +58,8 @@ export async function startRegistry(): Promise<RegistryHarness> {
     url = url.replace('[::1]', '127.0.0.1');
   };
   await start();
-  await seedAgencies(app!.get(DataSource));
-  const keys = app!.get(AgencyKeysService);
+  await seedAgencies(admin);
+  const keys = { issue: async (agency: string, label: string, roles: readonly ('admin' | 'integrator')[] = []) => issueAgencyKey(admin.manager, DEVELOPMENT_PEPPER, agency, label, [...roles]) };
   const issued = {
     admin: { username: 'ita', password: (await keys.issue('ita', 'test admin', ['admin'])).token },
     platform: { username: 'ita', password: (await keys.issue('ita', 'test platform service', ['integrator'])).token },
@@ -103,17 +105,18 @@ export async function startRegistry(): Promise<RegistryHarness> {
       await start();
     },
     async issue(agency, roles = []) {
-      await app!.get(DataSource).query(`INSERT INTO agency (code, name_en, name_ar) VALUES ($1, $1, 'وكالة') ON CONFLICT DO NOTHING`, [agency]);
+      await admin.query(`INSERT INTO agency (code, name_en, name_ar) VALUES ($1, $1, 'وكالة') ON CONFLICT DO NOTHING`, [agency]);
       return { username: agency, password: (await keys.issue(agency, 'test key', roles)).token };
     },
     async query(sql, params) {
-      return app!.get(DataSource).query(sql, params);
+      return admin.query(sql, params);
     },
     async audited() {
-      return app!.get(DataSource).query(`SELECT actor, action, subject, details FROM audit_record ORDER BY id`);
+      return admin.query(`SELECT actor, action, subject, details FROM audit_record ORDER BY id`);
     },
     async close() {
       await app?.close();
+      await admin.destroy();
       await db.drop();
     },
   };

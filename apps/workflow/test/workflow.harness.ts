@@ -10,7 +10,7 @@ import { DEVELOPMENT_PEPPER, issueAgencyKey } from '@rabt/auth';
 import { kafkaFragment, loadConfig } from '@rabt/config';
 import { CATALOGUE, catalogueEntry, registerCatalogueSchemas } from '@rabt/contracts';
 import { AvroSerde, createKafka, EventProducer, readMatching, TopicAdmin, type ConsumedRecord, type KafkaClient } from '@rabt/kafka';
-import { createDataSource, migrateDatabase, seedAgencies, WorkflowStepEntity, WorkflowTransactionEntity } from '@rabt/persistence';
+import { createDataSource, migrateDatabase, seedAgencies, WorkflowStepEntity, WorkflowTransactionEntity, serviceDatabaseUrl } from '@rabt/persistence';
 import { createService } from '@rabt/runtime';
 import { createThrowawayDatabase, ephemeralBroker, startBuiltService, uniqueName, WORKSPACE_ROOT, type EphemeralBroker, type ServiceProcess, type ThrowawayDatabase } from '@rabt/testing';
 import { AppModule } from '../src/app.module';
@@ -67,7 +67,7 @@ export async function startWorkflowHarness(port: number, env: Record<string, str
   await db.initialize();
   await seedAgencies(db);
   const integrator = (await issueAgencyKey(db.manager, DEVELOPMENT_PEPPER, 'ita', 'workflow', ['integrator'])).token;
-  const registry = await startBuiltService('schema-registry', { DATABASE_URL: database.url }, 'SCHEMA_REGISTRY_PORT');
+  const registry = await startBuiltService('schema-registry', { DATABASE_URL: serviceDatabaseUrl(database.url, 'schema-registry') }, 'SCHEMA_REGISTRY_PORT');
   const serde = new AvroSerde({ url: registry.url, username: 'ita', password: integrator, latestCacheMs: 60_000 });
   await registerCatalogueSchemas(registry.url, { username: 'ita', password: integrator });
   const { kafka: kafkaConfig } = loadConfig('workflow-test', { kafka: kafkaFragment('workflow-test') }, { KAFKA_BROKERS: broker.brokers }).values;
@@ -76,7 +76,7 @@ export async function startWorkflowHarness(port: number, env: Record<string, str
   await admin.ensureTopics(CATALOGUE.map((e) => ({ name: e.topic, partitions: 3 })));
   const producer = new EventProducer(kafka);
   const baseEnv: Record<string, string> = {
-    DATABASE_URL: database.url,
+    DATABASE_URL: serviceDatabaseUrl(database.url, 'workflow'),
     KAFKA_BROKERS: broker.brokers,
     SCHEMA_REGISTRY_URL: registry.url,
     SCHEMA_REGISTRY_USERNAME: 'ita',

@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 /**
@@ -127,6 +128,28 @@ function hasDatabasePassword(url: string): boolean {
   return new URLSearchParams(query).get('password') ? true : false;
 }
 
+/**
+ * Where a postgres:// URL connects when it asks for no TLS itself (sslmode require, verify-ca or
+ * verify-full, or ssl=true, ask for it): undefined for a Unix socket or a loopback address, else
+ * the host, whose link a plaintext connection (the password included) would cross.
+ */
+export function plaintextDatabaseHost(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined; // not a URL: the URL's own check reports it
+  }
+  const sslmode = parsed.searchParams.get('sslmode');
+  const ssl = parsed.searchParams.get('ssl');
+  if ((sslmode && ['require', 'verify-ca', 'verify-full'].includes(sslmode)) || ssl === 'true' || ssl === '1') return undefined;
+  const host = parsed.searchParams.get('host') ?? decodeURIComponent(parsed.hostname);
+  if (host === '' || host.startsWith('/') || host.toLowerCase() === 'localhost') return undefined;
+  const address = host.replace(/^\[(.*)\]$/, '$1');
+  if (ipaddr.isValid(address) && ipaddr.process(address).range() === 'loopback') return undefined;
+  return host;
+}
+
 export const databaseFragment = () =>
   fragment({
     token: DatabaseConfig,
@@ -148,7 +171,13 @@ export const databaseFragment = () =>
           : hasDatabasePassword(e.DATABASE_URL)
             ? undefined
             : 'has no password; give the service its own role and password (postgres://role:password@host/db)';
-      return problem ? [{ variable: 'DATABASE_URL', problem }] : [];
+      const plaintextHost = e.DATABASE_SSL ? undefined : plaintextDatabaseHost(e.DATABASE_URL);
+      return [
+        ...(problem ? [{ variable: 'DATABASE_URL', problem }] : []),
+        ...(plaintextHost
+          ? [{ variable: 'DATABASE_SSL', problem: `is false while DATABASE_URL connects to ${plaintextHost}, which is neither loopback nor a Unix socket: its password and data would cross the network in plaintext (set DATABASE_SSL=true or sslmode=verify-full)` }]
+          : []),
+      ];
     },
     map: (e): DatabaseConfig => ({ url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, ssl: e.DATABASE_SSL, statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS }),
   });

@@ -89,7 +89,7 @@ describe('loadConfig', () => {
   });
 });
 
-const PRODUCTION = { RABT_DEV_MODE: 'false', DATABASE_URL: 'postgres://rabt_gateway:s3cret@db.internal:5432/rabt' };
+const PRODUCTION = { RABT_DEV_MODE: 'false', DATABASE_URL: 'postgres://rabt_gateway:s3cret@db.internal:5432/rabt', DATABASE_SSL: 'true' };
 
 describe('development mode (RABT_DEV_MODE)', () => {
   it('outside it, refuses the passwordless default database URL, naming the variable', () => {
@@ -104,6 +104,34 @@ describe('development mode (RABT_DEV_MODE)', () => {
   it('outside it, accepts a URL with a password, in the user part or as a parameter', () => {
     expect(loadConfig('demo', fragments(), PRODUCTION).devMode).toBe(false);
     expect(loadConfig('demo', fragments(), { RABT_DEV_MODE: 'false', DATABASE_URL: 'postgresql://rabt@db.internal/rabt?password=s3cret&sslmode=require' }).unsafe).toEqual([]);
+  });
+
+  it('outside it, refuses a plaintext database link to a host that is not loopback, naming the host', () => {
+    const remote = { RABT_DEV_MODE: 'false', DATABASE_URL: 'postgres://rabt_gateway:s3cret@db.internal:5432/rabt' };
+    expect(problemsOf(remote)).toEqual([
+      'DATABASE_SSL: is false while DATABASE_URL connects to db.internal, which is neither loopback nor a Unix socket: its password and data would cross the network in plaintext (set DATABASE_SSL=true or sslmode=verify-full) (allowed only in development mode, RABT_DEV_MODE=true)',
+    ]);
+    expect(problemsOf({ ...remote, DATABASE_URL: 'postgres://rabt_gateway:s3cret@10.0.0.5/rabt' })[0]).toMatch(/^DATABASE_SSL: is false while DATABASE_URL connects to 10\.0\.0\.5,/);
+    expect(problemsOf({ ...remote, DATABASE_URL: 'postgres://rabt_gateway:s3cret@[2001:db8::1]:5432/rabt' })[0]).toMatch(/^DATABASE_SSL: is false while DATABASE_URL connects to \[2001:db8::1\],/);
+    expect(problemsOf({ ...remote, DATABASE_URL: 'postgres://rabt_gateway:s3cret@localhost/rabt?host=db.internal' })[0]).toMatch(/connects to db\.internal,/);
+    expect(problemsOf({ ...remote, DATABASE_URL: 'postgres://rabt_gateway:s3cret@db.internal/rabt?sslmode=disable' })[0]).toMatch(/^DATABASE_SSL:/);
+  });
+
+  it('outside it, allows plaintext over loopback or a Unix socket, and TLS to any host', () => {
+    const base = { RABT_DEV_MODE: 'false' };
+    for (const url of [
+      'postgres://rabt_gateway:s3cret@127.0.0.1:5432/rabt',
+      'postgres://rabt_gateway:s3cret@127.8.9.10/rabt',
+      'postgres://rabt_gateway:s3cret@localhost/rabt',
+      'postgres://rabt_gateway:s3cret@[::1]:5432/rabt',
+      'postgres://rabt_gateway:s3cret@%2Fvar%2Frun%2Fpostgresql/rabt',
+      'postgres://rabt_gateway:s3cret@x/rabt?host=/var/run/postgresql',
+      'postgres://rabt_gateway:s3cret@db.internal/rabt?sslmode=verify-full',
+      'postgres://rabt_gateway:s3cret@db.internal/rabt?sslmode=require',
+    ]) {
+      expect(loadConfig('demo', fragments(), { ...base, DATABASE_URL: url }).unsafe, url).toEqual([]);
+    }
+    expect(loadConfig('demo', fragments(), { ...base, DATABASE_URL: 'postgres://rabt_gateway:s3cret@db.internal/rabt', DATABASE_SSL: 'true' }).unsafe).toEqual([]);
   });
 
   it('names every unsafe setting at once, together with the invalid values', () => {
@@ -129,7 +157,7 @@ describe('development mode (RABT_DEV_MODE)', () => {
   });
 
   it('refuses a value that is not true or false', () => {
-    expect(problemsOf({ RABT_DEV_MODE: 'sometimes', DATABASE_URL: PRODUCTION.DATABASE_URL })).toEqual(['RABT_DEV_MODE: must be true or false (got "sometimes")']);
+    expect(problemsOf({ RABT_DEV_MODE: 'sometimes', DATABASE_URL: PRODUCTION.DATABASE_URL, DATABASE_SSL: PRODUCTION.DATABASE_SSL })).toEqual(['RABT_DEV_MODE: must be true or false (got "sometimes")']);
   });
 });
 

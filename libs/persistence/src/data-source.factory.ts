@@ -4,7 +4,11 @@ import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
 /** Where and how to connect; without `statementTimeoutMs` the default ceiling applies. */
-export type DatabaseConnection = Pick<DatabaseConfig, 'url' | 'poolMax' | 'ssl'> & { readonly statementTimeoutMs?: number };
+export type DatabaseConnection = Pick<DatabaseConfig, 'url' | 'poolMax' | 'ssl'> & {
+  readonly statementTimeoutMs?: number;
+  /** A role every connection takes on at start (`SET ROLE`): the migration runner's owner role. */
+  readonly role?: string;
+};
 
 /**
  * Options every Rabt DataSource shares: never synchronize, migrations only by command, and a
@@ -24,7 +28,12 @@ export function dataSourceOptions(config: DatabaseConnection, applicationName: s
     // Failed queries surface as exceptions to the caller, who decides what is worth logging.
     logging: ['warn', 'migration'],
     applicationName,
-    extra: { max: config.poolMax, connectionTimeoutMillis: 5000, statement_timeout: config.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS },
+    extra: {
+      max: config.poolMax,
+      connectionTimeoutMillis: 5000,
+      statement_timeout: config.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+      ...(config.role ? { options: `-c role=${config.role}` } : {}),
+    },
   };
 }
 

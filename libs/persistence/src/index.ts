@@ -11,6 +11,7 @@ export * from './entities';
 export * from './migration.runner';
 export * from './migrations';
 export * from './persistence.module';
+export * from './roles/database-roles';
 export * from './schema-registry/registry.entities';
 export * from './gateway/accepted-event.entity';
 export * from './subscription/subscription.entity';

@@ -186,11 +186,8 @@ export async function removeSubscription(manager: EntityManager, id: unknown, ac
   await manager.transaction(async (m) => {
     const result = await m.delete(SubscriptionEntity, { id: row.id });
     if (!result.affected) throw subscriptionError(Code.SUBSCRIPTION_NOT_FOUND, `no subscription ${row.id}`);
-    await m.query(
-      `UPDATE delivery SET state = 'gone', last_error = 'not attempted: the subscription was removed', lease_until = NULL, lease_token = NULL
-        WHERE subscription_id = $1 AND state IN ('pending', 'retrying')`,
-      [row.id],
-    );
+    // A SECURITY DEFINER function (migration 1765800000001): the caller's role has no UPDATE on delivery.
+    await m.query(`SELECT "rabt_end_removed_subscription_deliveries"($1)`, [row.id]);
     await audited(m, actor, 'removed', row);
   });
   return subscriptionView(row);

@@ -1,4 +1,8 @@
-/** `npm run db:migrate`: creates the database if missing and applies pending migrations. */
+/**
+ * `npm run db:migrate`: creates the database if missing and applies pending migrations as the
+ * owner role (migrateDatabase: as a superuser it also creates the roles; in production
+ * DATABASE_URL names rabt_owner itself).
+ */
 import 'reflect-metadata';
 import { databaseFragment, loadConfig } from '@rabt/config';
 import { ensureDatabase, migrateDatabase } from '../database.admin';

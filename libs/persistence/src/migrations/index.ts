@@ -14,6 +14,7 @@ import { SchemaIdSequence1765200000001 } from './1765200000001-schema-id-sequenc
 import { WorkflowEventRefusedAndExpired1765500000001 } from './1765500000001-workflow-event-refused-and-expired';
 import { CreateAgencyCertificate1765600000001 } from './1765600000001-create-agency-certificate';
 import { ApiKeyPepperVersionAndExpiry1765700000001 } from './1765700000001-api-key-pepper-version-and-expiry';
+import { ServiceRoleGrants1765800000001 } from './1765800000001-service-role-grants';
 
 /** Every migration, oldest first. A new migration is added here and nowhere else. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   WorkflowEventRefusedAndExpired1765500000001,
   CreateAgencyCertificate1765600000001,
   ApiKeyPepperVersionAndExpiry1765700000001,
+  ServiceRoleGrants1765800000001,
 ];
