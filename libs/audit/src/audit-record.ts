@@ -23,6 +23,7 @@ export const AUDIT_ACTIONS = [
   'operator.disabled',
   'operator.enabled',
   'operator.sessions-revoked',
+  'inbox.record-refused',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
