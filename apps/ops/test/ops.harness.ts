@@ -7,7 +7,7 @@ import type { DataSource } from 'typeorm';
 import { createOperator } from '@rabt/auth';
 import type { DeadLetterErrorCode, OperatorRole } from '@rabt/ops-contracts';
 import { createService } from '@rabt/runtime';
-import { startBuiltService, type ServiceProcess } from '@rabt/testing';
+import { kafkaEnv, startBuiltService, type ServiceProcess } from '@rabt/testing';
 import { AppModule } from '../src/app.module';
 import { loadOpsConfig } from '../src/config/ops.config';
 import { configureOpsHttp, opsExceptionFilter } from '../src/ops.http';
@@ -20,7 +20,7 @@ export interface RunningOps {
 }
 
 export async function startOps(databaseUrl: string, env: Record<string, string> = {}): Promise<RunningOps> {
-  const config = loadOpsConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'error', OPS_CONSOLE_DIR: '/nonexistent', OPS_REPLAY_POLL_MS: '200', ...env });
+  const config = loadOpsConfig({ ...kafkaEnv('ops'), DATABASE_URL: databaseUrl, LOG_LEVEL: 'error', OPS_CONSOLE_DIR: '/nonexistent', OPS_REPLAY_POLL_MS: '200', ...env });
   const app: NestFastifyApplication = await createService({ rootModule: AppModule.forRoot(config), config, exceptionFilter: opsExceptionFilter(), configure: configureOpsHttp });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('localhost', '127.0.0.1');

@@ -54,6 +54,11 @@ export function kafkaConfigFor(
   return { ...base, ssl: true, tls: { ca: read('ca.crt'), cert: read(`${name}.crt`), key: read(`${name}.key`) } };
 }
 
+/** kafkajs' `ssl` option for `principal`: its certificate, or false in the plaintext profile (tools that use kafkajs directly). */
+export function kafkaSslFor(principal: KafkaPrincipalName): false | { ca: string; cert: string; key: string } {
+  return kafkaConfigFor(principal).tls ?? false;
+}
+
 /** The shared local stack the test run uses (npm test brings it up). */
 export const testStack = {
   kafkaBrokers: process.env['KAFKA_BROKERS'] || '127.0.0.1:9092',
