@@ -241,7 +241,9 @@ describe('anchors on Kafka', () => {
     const sealer = new AuditSealer(dataSource, { sealer: true, sealIntervalMs: 60_000, anchorIntervalMs: 60_000, anchorTopic: topic }, producer, admin, kafka);
     try {
       await sealer.onApplicationBootstrap();
-      expect((await admin.describeTopic(topic)).config['cleanup.policy']).toBe('compact');
+      // Reading a topic's configuration is administration (DESCRIBE_CONFIGS): operator-admin, not the sealer's principal.
+      const inspector = new TopicAdmin(createKafka({ ...testStack.kafkaConfigFor('operator-admin'), clientId: 'audit-test-admin' }), { partitions: 1, replicationFactor: 1 });
+      expect((await inspector.describeTopic(topic).finally(() => inspector.disconnect())).config['cleanup.policy']).toBe('compact');
       await new AuditTrail(dataSource).record({ actor: 'cli:test', action: 'agency.grant-changed', subject: 'grant:rop/x/subscribe' });
       const anchor = await sealer.anchorNow();
       const n = ((await dataSource.query(`SELECT count(*)::int AS n FROM audit_record`)) as { n: number }[])[0]!.n;
