@@ -120,7 +120,7 @@ describe('outside development mode, a service refuses unsafe settings (exit 78, 
   it('an unreadable Kafka key file is a configuration error naming the file, in any mode', async () => {
     const { code, output } = await outcome('router', 'ROUTER_PORT', { ...testStack.kafkaEnv('router'), RABT_DEV_MODE: 'true', KAFKA_SSL_KEY_FILE: '/nonexistent/router.key' });
     expect(code, output).toBe(78);
-    expect(output).toMatch(/KAFKA_SSL_KEY_FILE: cannot read \/nonexistent\/router\.key \(ENOENT\)/);
+    expect(output).toMatch(/KAFKA_SSL_KEY_FILE: cannot be read \(ENOENT\) \(got "\/nonexistent\/router\.key"\)/);
   });
 
   it('a bad RABT_DEV_MODE is itself a configuration error', async () => {

@@ -85,11 +85,11 @@ const pemFile = z
     try {
       text = readFileSync(path, 'utf8');
     } catch (e) {
-      ctx.addIssue({ code: 'custom', message: `cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
+      ctx.addIssue({ code: 'custom', message: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
       return z.NEVER;
     }
     if (!text.includes('-----BEGIN ')) {
-      ctx.addIssue({ code: 'custom', message: `${path} is not a PEM file` });
+      ctx.addIssue({ code: 'custom', message: 'is not a PEM file' });
       return z.NEVER;
     }
     return new PemFile(path, text);
