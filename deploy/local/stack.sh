@@ -104,7 +104,8 @@ kafka_acls() {
   [[ "$SECURITY" == plaintext ]] && { say "plaintext profile: no ACLs to apply"; return 0; }
   (cd "$ROOT" && RABT_DEV_MODE=true KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT" KAFKA_SSL=true \
     KAFKA_SSL_CA_FILE="$PKI_DIR/ca.crt" KAFKA_SSL_CERT_FILE="$PKI_DIR/operator-admin.crt" KAFKA_SSL_KEY_FILE="$PKI_DIR/operator-admin.key" \
-    node_modules/.bin/tsx --tsconfig tsconfig.base.json apps/cli/src/main.ts kafka acls apply --quiet) || die "applying the service ACLs failed"
+    node_modules/.bin/tsx --tsconfig tsconfig.base.json apps/cli/src/main.ts kafka acls apply --quiet) \
+    || die "applying the service ACLs failed (a broker started before it was secured, or with RABT_KAFKA_SECURITY=plaintext, is still running: stack.sh kafka-down, then kafka-up)"
 }
 
 kafka_up() {
@@ -112,7 +113,7 @@ kafka_up() {
   need java "Install a Java 17+ runtime (Debian: apt-get install openjdk-17-jre-headless)."
   local javav; javav="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/.*java.specification.version = //p')"
   [[ "${javav%%.*}" -ge 17 ]] 2>/dev/null || die "Kafka $KAFKA_VERSION needs Java 17 or newer; found ${javav:-unknown}."
-  if pid="$(kafka_pid)"; then say "kafka already running on 127.0.0.1:$KAFKA_PORT (pid $pid)"; return 0; fi
+  if pid="$(kafka_pid)"; then say "kafka already running on 127.0.0.1:$KAFKA_PORT (pid $pid)"; kafka_acls; return 0; fi
   if port_open "$KAFKA_PORT"; then die "port $KAFKA_PORT is taken by another process; stop it or set RABT_KAFKA_PORT"; fi
   kafka_fetch
   mkdir -p "$KAFKA_DIR" "$LOG_DIR"
