@@ -2,7 +2,10 @@
 // service's certificate, agency certificates (pull mode), a client without a certificate, a
 // certificate of another CA, and plaintext. Every refusal has a positive control next to it, so a
 // broker that refused everything (or a test that could not connect) would fail here.
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { readCloudEventHeaders } from '@rabt/sdk';
 import { CATALOGUE } from '@rabt/contracts';
 import {
@@ -15,7 +18,7 @@ import {
   TopicAdmin,
   type KafkaClient,
 } from '@rabt/kafka';
-import { issueAgencyCertificate, issueForeignCertificate, kafkaConfigFor, testStack, type AgencyCertificate, type KafkaPrincipalName } from '@rabt/testing';
+import { issueAgencyCertificate, issueForeignCertificate, kafkaConfigFor, kafkaEnv, testStack, WORKSPACE_ROOT, type AgencyCertificate, type KafkaPrincipalName } from '@rabt/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const brokers = testStack.kafkaBrokers;
@@ -270,5 +273,51 @@ describe('agency certificate principals (pull mode)', () => {
   it('agencyAcls refuses a principal of another agency', () => {
     expect(() => agencyAcls(A, certB.principal)).toThrow(/not a certificate principal/);
     expect(() => agencyAcls('A!', certA.principal)).toThrow(/not an agency code/);
+  });
+});
+
+describe('rabt kafka acls plan|apply', () => {
+  /** The CLI from source (as stack.sh runs it), with `env` only. */
+  const rabt = async (args: string[], env: Record<string, string>) => {
+    try {
+      const { stdout, stderr } = await promisify(execFile)(join(WORKSPACE_ROOT, 'node_modules/.bin/tsx'), ['--tsconfig', 'tsconfig.base.json', 'apps/cli/src/main.ts', ...args], {
+        cwd: WORKSPACE_ROOT,
+        env: { PATH: process.env['PATH'] ?? '', ...env },
+        timeout: 60_000,
+      });
+      return { code: 0, out: stdout + stderr };
+    } catch (e) {
+      const err = e as { code: number; stdout: string; stderr: string };
+      return { code: err.code, out: err.stdout + err.stderr };
+    }
+  };
+
+  it('repairs drift: an entry granted by hand to a service is planned for deletion and deleted, and the service is refused again', async () => {
+    const admin = operator.admin();
+    await admin.connect();
+    try {
+      // READ (3), ALLOW (3) on TOPIC (2) LITERAL (3): the gateway reading an inbox, granted outside the plan.
+      await admin.createAcls({ acl: [{ principal: 'User:service.gateway', host: '*', operation: 3, permissionType: 3, resourceType: 2, resourceName: inboxA, resourcePatternType: 3 }] });
+    } finally {
+      await admin.disconnect();
+    }
+    const env = { RABT_DEV_MODE: 'true', ...kafkaEnv('operator-admin', brokers) };
+    const plan = await rabt(['kafka', 'acls', 'plan'], env);
+    expect(plan.code, plan.out).toBe(0);
+    expect(plan.out).toContain(`- User:service.gateway READ TOPIC:LITERAL:${inboxA}`);
+    const apply = await rabt(['kafka', 'acls', 'apply', '--json'], env);
+    expect(apply.code, apply.out).toBe(0);
+    expect(JSON.parse(apply.out)).toMatchObject({ applied: true, remove: [{ principal: 'User:service.gateway', operation: 'READ', name: inboxA }] });
+    const again = await rabt(['kafka', 'acls', 'plan'], env);
+    expect(again.out).toMatch(/0 to create, 0 to delete/);
+  });
+
+  it("a service's certificate may not manage ACLs (exit 2, named), and plaintext is refused outside development mode", async () => {
+    const asGateway = await rabt(['kafka', 'acls', 'apply'], { RABT_DEV_MODE: 'true', ...kafkaEnv('gateway', brokers) });
+    expect(asGateway.code).toBe(2);
+    expect(asGateway.out).toMatch(/refused to manage ACLs \(CLUSTER_AUTHORIZATION_FAILED\)/);
+    const plaintext = await rabt(['kafka', 'acls', 'plan'], { RABT_DEV_MODE: 'false', KAFKA_BROKERS: brokers });
+    expect(plaintext.code).toBe(2);
+    expect(plaintext.out).toMatch(/KAFKA_SSL: is false: plaintext Kafka/);
   });
 });
