@@ -30,6 +30,8 @@ if [[ -z "${KAFKA_BROKERS:-}" ]]; then
     && ! command -v mvn >/dev/null 2>&1; then
     missing+=("Apache Maven 3.8+ (it fetches Kafka from Maven Central): apt-get install -y maven")
   fi
+  # The stack creates the secured broker's local CA and certificates with openssl.
+  command -v openssl >/dev/null 2>&1 || missing+=("OpenSSL (the local broker's certificates): apt-get install -y openssl")
 fi
 
 if [[ "$purpose" == test ]]; then

@@ -27,9 +27,10 @@ import { createServer } from 'node:http';
 import { Pool } from 'undici';
 import { Kafka, logLevel, type Consumer, type IHeaders } from 'kafkajs';
 import { firstJoin } from '@rabt/kafka';
+import { kafkaSslFor } from '@rabt/testing';
 
 const [, , role, brokers, ...args] = process.argv;
-const kafka = new Kafka({ brokers: brokers!.split(','), clientId: `bench-floor-${role}`, logLevel: logLevel.NOTHING });
+const kafka = new Kafka({ brokers: brokers!.split(','), clientId: `bench-floor-${role}`, ssl: kafkaSslFor('operator-admin'), logLevel: logLevel.NOTHING });
 const registryOf = (url: string, credentials: string) => {
   const [username, password] = credentials.split(':');
   return new SchemaRegistry({ host: url, auth: { username: username!, password: password! } });

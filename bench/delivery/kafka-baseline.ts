@@ -5,6 +5,7 @@
 //   tsx bench/delivery/kafka-baseline.ts <brokers> <topic> <N> <size>
 /* eslint-disable no-restricted-imports */
 import { Kafka, logLevel } from 'kafkajs';
+import { kafkaSslFor } from '@rabt/testing';
 
 const [, , brokers, topicArg, n, size] = process.argv;
 const topic = topicArg!;
@@ -12,7 +13,7 @@ const N = Number(n);
 const value = Buffer.alloc(Number(size), 'x');
 
 async function main() {
-  const kafka = new Kafka({ brokers: brokers!.split(','), clientId: 'bench-baseline', logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ brokers: brokers!.split(','), clientId: 'bench-baseline', ssl: kafkaSslFor('operator-admin'), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: 6, replicationFactor: 1 }], waitForLeaders: true });

@@ -6,7 +6,7 @@
 /* eslint-disable no-restricted-imports */
 import { Kafka, logLevel } from 'kafkajs';
 import { createKafka, TopicAdmin, TransactionalProcessor } from '@rabt/kafka';
-import { ephemeralBroker } from '@rabt/testing';
+import { ephemeralBroker, kafkaConfigFor, kafkaSslFor } from '@rabt/testing';
 
 const RATE = Number(process.env['RATE'] ?? 60);
 const RECORDS = Number(process.env['RECORDS'] ?? 300);
@@ -16,7 +16,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function measure(brokers: string, concurrency: number, records = RECORDS): Promise<string> {
   const tag = `${Date.now()}-${concurrency}`;
   const [input, output] = [`bench.router-hop.in.${tag}`, `bench.router-hop.out.${tag}`];
-  const kafka = createKafka({ brokers: [brokers], clientId: 'bench-router-hop', ssl: false, defaultPartitions: 6, replicationFactor: 1 });
+  const kafka = createKafka({ ...kafkaConfigFor('operator-admin', brokers), clientId: 'bench-router-hop', defaultPartitions: 6 });
   const admin = new TopicAdmin(kafka, { partitions: 6, replicationFactor: 1 });
   await admin.ensureTopics([{ name: input }, { name: output }]);
   const processor = new TransactionalProcessor(kafka, {
@@ -28,7 +28,7 @@ async function measure(brokers: string, concurrency: number, records = RECORDS):
     process: async (r) => [{ topic: output, key: r.key, value: r.value }],
   });
   await processor.start();
-  const raw = new Kafka({ brokers: [brokers], clientId: 'bench-router-hop-raw', logLevel: logLevel.NOTHING });
+  const raw = new Kafka({ brokers: [brokers], clientId: 'bench-router-hop-raw', ssl: kafkaSslFor('operator-admin'), logLevel: logLevel.NOTHING });
   const reader = raw.consumer({ groupId: `bench-router-hop-reader-${tag}`, readUncommitted: false });
   await reader.connect();
   await reader.subscribe({ topic: output, fromBeginning: true });

@@ -207,7 +207,7 @@ async function main() {
     const subscribe = async (agency: string, r: Receiver) => String((await api('POST', '/v1/subscriptions', agency, { eventType: TYPE, webhook: { url: r.url } }))['id']);
 
     // Inbox records written directly, exactly as the router writes them (apps/dispatcher/test/dispatcher.harness.ts).
-    const kafka = createKafka({ brokers: [broker.brokers], clientId: 'bench-delivery', ssl: false, defaultPartitions: 3, replicationFactor: 1 });
+    const kafka = createKafka({ ...broker.kafkaConfigFor('operator-admin'), clientId: 'bench-delivery' });
     producer = new EventProducer(kafka);
     const admin = new TopicAdmin(kafka, { partitions: 3, replicationFactor: 1 });
     await admin.ensureTopics(['rop', 'moci', 'mm', 'moh', 'epay'].map((a) => ({ name: inboxTopic(a) })));

@@ -5,6 +5,7 @@
 /* eslint-disable no-restricted-imports */
 import Fastify from 'fastify';
 import { Kafka, logLevel } from 'kafkajs';
+import { kafkaSslFor } from '@rabt/testing';
 
 const [, , mode, port, brokers, topic] = process.argv;
 const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
@@ -14,7 +15,7 @@ app.get('/health', async () => ({ ok: true }));
 
 async function main() {
   if (mode === 'kafka') {
-    const producer = new Kafka({ brokers: [brokers!], logLevel: logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1 });
+    const producer = new Kafka({ brokers: [brokers!], ssl: kafkaSslFor('operator-admin'), logLevel: logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     app.post('/v1/events', async (req, reply) => {
       const event = req.body as { id: string; data: { workerCivilNumber: string } };

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { kafkaFragment, loadConfig } from '@rabt/config';
 import { CATALOGUE } from '@rabt/contracts';
 import { createKafka, TopicAdmin } from '@rabt/kafka';
-import { testStack, WORKSPACE_ROOT } from '@rabt/testing';
+import { WORKSPACE_ROOT, kafkaEnv, testStack } from '@rabt/testing';
 import { benchStack, cpuSeconds, freePort, nodeService } from '../shared/stack';
 
 const DURATION = Number(process.env['BENCH_SECONDS'] ?? 10);
@@ -97,7 +97,7 @@ async function main() {
       },
       `http://127.0.0.1:${gatewayPort}/health/ready`,
     );
-    const { kafka: kafkaConfig } = loadConfig('bench', { kafka: kafkaFragment('bench') }, { KAFKA_BROKERS: testStack.kafkaBrokers }).values;
+    const { kafka: kafkaConfig } = loadConfig('bench', { kafka: kafkaFragment('bench') }, kafkaEnv('operator-admin', testStack.kafkaBrokers)).values;
     const admin = new TopicAdmin(createKafka(kafkaConfig), { partitions: 6, replicationFactor: 1 });
     await admin.ensureTopics([{ name: BASELINE_TOPIC, partitions: 6, retentionMs: 3_600_000 }]);
     await admin.disconnect();

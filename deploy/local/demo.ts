@@ -18,7 +18,7 @@ import { AgencyApiKeyEntity, createDataSource, ensureDatabase, migrateDatabase, 
 import { inboxTopic } from '@rabt/routing';
 import { createCa, DEFAULT_PKI_DIR, isIssuedBy, RabtCa, type CertificateAndKey } from '@rabt/pki';
 import { RabtClient } from '@rabt/sdk';
-import { provisionSimulatedAgencies, simulatorEnv } from '@rabt/testing';
+import { kafkaEnv, provisionSimulatedAgencies, simulatorEnv } from '@rabt/testing';
 import { runLoad } from './demo/load';
 import { leftWorkReport, SCENARIO_INFO, SCENARIOS, transferRequest, withdrawalOf, type Scenario } from './demo/scenarios';
 import { DemoServices, rel, ROOT, RUN, say } from './demo/services';
@@ -224,7 +224,10 @@ async function main(): Promise<void> {
   const opts = options();
   const load = opts.load !== undefined;
   const databaseUrl = demoDatabaseUrl();
-  const { kafka: kafkaConfig } = loadConfig('demo', { kafka: kafkaFragment('rabt-demo') }).values;
+  // The demo administers topics and group positions itself: operator-admin's certificate, unless
+  // the environment names a Kafka client certificate of its own (another cluster).
+  const adminEnv = process.env['KAFKA_SSL_CERT_FILE'] ? process.env : { ...process.env, ...kafkaEnv('operator-admin', process.env['KAFKA_BROKERS'] || '127.0.0.1:9092') };
+  const { kafka: kafkaConfig } = loadConfig('demo', { kafka: kafkaFragment('rabt-demo') }, adminEnv).values;
   const kafka = createKafka(kafkaConfig);
   const keys = await provision(databaseUrl);
   const pki = await demoPki();
@@ -261,7 +264,7 @@ async function main(): Promise<void> {
   );
   if (!DemoServices.built('workflow')) throw new Error('dist/apps/workflow/main.js is missing: the workflow service was not built (npx nx build workflow)');
   await services.start('workflow', { ...serviceEnv, ...db('workflow'), WORKFLOW_PORT: String(PORTS.workflow), WORKFLOW_GROUP_ID: GROUPS.workflow, ...(opts.sla ? { WORKFLOW_SLA_OVERRIDE: opts.sla } : {}) }, PORTS.workflow);
-  await services.start('ops', { ...base, ...db('ops'), KAFKA_BROKERS: kafkaConfig.brokers.join(','), OPS_PORT: String(PORTS.ops) }, PORTS.ops);
+  await services.start('ops', { ...base, ...db('ops'), OPS_PORT: String(PORTS.ops) }, PORTS.ops);
   const simulatorBehaviour = { SIM_DELAY_MS: opts.delay ?? (load ? '20-80' : '400-1500'), SIM_FAILURE_RATE: opts.failureRate ?? '0' };
   await services.start(
     'agency-simulator',

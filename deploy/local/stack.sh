@@ -8,6 +8,11 @@
 #                   created if missing, and migrations run)
 #   RABT_KAFKA_PORT / RABT_KAFKA_CONTROLLER_PORT (9092/9093), RABT_RUN_DIR (deploy/local/.run),
 #   RABT_CACHE_DIR (deploy/local/.cache: the Maven-resolved jars)
+#   RABT_PKI_DIR    the local CA and certificates (deploy/local/.run/pki; created on first start)
+#   RABT_KAFKA_SECURITY  tls (default): TLS listeners, client certificates, ACLs;
+#                   plaintext: DEBUGGING ONLY, no TLS, no authentication, no ACLs
+#   stack.sh pki    creates the CA and certificates only (tests and tools call it)
+#   stack.sh kafka-acls   (re)applies the service ACLs to the running local broker
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -23,6 +28,10 @@ LOG_DIR="$RUN_DIR/logs"
 KAFKA_LOG="$LOG_DIR/kafka-$KAFKA_PORT.log"
 PID_FILE="$KAFKA_DIR/kafka.pid"
 READY_TIMEOUT="${RABT_KAFKA_READY_TIMEOUT:-90}"
+PKI_DIR="${RABT_PKI_DIR:-$HERE/.run/pki}"
+SECURITY="${RABT_KAFKA_SECURITY:-tls}"
+# Every principal the platform uses: service-<name> -> User:service.<name> (docs/security.md).
+SERVICES=(gateway schema-registry router dispatcher workflow ops cli agency-simulator)
 
 say() { printf '[stack] %s\n' "$*"; }
 die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }
@@ -53,18 +62,76 @@ kafka_fetch() {
   say "Kafka jars cached in ${LIBS_DIR#"$ROOT"/} ($(ls "$LIBS_DIR" | wc -l) jars)"
 }
 
+# One EC P-256 key (PKCS#8 PEM, 0600) and certificate signed by the CA, kept if present.
+# $1 file name, $2 subject, $3 extensions (a SAN for the broker).
+pki_issue() {
+  local name="$1" subj="$2" ext="${3:-}"
+  [[ -s "$PKI_DIR/$name.crt" && -s "$PKI_DIR/$name.key" ]] && return 0
+  (umask 077 && openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$PKI_DIR/$name.key" 2>/dev/null) || die "openssl could not create $name.key"
+  local extfile="$PKI_DIR/.$name.ext"
+  printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth,serverAuth\n%s\n' "$ext" > "$extfile"
+  openssl req -new -key "$PKI_DIR/$name.key" -subj "$subj" -out "$PKI_DIR/.$name.csr" 2>/dev/null || die "openssl could not sign a request for $name"
+  openssl x509 -req -in "$PKI_DIR/.$name.csr" -CA "$PKI_DIR/ca.crt" -CAkey "$PKI_DIR/ca.key" -CAcreateserial -days 825 -sha256 \
+    -extfile "$extfile" -out "$PKI_DIR/$name.crt" 2>/dev/null || die "openssl could not issue $name.crt"
+  rm -f "$PKI_DIR/.$name.csr" "$extfile"
+  chmod 0600 "$PKI_DIR/$name.key"
+}
+
+# The local CA (CN=Rabt Local CA,O=Rabt) and the broker's, operator's and services' certificates
+# (docs/security.md): created on first start, reused afterwards. The folder is 0700, keys 0600.
+pki() {
+  need openssl "Install OpenSSL (Debian: apt-get install openssl); the stack creates its local CA with it."
+  mkdir -p "$PKI_DIR"; chmod 0700 "$PKI_DIR"
+  if [[ ! -s "$PKI_DIR/ca.crt" || ! -s "$PKI_DIR/ca.key" ]]; then
+    (umask 077 && openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$PKI_DIR/ca.key" 2>/dev/null) || die "openssl could not create the CA key"
+    openssl req -new -x509 -key "$PKI_DIR/ca.key" -subj "/O=Rabt/CN=Rabt Local CA" -days 3650 -sha256 \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" -out "$PKI_DIR/ca.crt" 2>/dev/null \
+      || die "openssl could not create the local CA"
+    chmod 0600 "$PKI_DIR/ca.key"
+    say "local CA created in $PKI_DIR (never commit it)"
+  fi
+  pki_issue broker-kafka "/O=Rabt/OU=broker/CN=kafka" "subjectAltName=IP:127.0.0.1,DNS:localhost"
+  pki_issue operator-admin "/O=Rabt/OU=operator/CN=admin"
+  local s; for s in "${SERVICES[@]}"; do pki_issue "service-$s" "/O=Rabt/OU=service/CN=$s"; done
+  # The broker's PEM key store: its key and certificate in one file.
+  if [[ ! -s "$PKI_DIR/broker-kafka.pem" || "$PKI_DIR/broker-kafka.crt" -nt "$PKI_DIR/broker-kafka.pem" ]]; then
+    (umask 077 && cat "$PKI_DIR/broker-kafka.key" "$PKI_DIR/broker-kafka.crt" > "$PKI_DIR/broker-kafka.pem")
+  fi
+}
+
+# Applies the service ACLs (libs/kafka service-acls) as operator-admin; idempotent.
+kafka_acls() {
+  [[ "$SECURITY" == plaintext ]] && { say "plaintext profile: no ACLs to apply"; return 0; }
+  (cd "$ROOT" && RABT_DEV_MODE=true KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT" KAFKA_SSL=true \
+    KAFKA_SSL_CA_FILE="$PKI_DIR/ca.crt" KAFKA_SSL_CERT_FILE="$PKI_DIR/operator-admin.crt" KAFKA_SSL_KEY_FILE="$PKI_DIR/operator-admin.key" \
+    node_modules/.bin/tsx --tsconfig tsconfig.base.json apps/cli/src/main.ts kafka acls apply --quiet) \
+    || die "applying the service ACLs failed (a broker started before it was secured, or with RABT_KAFKA_SECURITY=plaintext, is still running: stack.sh kafka-down, then kafka-up)"
+}
+
 kafka_up() {
   if [[ -n "${KAFKA_BROKERS:-}" ]]; then say "KAFKA_BROKERS=$KAFKA_BROKERS: using that cluster, no local broker"; return 0; fi
   need java "Install a Java 17+ runtime (Debian: apt-get install openjdk-17-jre-headless)."
   local javav; javav="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/.*java.specification.version = //p')"
   [[ "${javav%%.*}" -ge 17 ]] 2>/dev/null || die "Kafka $KAFKA_VERSION needs Java 17 or newer; found ${javav:-unknown}."
-  if pid="$(kafka_pid)"; then say "kafka already running on 127.0.0.1:$KAFKA_PORT (pid $pid)"; return 0; fi
+  if pid="$(kafka_pid)"; then say "kafka already running on 127.0.0.1:$KAFKA_PORT (pid $pid)"; kafka_acls; return 0; fi
   if port_open "$KAFKA_PORT"; then die "port $KAFKA_PORT is taken by another process; stop it or set RABT_KAFKA_PORT"; fi
   kafka_fetch
   mkdir -p "$KAFKA_DIR" "$LOG_DIR"
-  local props="$KAFKA_DIR/server.properties"
-  sed -e "s#@PORT@#$KAFKA_PORT#g" -e "s#@CONTROLLER_PORT@#$CONTROLLER_PORT#g" -e "s#@DATA_DIR@#$KAFKA_DIR/data#g" \
-    "$HERE/kafka/server.properties.template" > "$props"
+  local props="$KAFKA_DIR/server.properties" template="$HERE/kafka/server.properties.template"
+  case "$SECURITY" in
+    tls) pki ;;
+    plaintext)
+      template="$HERE/kafka/plaintext.properties.template"
+      printf '[stack] WARNING: RABT_KAFKA_SECURITY=plaintext: the broker on :%s has NO TLS, NO authentication and NO ACLs.\n' "$KAFKA_PORT" >&2
+      printf '[stack] WARNING: anyone who reaches it reads every topic and forges any record. Debugging only.\n' >&2 ;;
+    *) die "RABT_KAFKA_SECURITY must be tls or plaintext (got $SECURITY)" ;;
+  esac
+  # A data folder formatted under the other profile keeps its metadata: refuse to mix them.
+  if [[ -f "$KAFKA_DIR/security" && "$(cat "$KAFKA_DIR/security")" != "$SECURITY" ]]; then
+    die "the broker data in $KAFKA_DIR was made with RABT_KAFKA_SECURITY=$(cat "$KAFKA_DIR/security"); delete that folder or use another RABT_RUN_DIR"
+  fi
+  sed -e "s#@PORT@#$KAFKA_PORT#g" -e "s#@CONTROLLER_PORT@#$CONTROLLER_PORT#g" -e "s#@DATA_DIR@#$KAFKA_DIR/data#g" -e "s#@PKI_DIR@#$PKI_DIR#g" \
+    "$template" > "$props"
   local cp="$LIBS_DIR/*"
   local jvm=(-Xms256m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true
     "-Dkafka.logs.dir=$LOG_DIR/kafka-$KAFKA_PORT" "-Dlog4j2.configurationFile=$HERE/kafka/log4j2.xml")
@@ -75,6 +142,7 @@ kafka_up() {
     while [[ "$cluster_id" == -* ]]; do cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"; done
     java "${jvm[@]}" -cp "$cp" kafka.tools.StorageTool format --cluster-id="$cluster_id" --config "$props" > "$KAFKA_DIR/format.out" 2>&1 \
       || { cat "$KAFKA_DIR/format.out" >&2; die "formatting KRaft storage failed"; }
+    echo "$SECURITY" > "$KAFKA_DIR/security"
   fi
   mkdir -p "$LOG_DIR/kafka-$KAFKA_PORT"
   : > "$LOG_DIR/kafka-$KAFKA_PORT/kafka.log"
@@ -90,7 +158,8 @@ kafka_up() {
     (( waited++ >= READY_TIMEOUT * 5 )) && die "kafka not ready after ${READY_TIMEOUT}s; see $LOG_DIR/kafka-$KAFKA_PORT/kafka.log"
     sleep 0.2
   done
-  say "kafka $KAFKA_VERSION up on 127.0.0.1:$KAFKA_PORT (pid $(cat "$PID_FILE")), log: ${LOG_DIR#"$ROOT"/}/kafka-$KAFKA_PORT/kafka.log"
+  say "kafka $KAFKA_VERSION up on 127.0.0.1:$KAFKA_PORT ($SECURITY, pid $(cat "$PID_FILE")), log: ${LOG_DIR#"$ROOT"/}/kafka-$KAFKA_PORT/kafka.log"
+  kafka_acls
 }
 
 kafka_down() {
@@ -121,5 +190,7 @@ case "${1:-}" in
   status) status ;;
   kafka-up) kafka_up ;;
   kafka-down) kafka_down ;;
-  *) echo "usage: $0 up|down|status|kafka-up|kafka-down" >&2; exit 2 ;;
+  kafka-acls) kafka_acls ;;
+  pki) pki ;;
+  *) echo "usage: $0 up|down|status|kafka-up|kafka-down|kafka-acls|pki" >&2; exit 2 ;;
 esac

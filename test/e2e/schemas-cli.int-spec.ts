@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVELOPMENT_PEPPER, issueAgencyKey } from '@rabt/auth';
 import { createDataSource, migrateDatabase, seedAgencies } from '@rabt/persistence';
-import { createThrowawayDatabase, eventually, testStack, WORKSPACE_ROOT, type ThrowawayDatabase } from '@rabt/testing';
+import { createThrowawayDatabase, eventually, WORKSPACE_ROOT, type ThrowawayDatabase } from '@rabt/testing';
 
 const REGISTRY_PORT = 18481;
 const REGISTRY_URL = `http://127.0.0.1:${REGISTRY_PORT}`;
@@ -76,7 +76,7 @@ beforeAll(async () => {
   // No RABT_API_KEY_PEPPER: the registry uses the development pepper the key was issued with.
   registry = spawn(process.execPath, [join(WORKSPACE_ROOT, 'dist/apps/schema-registry/main.js')], {
     cwd: WORKSPACE_ROOT,
-    env: { PATH: process.env['PATH'] ?? '', RABT_DEV_MODE: 'true', DATABASE_URL: db.url, SCHEMA_REGISTRY_PORT: String(REGISTRY_PORT), KAFKA_BROKERS: testStack.kafkaBrokers, LOG_LEVEL: 'warn' },
+    env: { PATH: process.env['PATH'] ?? '', RABT_DEV_MODE: 'true', DATABASE_URL: db.url, SCHEMA_REGISTRY_PORT: String(REGISTRY_PORT), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   registry.stdout!.on('data', (d: Buffer) => (registryOutput += d.toString()));

@@ -14,14 +14,14 @@ import { createKafka, EventConsumer, type ConsumedRecord } from '@rabt/kafka';
 import { createDataSource, migrateDatabase, seedAgencies, serviceDatabaseUrl } from '@rabt/persistence';
 import { RabtClient, RabtNetworkError, RabtProblemError, type PublishAccepted, type RabtClientOptions } from '@rabt/sdk';
 import { decodeInboxRecord, RegistrySchemaSource } from '@rabt/sdk/node';
-import { createThrowawayDatabase, eventually, startBuiltService, testStack, WORKSPACE_ROOT, type ServiceProcess, type ThrowawayDatabase } from '@rabt/testing';
+import { WORKSPACE_ROOT, createThrowawayDatabase, eventually, kafkaEnv, startBuiltService, testStack, type ServiceProcess, type ThrowawayDatabase } from '@rabt/testing';
 
 const REPORTED = EventTypes.MomEmployeeLeftWorkReported;
 type Reported = EventData<typeof REPORTED>;
 const FIXTURES = join(WORKSPACE_ROOT, 'test', 'fixtures', REPORTED);
 const fixtures = (kind: 'ok' | 'not-ok') => readdirSync(join(FIXTURES, kind)).filter((f) => f.endsWith('.json'));
 const fixture = (kind: 'ok' | 'not-ok', name: string) => JSON.parse(readFileSync(join(FIXTURES, kind, name), 'utf8')) as Reported;
-const { kafka: kafkaConfig } = loadConfig('t', { kafka: kafkaFragment('sdk-e2e') }, { KAFKA_BROKERS: testStack.kafkaBrokers }).values;
+const { kafka: kafkaConfig } = loadConfig('t', { kafka: kafkaFragment('sdk-e2e') }, kafkaEnv('operator-admin', testStack.kafkaBrokers)).values;
 const kafka = createKafka(kafkaConfig);
 
 let database: ThrowawayDatabase;

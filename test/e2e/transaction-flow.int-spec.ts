@@ -118,7 +118,7 @@ beforeAll(async () => {
   });
   services['router'] = await startBuiltService('router', { ...env, DATABASE_URL: serviceDatabaseUrl(database.url, 'router') }, 'ROUTER_PORT');
   services['dispatcher'] = await startBuiltService('dispatcher', { ...env, DATABASE_URL: serviceDatabaseUrl(database.url, 'dispatcher') }, 'DISPATCHER_PORT');
-  workflowEnv = { ...env, DATABASE_URL: serviceDatabaseUrl(database.url, 'workflow'), WORKFLOW_SLA_OVERRIDE: SLA, WORKFLOW_GROUP_ID: 'tx-flow-workflow', WORKFLOW_SESSION_TIMEOUT_MS: '6000', WORKFLOW_TIMER_POLL_MS: '200', WORKFLOW_OUTBOX_POLL_MS: '100' };
+  workflowEnv = { ...env, DATABASE_URL: serviceDatabaseUrl(database.url, 'workflow'), WORKFLOW_SLA_OVERRIDE: SLA, WORKFLOW_GROUP_ID: 'rabt-workflow-tx-flow', WORKFLOW_SESSION_TIMEOUT_MS: '6000', WORKFLOW_TIMER_POLL_MS: '200', WORKFLOW_OUTBOX_POLL_MS: '100' };
   services['workflow'] = await startBuiltService('workflow', workflowEnv, 'WORKFLOW_PORT');
   services['simulator'] = await startBuiltService('agency-simulator', { ...simulatorEnv(gatewayUrl, tokens, secrets, ports), SIM_DELAY_MS: '20-60', LOG_LEVEL: 'warn' }, 'SIM_MOM_PORT', { port: ports['mom']! });
 }, 300_000);

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventually, testStack, WORKSPACE_ROOT } from '@rabt/testing';
+import { WORKSPACE_ROOT, eventually, testStack, withServicePrincipal } from '@rabt/testing';
 
 // Services are started the way production starts them: `node dist/apps/<app>/main.js`
 // (the int-test target builds them first).
@@ -11,7 +11,7 @@ const children: ChildProcess[] = [];
 function start(app: string, env: Record<string, string>) {
   const child = spawn(process.execPath, [join(WORKSPACE_ROOT, 'dist/apps', app, 'main.js')], {
     cwd: WORKSPACE_ROOT,
-    env: { PATH: process.env['PATH'] ?? '', RABT_DEV_MODE: 'true', KAFKA_BROKERS: testStack.kafkaBrokers, DATABASE_URL: testStack.databaseUrl, LOG_LEVEL: 'warn', ...env },
+    env: { PATH: process.env['PATH'] ?? '', RABT_DEV_MODE: 'true', ...withServicePrincipal(app, { KAFKA_BROKERS: testStack.kafkaBrokers, DATABASE_URL: testStack.databaseUrl, LOG_LEVEL: 'warn', ...env }) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

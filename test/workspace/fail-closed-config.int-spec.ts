@@ -1,6 +1,7 @@
 // Outside development mode a built service refuses the public development secrets, a
-// passwordless database URL and an insecure session cookie: exit 78, naming each variable. With
-// real values it starts; in development mode it starts with the defaults and says so loudly.
+// passwordless database URL, an insecure session cookie, plaintext Kafka and a Kafka client
+// without a certificate: exit 78, naming each variable. With real values it starts; in
+// development mode it starts with the defaults and says so loudly.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -94,7 +95,7 @@ describe('outside development mode, a service refuses unsafe settings (exit 78, 
   });
 
   it('ops with a session cookie that is not Secure', async () => {
-    const { code, output } = await outcome('ops', 'OPS_PORT', { DATABASE_URL: goodDatabaseUrl, OPS_COOKIE_SECURE: 'false', OPS_CONSOLE_DIR: '/nonexistent' });
+    const { code, output } = await outcome('ops', 'OPS_PORT', { ...testStack.kafkaEnv('ops'), DATABASE_URL: goodDatabaseUrl, OPS_COOKIE_SECURE: 'false', OPS_CONSOLE_DIR: '/nonexistent' });
     expect(code, output).toBe(78);
     expect(output).toMatch(/OPS_COOKIE_SECURE: is false: the session cookie would be sent without Secure/);
     expect(output).not.toMatch(/DATABASE_URL:/);
@@ -110,6 +111,28 @@ describe('outside development mode, a service refuses unsafe settings (exit 78, 
     expect(output).not.toContain(remote.password);
   });
 
+  it('gateway with plaintext Kafka: KAFKA_SSL and the missing client certificate are named', async () => {
+    const { code, output } = await outcome('gateway', 'GATEWAY_PORT', { RABT_SECRET_KEY: goodSecretKey, RABT_API_KEY_PEPPER: goodPepper, DATABASE_URL: goodDatabaseUrl, KAFKA_BROKERS: testStack.kafkaBrokers });
+    expect(code, output).toBe(78);
+    expect(output).toMatch(/KAFKA_SSL: is false: plaintext Kafka/);
+    expect(output).toMatch(/KAFKA_SSL_CERT_FILE: and KAFKA_SSL_KEY_FILE are not both set .* the client would be unauthenticated/);
+    expect(output).not.toMatch(/DATABASE_URL:|RABT_SECRET_KEY:/);
+  });
+
+  it('router over TLS but without a client certificate: refused as unauthenticated', async () => {
+    const { KAFKA_SSL_CERT_FILE: _cert, KAFKA_SSL_KEY_FILE: _key, ...tlsOnly } = testStack.kafkaEnv('router');
+    const { code, output } = await outcome('router', 'ROUTER_PORT', { ...tlsOnly, KAFKA_SSL: 'true', DATABASE_URL: goodDatabaseUrl });
+    expect(code, output).toBe(78);
+    expect(output).toMatch(/KAFKA_SSL_CERT_FILE: .*unauthenticated/);
+    expect(output).not.toMatch(/KAFKA_SSL: is false/);
+  });
+
+  it('an unreadable Kafka key file is a configuration error naming the file, in any mode', async () => {
+    const { code, output } = await outcome('router', 'ROUTER_PORT', { ...testStack.kafkaEnv('router'), RABT_DEV_MODE: 'true', KAFKA_SSL_KEY_FILE: '/nonexistent/router.key' });
+    expect(code, output).toBe(78);
+    expect(output).toMatch(/KAFKA_SSL_KEY_FILE: cannot be read \(ENOENT\) \(got "\/nonexistent\/router\.key"\)/);
+  });
+
   it('a bad RABT_DEV_MODE is itself a configuration error', async () => {
     const { code, output } = await outcome('schema-registry', 'SCHEMA_REGISTRY_PORT', { RABT_DEV_MODE: 'maybe', RABT_API_KEY_PEPPER: goodPepper, DATABASE_URL: goodDatabaseUrl });
     expect(code, output).toBe(78);
@@ -119,10 +142,10 @@ describe('outside development mode, a service refuses unsafe settings (exit 78, 
 
 describe('with real secrets, or in development mode, the services start', () => {
   it('schema-registry and gateway start outside development mode with a password, a secret pepper and a secret key', async () => {
-    const env = { RABT_DEV_MODE: 'false', DATABASE_URL: goodDatabaseUrl, RABT_API_KEY_PEPPER: goodPepper, RABT_SECRET_KEY: goodSecretKey, KAFKA_BROKERS: testStack.kafkaBrokers };
+    const env = { RABT_DEV_MODE: 'false', DATABASE_URL: goodDatabaseUrl, RABT_API_KEY_PEPPER: goodPepper, RABT_SECRET_KEY: goodSecretKey };
     const registry = await startBuiltService('schema-registry', env, 'SCHEMA_REGISTRY_PORT');
     running.push(registry);
-    const gateway = await startBuiltService('gateway', { ...env, SCHEMA_REGISTRY_URL: registry.url }, 'GATEWAY_PORT');
+    const gateway = await startBuiltService('gateway', { ...env, ...testStack.kafkaEnv('gateway'), SCHEMA_REGISTRY_URL: registry.url }, 'GATEWAY_PORT');
     running.push(gateway);
     expect((await fetch(`${gateway.url}/health/ready`)).status).toBe(200);
     expect(registry.output() + gateway.output()).not.toContain('DEVELOPMENT MODE');
@@ -139,7 +162,7 @@ describe('with real secrets, or in development mode, the services start', () => 
   });
 
   it('ops starts with its cookie Secure by default', async () => {
-    const ops = await startBuiltService('ops', { RABT_DEV_MODE: 'false', DATABASE_URL: goodDatabaseUrl, OPS_CONSOLE_DIR: '/nonexistent' }, 'OPS_PORT');
+    const ops = await startBuiltService('ops', { RABT_DEV_MODE: 'false', ...testStack.kafkaEnv('ops'), DATABASE_URL: goodDatabaseUrl, OPS_CONSOLE_DIR: '/nonexistent' }, 'OPS_PORT');
     running.push(ops);
     expect((await fetch(`${ops.url}/health/ready`)).status).toBe(200);
   });

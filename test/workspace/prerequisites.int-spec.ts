@@ -12,7 +12,7 @@ const SCRIPT = join(WORKSPACE_ROOT, 'scripts/prerequisites.sh');
 /** A PATH with the tools the script uses, less `missing`. */
 function pathWithout(...missing: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'rabt-prereq-path-'));
-  for (const tool of ['bash', 'sed', 'id', 'node', 'java', 'mvn', 'git', 'apt-get', 'sudo', 'dirname']) {
+  for (const tool of ['bash', 'sed', 'id', 'node', 'java', 'mvn', 'openssl', 'git', 'apt-get', 'sudo', 'dirname']) {
     if (missing.includes(tool)) continue;
     const found = execFileSync('bash', ['-c', `command -v ${tool} || true`]).toString().trim();
     if (found) symlinkSync(found, join(dir, tool));
@@ -44,11 +44,12 @@ describe('scripts/prerequisites.sh (run first by npm test and npm run demo)', ()
     expect(res.out).toContain('sudo apt-get install -y --no-install-recommends chromium');
   });
 
-  it('names every missing tool at once: Java, and Maven while the broker jars are not cached', async () => {
-    const res = await prerequisites('demo', { PATH: pathWithout('java', 'mvn'), RABT_CACHE_DIR: mkdtempSync(join(tmpdir(), 'rabt-empty-cache-')) });
+  it('names every missing tool at once: Java, OpenSSL, and Maven while the broker jars are not cached', async () => {
+    const res = await prerequisites('demo', { PATH: pathWithout('java', 'mvn', 'openssl'), RABT_CACHE_DIR: mkdtempSync(join(tmpdir(), 'rabt-empty-cache-')) });
     expect(res.code).toBe(1);
     expect(res.out).toContain('Java 17+: apt-get install -y openjdk-17-jre-headless');
     expect(res.out).toContain('Apache Maven 3.8+');
+    expect(res.out).toContain('OpenSSL (the local broker');
   });
 
   it('asks for neither Java nor Maven when KAFKA_BROKERS names another cluster', async () => {

@@ -14,6 +14,7 @@ import { loadCliConfig } from './config/cli.config';
 import { runContractsGenerate } from './contracts/contracts.command';
 import { openOperatorStore } from './operators/operators.command';
 import { readSecret } from './cli/secret.input';
+import { addKafkaCommands } from './kafka/kafka-acls.commands';
 import { addOpsCommands } from './ops/ops-cli.commands';
 import { gitReader } from './schemas/git-baseline';
 import { registryClientFrom } from './schemas/registry.client';
@@ -118,6 +119,7 @@ addSubscriptionCommands(program, { output, open: () => openSubscriptionStore() }
 addOpsCommands(program, { output, openOperators: () => openOperatorStore(), readPassword: (prompt) => readSecret(prompt) });
 addAuditCommands(program, { output, open: () => openAuditChain() });
 addSecretsCommands(program, { output, open: () => openSecrets() });
+addKafkaCommands(program, { output, workflowsDir: (dir) => userPath(dir, root, 'workflows') });
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.exitCode = reportFailure(e, output);

@@ -23,7 +23,7 @@ beforeAll(async () => {
     dataSource,
     Array.from({ length: 12 }, (_, i) => ({ actor: 'cli:test', action: 'agency.key-issued' as const, subject: `key:${i + 1}`, details: { i } })),
   );
-  session = await openAuditChain({ DATABASE_URL: serviceDatabaseUrl(db.url, 'cli'), KAFKA_BROKERS: testStack.kafkaBrokers, AUDIT_ANCHOR_TOPIC: uniqueName('rabt.audit.anchors.cli') });
+  session = await openAuditChain({ DATABASE_URL: serviceDatabaseUrl(db.url, 'cli'), ...testStack.kafkaEnv('cli'), AUDIT_ANCHOR_TOPIC: uniqueName('rabt.audit.anchors.cli') });
 });
 
 afterAll(async () => {

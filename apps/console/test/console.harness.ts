@@ -97,7 +97,7 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
     byAgency['moci']!.healthy = true;
     services.push(await startBuiltService('router', as('router'), 'ROUTER_PORT'));
     services.push(await startBuiltService('dispatcher', as('dispatcher'), 'DISPATCHER_PORT'));
-    services.push(await startBuiltService('workflow', { ...as('workflow'), WORKFLOW_GROUP_ID: uniqueName('console-workflow'), WORKFLOW_SESSION_TIMEOUT_MS: '6000', WORKFLOW_TIMER_POLL_MS: '200', WORKFLOW_OUTBOX_POLL_MS: '100' }, 'WORKFLOW_PORT'));
+    services.push(await startBuiltService('workflow', { ...as('workflow'), WORKFLOW_GROUP_ID: uniqueName('rabt-workflow-console'), WORKFLOW_SESSION_TIMEOUT_MS: '6000', WORKFLOW_TIMER_POLL_MS: '200', WORKFLOW_OUTBOX_POLL_MS: '100' }, 'WORKFLOW_PORT'));
     const ops = await startBuiltService('ops', { ...as('ops'), OPS_CONSOLE_DIR: join(WORKSPACE_ROOT, 'dist/apps/console'), OPS_REPLAY_POLL_MS: '200' }, 'OPS_PORT');
     services.push(ops);
 

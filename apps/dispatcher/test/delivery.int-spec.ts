@@ -147,4 +147,30 @@ describe('intake', () => {
     expect(letter!.headers).toMatchObject({ rabt_dlq_topic: 'rabt.inbox.mm', rabt_dlq_error_code: 'UNDECODABLE', ce_rabtsubscription: sub.id });
     expect(await h.deliveries(sub.id)).toHaveLength(1);
   });
+
+  it("a record forged into one agency's inbox naming another agency's subscription is refused before signing: dead-lettered, audited, never sent", async () => {
+    const r = await receiver();
+    const victim = await h.subscribe('moci', r.url);
+    const admin = new TopicAdmin(h.kafka, { partitions: 3, replicationFactor: 1 });
+    const from = await admin.endOffsets(DEAD_LETTER_TOPIC);
+    await admin.disconnect();
+    // Written (as operator-admin) to rabt.inbox.rop, naming moci's subscription: what a principal
+    // able to write rop's inbox would forge to reach moci's webhook signed with moci's secret.
+    const forged = await h.toInbox({ id: victim.id, agency: 'rop' }, { key: '666666666' });
+    const [letter] = await readMatching(h.kafka, DEAD_LETTER_TOPIC, (rec) => rec.headers['ce_id'] === forged.id, { expected: 1, from });
+    expect(letter!.headers).toMatchObject({ rabt_dlq_topic: 'rabt.inbox.rop', rabt_dlq_error_code: 'INBOX_AGENCY_MISMATCH', ce_rabtsubscription: victim.id });
+    const refused = (await h.db.query(`SELECT actor, action, details FROM audit_record WHERE action = 'inbox.record-refused' AND details->>'eventId' = $1`, [forged.id])) as {
+      actor: string;
+      details: Record<string, unknown>;
+    }[];
+    expect(refused).toEqual([
+      expect.objectContaining({ actor: 'service:dispatcher', details: expect.objectContaining({ code: 'INBOX_AGENCY_MISMATCH', subscription: victim.id, agency: 'moci', topic: 'rabt.inbox.rop' }) }),
+    ]);
+    // The genuine record on moci's own inbox is delivered; the forged one never was.
+    await h.toInbox(victim, { key: '666666666' });
+    await delivered(victim.id);
+    expect(await h.deliveries(victim.id)).toHaveLength(1);
+    expect(r.requests).toHaveLength(1);
+    expect(r.requests[0]!.eventId).not.toBe(forged.id);
+  });
 });

@@ -14,7 +14,7 @@ import { AvroSerde, commitGroupPositions, createKafka, EventProducer, toKafkaMes
 import { createDataSource, DeliveryAttemptEntity, DeliveryEntity, migrateDatabase, seedAgencies, serviceDatabaseUrl } from '@rabt/persistence';
 import { createSubscription, inboxTopic, parseAllowList, type HostResolver } from '@rabt/routing';
 import { createService } from '@rabt/runtime';
-import { createThrowawayDatabase, eventually, startBuiltService, testStack, uniqueName, WORKSPACE_ROOT, type ServiceProcess, type ThrowawayDatabase } from '@rabt/testing';
+import { createThrowawayDatabase, eventually, kafkaConfigFor, kafkaEnv, startBuiltService, testStack, uniqueName, WORKSPACE_ROOT, type ServiceProcess, type ThrowawayDatabase } from '@rabt/testing';
 import { AppModule } from '../src/app.module';
 import { loadDispatcherConfig } from '../src/config/dispatcher.config';
 import { SUBSCRIPTION_HEADER } from '@rabt/routing';
@@ -93,7 +93,8 @@ export async function startDispatcherHarness(env: Record<string, string> = {}, o
 
   const baseEnv: Record<string, string> = {
     DATABASE_URL: serviceDatabaseUrl(database.url, 'dispatcher'),
-    KAFKA_BROKERS: brokers,
+    // The dispatcher's own certificate: the ACLs of User:service.dispatcher apply.
+    ...kafkaEnv('dispatcher', brokers),
     SCHEMA_REGISTRY_URL: registryUrl,
     SCHEMA_REGISTRY_USERNAME: 'ita',
     SCHEMA_REGISTRY_PASSWORD: serviceKey,
@@ -107,8 +108,8 @@ export async function startDispatcherHarness(env: Record<string, string> = {}, o
     LOG_LEVEL: 'error',
     ...env,
   };
-  const kafkaConfig = { brokers: brokers.split(','), clientId: 'dispatcher-test', ssl: false, defaultPartitions: 3, replicationFactor: 1 };
-  const kafka: KafkaClient = createKafka(kafkaConfig);
+  // The test writes inbox records as the router would and sets group positions: operator-admin.
+  const kafka: KafkaClient = createKafka({ ...kafkaConfigFor('operator-admin', brokers), clientId: 'dispatcher-test' });
   const producer = new EventProducer(kafka);
   const serde = new AvroSerde({ url: registryUrl, username: 'ita', password: serviceKey, latestCacheMs: 60_000 });
   const box = SecretBox.fromBase64(DEVELOPMENT_SECRET_KEY);

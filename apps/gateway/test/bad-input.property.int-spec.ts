@@ -3,14 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaFragment, loadConfig } from '@rabt/config';
 import { CATALOGUE, catalogueEntry } from '@rabt/contracts';
 import { createKafka, TopicAdmin } from '@rabt/kafka';
-import { testStack } from '@rabt/testing';
+import { kafkaEnv, testStack } from '@rabt/testing';
 import { cloudEvent, fixture, post, REPORTED } from './fixtures';
 import { startGateway, type GatewayHarness } from './gateway.harness';
 
 // Property: no malformed, oversized, spoofed or schema-invalid input ever gets a 2xx or reaches
 // Kafka. Each generator below produces only inputs that must be refused (by construction).
 let gw: GatewayHarness;
-const { kafka: kafkaConfig } = loadConfig('t', { kafka: kafkaFragment('gateway-prop') }, { KAFKA_BROKERS: testStack.kafkaBrokers }).values;
+const { kafka: kafkaConfig } = loadConfig('t', { kafka: kafkaFragment('gateway-prop') }, kafkaEnv('operator-admin', testStack.kafkaBrokers)).values;
 const admin = new TopicAdmin(createKafka(kafkaConfig), { partitions: 3, replicationFactor: 1 });
 let endBefore: Map<number, string>;
 /** Runs per property; PROP_RUNS=5000 searches deeper (about 20 s here). */

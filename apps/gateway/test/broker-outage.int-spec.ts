@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaFragment, loadConfig } from '@rabt/config';
 import { createKafka, readMatching } from '@rabt/kafka';
-import { ephemeralBroker, eventually } from '@rabt/testing';
+import { ephemeralBroker, eventually, kafkaEnv } from '@rabt/testing';
 import { cloudEvent, fixture, post, REPORTED, type Answer } from './fixtures';
 import { startGateway, type GatewayHarness } from './gateway.harness';
 
@@ -54,7 +54,7 @@ describe('Kafka outage', () => {
     expect(claims[0].n).toBe(0);
 
     await broker.start();
-    const { kafka: kafkaConfig } = loadConfig('t', { kafka: kafkaFragment('outage-test') }, { KAFKA_BROKERS: broker.brokers }).values;
+    const { kafka: kafkaConfig } = loadConfig('t', { kafka: kafkaFragment('outage-test') }, kafkaEnv('operator-admin', broker.brokers)).values;
     const ids = new Set(events.map((e) => e.id));
     const records = await readMatching(createKafka(kafkaConfig), REPORTED, (r) => ids.has(r.headers['ce_id'] ?? ''), { idleMs: 5000, timeoutMs: 60_000 });
     const counts = new Map<string, number>();

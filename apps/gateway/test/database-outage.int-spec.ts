@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka, readToEnd } from '@rabt/kafka';
 import { kafkaFragment, loadConfig } from '@rabt/config';
-import { ephemeralPostgres, eventually, testStack, type EphemeralPostgres } from '@rabt/testing';
+import { ephemeralPostgres, eventually, kafkaEnv, testStack, type EphemeralPostgres } from '@rabt/testing';
 import { cloudEvent, fixture, get, post, REPORTED, type Answer } from './fixtures';
 import { startGateway, type GatewayHarness } from './gateway.harness';
 
@@ -54,7 +54,7 @@ describe('PostgreSQL stopped and started again', () => {
     await eventually(async () => (retry = await post(`${gw.url}/v1/events`, gw.keys.mom, refused)).status === 202, 60_000, 500);
     expect(retry!.body.id).toBe(refused.id);
 
-    const { kafka } = loadConfig('t', { kafka: kafkaFragment('database-outage-test') }, { KAFKA_BROKERS: testStack.kafkaBrokers }).values;
+    const { kafka } = loadConfig('t', { kafka: kafkaFragment('database-outage-test') }, kafkaEnv('operator-admin', testStack.kafkaBrokers)).values;
     const records = (await readToEnd(createKafka(kafka), REPORTED, { timeoutMs: 60_000 })).filter((r) => r.headers['ce_id'] === refused.id);
     expect(records).toHaveLength(1);
     expect(`${records[0]!.partition}/${records[0]!.offset}`).toBe(`${retry!.body.partition}/${retry!.body.offset}`);

@@ -6,7 +6,7 @@ import { DEVELOPMENT_PEPPER, issueAgencyKey } from '@rabt/auth';
 import { registerCatalogueSchemas } from '@rabt/contracts';
 import { createDataSource, migrateDatabase, seedAgencies, serviceDatabaseUrl } from '@rabt/persistence';
 import { createService } from '@rabt/runtime';
-import { createThrowawayDatabase, startBuiltService, testStack, type ServiceProcess, type ThrowawayDatabase } from '@rabt/testing';
+import { createThrowawayDatabase, kafkaEnv, startBuiltService, testStack, type ServiceProcess, type ThrowawayDatabase } from '@rabt/testing';
 import { AppModule } from '../src/app.module';
 import { loadGatewayConfig } from '../src/config/gateway.config';
 import { configureGatewayHttp, gatewayExceptionFilter } from '../src/gateway.http';
@@ -50,7 +50,7 @@ export async function startGateway(options: { kafkaBrokers?: string; databaseSer
 
   const baseEnv = {
     DATABASE_URL: serviceDatabaseUrl(database.url, 'gateway'),
-    KAFKA_BROKERS: options.kafkaBrokers ?? testStack.kafkaBrokers,
+    ...kafkaEnv('gateway', options.kafkaBrokers ?? testStack.kafkaBrokers),
     SCHEMA_REGISTRY_URL: registry.url,
     SCHEMA_REGISTRY_USERNAME: 'ita',
     SCHEMA_REGISTRY_PASSWORD: serviceKey,

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaFragment, loadConfig } from '@rabt/config';
 import { createKafka, TopicAdmin } from '@rabt/kafka';
-import { testStack } from '@rabt/testing';
+import { kafkaEnv, testStack } from '@rabt/testing';
 import { cloudEvent, fixture, fixtures, post, REPORTED, type Answer } from './fixtures';
 import { startGateway, type GatewayHarness } from './gateway.harness';
 
 // Every bad input gets problem+json with a stable code, and changes nothing: no record on
 // Kafka, no idempotency row.
 let gw: GatewayHarness;
-const { kafka: kafkaConfig } = loadConfig('t', { kafka: kafkaFragment('gateway-test') }, { KAFKA_BROKERS: testStack.kafkaBrokers }).values;
+const { kafka: kafkaConfig } = loadConfig('t', { kafka: kafkaFragment('gateway-test') }, kafkaEnv('operator-admin', testStack.kafkaBrokers)).values;
 const admin = new TopicAdmin(createKafka(kafkaConfig), { partitions: 3, replicationFactor: 1 });
 let endBefore: Map<number, string>;
 

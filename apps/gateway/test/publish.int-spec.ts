@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaFragment, loadConfig } from '@rabt/config';
 import { AvroSerde, createKafka, readMatching, TopicAdmin } from '@rabt/kafka';
-import { testStack } from '@rabt/testing';
+import { kafkaEnv, testStack } from '@rabt/testing';
 import { cloudEvent, fixture, get, post, REPORTED } from './fixtures';
 import { startGateway, type GatewayHarness } from './gateway.harness';
 
 let gw: GatewayHarness;
-const { kafka: kafkaConfig } = loadConfig('t', { kafka: kafkaFragment('gateway-test') }, { KAFKA_BROKERS: testStack.kafkaBrokers }).values;
+const { kafka: kafkaConfig } = loadConfig('t', { kafka: kafkaFragment('gateway-test') }, kafkaEnv('operator-admin', testStack.kafkaBrokers)).values;
 const kafka = createKafka(kafkaConfig);
 const admin = new TopicAdmin(kafka, { partitions: 3, replicationFactor: 1 });
 

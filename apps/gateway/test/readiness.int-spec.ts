@@ -16,7 +16,7 @@ async function ready() {
 
 beforeAll(async () => {
   await broker.start();
-  const config = loadGatewayConfig({ KAFKA_BROKERS: broker.brokers, DATABASE_URL: testStack.databaseUrl, LOG_LEVEL: 'warn' });
+  const config = loadGatewayConfig({ ...broker.kafkaEnv('gateway'), DATABASE_URL: testStack.databaseUrl, LOG_LEVEL: 'warn' });
   app = await createService({ rootModule: AppModule.forRoot(config), config });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

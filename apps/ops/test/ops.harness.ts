@@ -8,7 +8,7 @@ import { createOperator } from '@rabt/auth';
 import type { DeadLetterErrorCode, OperatorRole } from '@rabt/ops-contracts';
 import type { AgencyKafkaAccess } from '@rabt/pki';
 import { createService } from '@rabt/runtime';
-import { startBuiltService, type ServiceProcess } from '@rabt/testing';
+import { kafkaEnv, startBuiltService, type ServiceProcess } from '@rabt/testing';
 import { AppModule } from '../src/app.module';
 import { loadOpsConfig } from '../src/config/ops.config';
 import { configureOpsHttp, opsExceptionFilter } from '../src/ops.http';
@@ -22,7 +22,7 @@ export interface RunningOps {
 }
 
 export async function startOps(databaseUrl: string, env: Record<string, string> = {}, options: { agencyKafkaAccess?: AgencyKafkaAccess } = {}): Promise<RunningOps> {
-  const config = loadOpsConfig({ DATABASE_URL: serviceDatabaseUrl(databaseUrl, 'ops'), LOG_LEVEL: 'error', OPS_CONSOLE_DIR: '/nonexistent', OPS_REPLAY_POLL_MS: '200', ...env });
+  const config = loadOpsConfig({ ...kafkaEnv('ops'), DATABASE_URL: serviceDatabaseUrl(databaseUrl, 'ops'), LOG_LEVEL: 'error', OPS_CONSOLE_DIR: '/nonexistent', OPS_REPLAY_POLL_MS: '200', ...env });
   const app: NestFastifyApplication = await createService({ rootModule: AppModule.forRoot(config, options), config, exceptionFilter: opsExceptionFilter(), configure: configureOpsHttp });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('localhost', '127.0.0.1');

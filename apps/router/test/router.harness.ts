@@ -13,7 +13,7 @@ import { AvroSerde, createKafka, EventProducer, readMatching, TopicAdmin, type C
 import { createDataSource, migrateDatabase, seedAgencies, serviceDatabaseUrl } from '@rabt/persistence';
 import { createSubscription, inboxTopic, parseAllowList } from '@rabt/routing';
 import { createService } from '@rabt/runtime';
-import { createThrowawayDatabase, ephemeralBroker, eventually, startBuiltService, uniqueName, WORKSPACE_ROOT, type EphemeralBroker, type ServiceProcess, type ThrowawayDatabase } from '@rabt/testing';
+import { WORKSPACE_ROOT, createThrowawayDatabase, ephemeralBroker, eventually, kafkaEnv, startBuiltService, uniqueName, type EphemeralBroker, type ServiceProcess, type ThrowawayDatabase } from '@rabt/testing';
 import { AppModule } from '../src/app.module';
 import { loadRouterConfig } from '../src/config/router.config';
 
@@ -70,14 +70,14 @@ export async function startRouterHarness(port: number, options: { databaseServer
   const registry = await startBuiltService('schema-registry', { DATABASE_URL: serviceDatabaseUrl(database.url, 'schema-registry') }, 'SCHEMA_REGISTRY_PORT');
   const serde = new AvroSerde({ url: registry.url, username: 'ita', password: integrator, latestCacheMs: 60_000 });
   await registerCatalogueSchemas(registry.url, { username: 'ita', password: integrator });
-  const { kafka: kafkaConfig } = loadConfig('router-test', { kafka: kafkaFragment('router-test') }, { KAFKA_BROKERS: broker.brokers }).values;
+  const { kafka: kafkaConfig } = loadConfig('router-test', { kafka: kafkaFragment('router-test') }, kafkaEnv('operator-admin', broker.brokers)).values;
   const kafka = createKafka(kafkaConfig);
   const admin = new TopicAdmin(kafka, { partitions: 3, replicationFactor: 1 });
   await admin.ensureTopics(CATALOGUE.map((e) => ({ name: e.topic, partitions: e.partitions })));
   const producer = new EventProducer(kafka);
   const routerEnv = {
     DATABASE_URL: serviceDatabaseUrl(database.url, 'router'),
-    KAFKA_BROKERS: broker.brokers,
+    ...broker.kafkaEnv('router'),
     SCHEMA_REGISTRY_URL: registry.url,
     SCHEMA_REGISTRY_USERNAME: 'ita',
     SCHEMA_REGISTRY_PASSWORD: integrator,

@@ -84,7 +84,7 @@ describe('transactions end to end through Kafka', () => {
     expect(await h.emitted(id, EventTypes.RabtTransactionStepCompleted)).toBe(2);
 
     // A second instance in a fresh group reads every topic from the beginning: all of it again.
-    const replayGroup = `replay-${randomUUID()}`;
+    const replayGroup = `rabt-workflow-replay-${randomUUID()}`;
     const replay = await h.startInProcess({ WORKFLOW_GROUP_ID: replayGroup });
     try {
       const lag = async () => {

@@ -12,7 +12,7 @@ import { CATALOGUE, catalogueEntry, registerCatalogueSchemas } from '@rabt/contr
 import { AvroSerde, createKafka, EventProducer, readMatching, TopicAdmin, type ConsumedRecord, type KafkaClient } from '@rabt/kafka';
 import { createDataSource, migrateDatabase, seedAgencies, WorkflowStepEntity, WorkflowTransactionEntity, serviceDatabaseUrl } from '@rabt/persistence';
 import { createService } from '@rabt/runtime';
-import { createThrowawayDatabase, ephemeralBroker, startBuiltService, uniqueName, WORKSPACE_ROOT, type EphemeralBroker, type ServiceProcess, type ThrowawayDatabase } from '@rabt/testing';
+import { WORKSPACE_ROOT, createThrowawayDatabase, ephemeralBroker, kafkaEnv, startBuiltService, uniqueName, type EphemeralBroker, type ServiceProcess, type ThrowawayDatabase } from '@rabt/testing';
 import { AppModule } from '../src/app.module';
 import { loadWorkflowConfig } from '../src/config/workflow.config';
 import { loadWorkflowDefinitions } from '../src/definitions/workflow-definitions';
@@ -70,18 +70,18 @@ export async function startWorkflowHarness(port: number, env: Record<string, str
   const registry = await startBuiltService('schema-registry', { DATABASE_URL: serviceDatabaseUrl(database.url, 'schema-registry') }, 'SCHEMA_REGISTRY_PORT');
   const serde = new AvroSerde({ url: registry.url, username: 'ita', password: integrator, latestCacheMs: 60_000 });
   await registerCatalogueSchemas(registry.url, { username: 'ita', password: integrator });
-  const { kafka: kafkaConfig } = loadConfig('workflow-test', { kafka: kafkaFragment('workflow-test') }, { KAFKA_BROKERS: broker.brokers }).values;
+  const { kafka: kafkaConfig } = loadConfig('workflow-test', { kafka: kafkaFragment('workflow-test') }, kafkaEnv('operator-admin', broker.brokers)).values;
   const kafka = createKafka(kafkaConfig);
   const admin = new TopicAdmin(kafka, { partitions: 3, replicationFactor: 1 });
   await admin.ensureTopics(CATALOGUE.map((e) => ({ name: e.topic, partitions: 3 })));
   const producer = new EventProducer(kafka);
   const baseEnv: Record<string, string> = {
     DATABASE_URL: serviceDatabaseUrl(database.url, 'workflow'),
-    KAFKA_BROKERS: broker.brokers,
+    ...broker.kafkaEnv('workflow'),
     SCHEMA_REGISTRY_URL: registry.url,
     SCHEMA_REGISTRY_USERNAME: 'ita',
     SCHEMA_REGISTRY_PASSWORD: integrator,
-    WORKFLOW_GROUP_ID: uniqueName('workflow-test'),
+    WORKFLOW_GROUP_ID: uniqueName('rabt-workflow-test'),
     WORKFLOW_SESSION_TIMEOUT_MS: '6000',
     WORKFLOW_TIMER_POLL_MS: '200',
     WORKFLOW_OUTBOX_POLL_MS: '200',

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
+import { withServicePrincipal } from '@rabt/testing';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 export const RUN = join(ROOT, 'deploy/local/.run');
@@ -60,7 +61,9 @@ export class DemoServices {
     }
     const spawnChild = () => {
       const out = openSync(log, 'a');
-      return spawn(process.execPath, [this.scriptOf(app), ...args], { cwd: ROOT, env: { ...process.env, RABT_DEV_MODE: 'true', ...env }, stdio: ['ignore', out, out] });
+      // Each Kafka service connects as its own principal (its certificate from the local PKI).
+      const environment = withServicePrincipal(app, { ...(process.env as Record<string, string>), RABT_DEV_MODE: 'true', ...env });
+      return spawn(process.execPath, [this.scriptOf(app), ...args], { cwd: ROOT, env: environment, stdio: ['ignore', out, out] });
     };
     const supervised: Supervised = { name: app, child: spawnChild(), spawnChild, port, log, restarts: 0, startedAt: Date.now() };
     this.children.push(supervised);

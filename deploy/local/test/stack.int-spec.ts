@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,13 +10,15 @@ const run = promisify(execFile);
 const STACK = join(WORKSPACE_ROOT, 'deploy/local/stack.sh');
 const PORT = 19292;
 const runDir = mkdtempSync(join(tmpdir(), 'rabt-stack-test-'));
-const baseEnv: NodeJS.ProcessEnv = { ...process.env, RABT_RUN_DIR: runDir, RABT_KAFKA_PORT: String(PORT), RABT_KAFKA_CONTROLLER_PORT: String(PORT + 1) };
+const pkiDir = join(runDir, 'pki');
+const baseEnv: NodeJS.ProcessEnv = { ...process.env, RABT_RUN_DIR: runDir, RABT_PKI_DIR: pkiDir, RABT_KAFKA_PORT: String(PORT), RABT_KAFKA_CONTROLLER_PORT: String(PORT + 1) };
 delete baseEnv['KAFKA_BROKERS'];
+delete baseEnv['RABT_KAFKA_SECURITY'];
 
 /** A PATH with the usual tools but without java and mvn (and so without the network Maven needs). */
 function pathWithout(...missing: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'rabt-path-'));
-  for (const tool of ['bash', 'sed', 'cat', 'head', 'base64', 'tr', 'grep', 'ls', 'wc', 'mkdir', 'rm', 'mv', 'sleep', 'seq', 'setsid', 'nohup', 'dirname', 'node', 'java', 'mvn']) {
+  for (const tool of ['bash', 'sed', 'cat', 'head', 'base64', 'tr', 'grep', 'ls', 'wc', 'mkdir', 'rm', 'mv', 'sleep', 'seq', 'setsid', 'nohup', 'dirname', 'node', 'openssl', 'chmod', 'java', 'mvn']) {
     if (missing.includes(tool)) continue;
     const found = execFileSync('bash', ['-c', `command -v ${tool} || true`]).toString().trim();
     if (found) symlinkSync(found, join(dir, tool));
@@ -55,6 +57,38 @@ describe('deploy/local/stack.sh', () => {
     expect(again.code).toBe(0);
     expect(again.out).toContain('already running');
     expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it('creates the local CA and every certificate on first start: folder 0700, keys 0600; a second start reuses them', async () => {
+    const mode = (f: string) => statSync(join(pkiDir, f)).mode & 0o777;
+    expect(mode('.')).toBe(0o700);
+    const names = ['ca', 'broker-kafka', 'operator-admin', ...['gateway', 'schema-registry', 'router', 'dispatcher', 'workflow', 'ops', 'cli', 'agency-simulator'].map((s) => `service-${s}`)];
+    for (const name of names) {
+      expect(mode(`${name}.key`), name).toBe(0o600);
+      expect(readFileSync(join(pkiDir, `${name}.crt`), 'utf8')).toContain('BEGIN CERTIFICATE');
+    }
+    const subject = (name: string) => execFileSync('openssl', ['x509', '-in', join(pkiDir, `${name}.crt`), '-noout', '-subject', '-nameopt', 'RFC2253']).toString().trim();
+    expect(subject('service-router')).toBe('subject=CN=router,OU=service,O=Rabt');
+    expect(subject('operator-admin')).toBe('subject=CN=admin,OU=operator,O=Rabt');
+    const ca = readFileSync(join(pkiDir, 'ca.crt'), 'utf8');
+    expect((await stack('pki')).code).toBe(0);
+    expect(readFileSync(join(pkiDir, 'ca.crt'), 'utf8')).toBe(ca);
+  });
+
+  it('secures every listener: TLS with client certificates, the StandardAuthorizer, deny by default', () => {
+    const props = readFileSync(join(runDir, `kafka-${PORT}`, 'server.properties'), 'utf8');
+    expect(props).toMatch(/^listeners=SSL:\/\/127\.0\.0\.1:\d+,CONTROLLER:\/\/127\.0\.0\.1:\d+$/m);
+    expect(props).toMatch(/^listener\.security\.protocol\.map=SSL:SSL,CONTROLLER:SSL$/m);
+    expect(props).toMatch(/^ssl\.client\.auth=required$/m);
+    expect(props).toMatch(/^authorizer\.class\.name=org\.apache\.kafka\.metadata\.authorizer\.StandardAuthorizer$/m);
+    expect(props).toMatch(/^allow\.everyone\.if\.no\.acl\.found=false$/m);
+    expect(props).not.toMatch(/PLAINTEXT/);
+  });
+
+  it('refuses an unknown security profile', async () => {
+    const res = await stack('kafka-up', { ...baseEnv, RABT_KAFKA_PORT: String(PORT + 10), RABT_KAFKA_SECURITY: 'none' });
+    expect(res.code).not.toBe(0);
+    expect(res.out).toMatch(/RABT_KAFKA_SECURITY must be tls or plaintext/);
   });
 
   it('writes the broker log to a known file', () => {

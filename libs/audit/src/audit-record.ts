@@ -26,6 +26,7 @@ export const AUDIT_ACTIONS = [
   'operator.enabled',
   'operator.sessions-revoked',
   'secrets.resealed',
+  'inbox.record-refused',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

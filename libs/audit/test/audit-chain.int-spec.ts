@@ -235,13 +235,15 @@ describe('concurrent writers and sealers', () => {
 describe('anchors on Kafka', () => {
   it('the sealer seals, publishes the head to the anchors topic and verify reads it back; cutting the tail is then found', async () => {
     const topic = uniqueName('rabt.audit.anchors.test');
-    const kafka = createKafka({ brokers: testStack.kafkaBrokers.split(','), clientId: 'audit-test', ssl: false, defaultPartitions: 1, replicationFactor: 1 });
+    const kafka = createKafka({ ...testStack.kafkaConfigFor('ops'), clientId: 'audit-test', defaultPartitions: 1 });
     const producer = new EventProducer(kafka);
     const admin = new TopicAdmin(kafka, { partitions: 1, replicationFactor: 1 });
     const sealer = new AuditSealer(dataSource, { sealer: true, sealIntervalMs: 60_000, anchorIntervalMs: 60_000, anchorTopic: topic }, producer, admin, kafka);
     try {
       await sealer.onApplicationBootstrap();
-      expect((await admin.describeTopic(topic)).config['cleanup.policy']).toBe('compact');
+      // Reading a topic's configuration is administration (DESCRIBE_CONFIGS): operator-admin, not the sealer's principal.
+      const inspector = new TopicAdmin(createKafka({ ...testStack.kafkaConfigFor('operator-admin'), clientId: 'audit-test-admin' }), { partitions: 1, replicationFactor: 1 });
+      expect((await inspector.describeTopic(topic).finally(() => inspector.disconnect())).config['cleanup.policy']).toBe('compact');
       await new AuditTrail(dataSource).record({ actor: 'cli:test', action: 'agency.grant-changed', subject: 'grant:rop/x/subscribe' });
       const anchor = await sealer.anchorNow();
       const n = ((await dataSource.query(`SELECT count(*)::int AS n FROM audit_record`)) as { n: number }[])[0]!.n;

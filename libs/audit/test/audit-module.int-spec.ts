@@ -19,7 +19,7 @@ beforeAll(async () => {
   const config = loadConfig(
     'audit-test',
     { database: databaseFragment(), kafka: kafkaFragment('audit-test'), logging: loggingFragment('audit-test'), audit: auditFragment({ sealer: true }) },
-    { DATABASE_URL: db.url, KAFKA_BROKERS: testStack.kafkaBrokers, AUDIT_SEAL_INTERVAL_MS: '100', AUDIT_ANCHOR_TOPIC: uniqueName('rabt.audit.anchors.module') },
+    { DATABASE_URL: db.url, ...testStack.kafkaEnv('ops'), AUDIT_SEAL_INTERVAL_MS: '100', AUDIT_ANCHOR_TOPIC: uniqueName('rabt.audit.anchors.module') },
   );
   await migrateDatabase(config.values.database, 'audit-module-test');
   @Module({ imports: [RabtConfigModule.forRoot(config), KafkaModule.forRoot(), PersistenceModule.forRoot(), AuditModule] })

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
@@ -63,10 +64,46 @@ export abstract class KafkaConfig {
   abstract readonly brokers: readonly string[];
   abstract readonly clientId: string;
   abstract readonly ssl: boolean;
+  /** Mutual TLS (KAFKA_SSL_CA_FILE, KAFKA_SSL_CERT_FILE, KAFKA_SSL_KEY_FILE): the PEM texts, read at start. */
+  abstract readonly tls?: { readonly ca?: string; readonly cert?: string; readonly key?: string };
   abstract readonly sasl?: { readonly mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; readonly username: string; readonly password: string };
   abstract readonly defaultPartitions: number;
   abstract readonly replicationFactor: number;
 }
+
+/** A PEM file read at start; printed (config dumps, logs) as its path, never its contents. */
+class PemFile {
+  constructor(
+    readonly path: string,
+    readonly text: string,
+  ) {}
+  toString(): string {
+    return this.path;
+  }
+}
+
+/** A path to a PEM file, read at start: its text, or a problem naming the file and why it cannot be read. */
+const pemFile = z
+  .string()
+  .min(1)
+  .transform((path, ctx) => {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
+      return z.NEVER;
+    }
+    if (!text.includes('-----BEGIN ')) {
+      ctx.addIssue({ code: 'custom', message: 'is not a PEM file' });
+      return z.NEVER;
+    }
+    return new PemFile(path, text);
+  });
+
+/** TLS to the brokers: KAFKA_SSL=true, or any of the TLS files given (a client certificate implies TLS). */
+const kafkaUsesTls = (e: { KAFKA_SSL: boolean; KAFKA_SSL_CA_FILE?: PemFile; KAFKA_SSL_CERT_FILE?: PemFile; KAFKA_SSL_KEY_FILE?: PemFile }) =>
+  e.KAFKA_SSL || Boolean(e.KAFKA_SSL_CA_FILE || e.KAFKA_SSL_CERT_FILE || e.KAFKA_SSL_KEY_FILE);
 
 export const kafkaFragment = (clientId: string) =>
   fragment({
@@ -81,6 +118,9 @@ export const kafkaFragment = (clientId: string) =>
         }),
       KAFKA_CLIENT_ID: z.string().min(1).default(clientId),
       KAFKA_SSL: bool.default(false),
+      KAFKA_SSL_CA_FILE: pemFile.optional(),
+      KAFKA_SSL_CERT_FILE: pemFile.optional(),
+      KAFKA_SSL_KEY_FILE: pemFile.optional(),
       KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
       KAFKA_SASL_USERNAME: z.string().optional(),
       KAFKA_SASL_PASSWORD: z.string().optional(),
@@ -89,16 +129,34 @@ export const kafkaFragment = (clientId: string) =>
     },
     secrets: ['KAFKA_SASL_PASSWORD'],
     unsafe: (e) => [
+      ...(!kafkaUsesTls(e)
+        ? [{ variable: 'KAFKA_SSL', problem: 'is false: plaintext Kafka lets anyone on the network read and forge records; set KAFKA_SSL=true and KAFKA_SSL_CA_FILE' }]
+        : []),
+      ...(!(e.KAFKA_SSL_CERT_FILE && e.KAFKA_SSL_KEY_FILE) && !e.KAFKA_SASL_MECHANISM
+        ? [{ variable: 'KAFKA_SSL_CERT_FILE', problem: 'and KAFKA_SSL_KEY_FILE are not both set (nor KAFKA_SASL_MECHANISM): the client would be unauthenticated; give it its certificate and key' }]
+        : []),
+      ...(Boolean(e.KAFKA_SSL_CERT_FILE) !== Boolean(e.KAFKA_SSL_KEY_FILE)
+        ? [{ variable: e.KAFKA_SSL_CERT_FILE ? 'KAFKA_SSL_KEY_FILE' : 'KAFKA_SSL_CERT_FILE', problem: 'is not set while the other half of the client certificate is' }]
+        : []),
       ...(e.KAFKA_SASL_MECHANISM && !e.KAFKA_SASL_USERNAME ? [{ variable: 'KAFKA_SASL_USERNAME', problem: `is not set while KAFKA_SASL_MECHANISM is ${e.KAFKA_SASL_MECHANISM}` }] : []),
       ...(e.KAFKA_SASL_MECHANISM && !e.KAFKA_SASL_PASSWORD ? [{ variable: 'KAFKA_SASL_PASSWORD', problem: `is not set while KAFKA_SASL_MECHANISM is ${e.KAFKA_SASL_MECHANISM}` }] : []),
-      ...(e.KAFKA_SASL_MECHANISM === 'plain' && !e.KAFKA_SSL
+      ...(e.KAFKA_SASL_MECHANISM === 'plain' && !kafkaUsesTls(e)
         ? [{ variable: 'KAFKA_SSL', problem: 'is false while KAFKA_SASL_MECHANISM is plain: the password would cross the network in clear text; set KAFKA_SSL=true' }]
         : []),
     ],
     map: (e): KafkaConfig => ({
       brokers: e.KAFKA_BROKERS,
       clientId: e.KAFKA_CLIENT_ID,
-      ssl: e.KAFKA_SSL,
+      ssl: kafkaUsesTls(e),
+      ...(e.KAFKA_SSL_CA_FILE || e.KAFKA_SSL_CERT_FILE || e.KAFKA_SSL_KEY_FILE
+        ? {
+            tls: {
+              ...(e.KAFKA_SSL_CA_FILE ? { ca: e.KAFKA_SSL_CA_FILE.text } : {}),
+              ...(e.KAFKA_SSL_CERT_FILE ? { cert: e.KAFKA_SSL_CERT_FILE.text } : {}),
+              ...(e.KAFKA_SSL_KEY_FILE ? { key: e.KAFKA_SSL_KEY_FILE.text } : {}),
+            },
+          }
+        : {}),
       ...(e.KAFKA_SASL_MECHANISM
         ? { sasl: { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_SASL_USERNAME ?? '', password: e.KAFKA_SASL_PASSWORD ?? '' } }
         : {}),

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { databaseFragment, httpFragment, kafkaFragment, loggingFragment, schemaRegistryClientFragment } from './config.fragments';
 import { ConfigValidationError, loadConfig } from './config.loader';
@@ -89,21 +92,29 @@ describe('loadConfig', () => {
   });
 });
 
-const PRODUCTION = { RABT_DEV_MODE: 'false', DATABASE_URL: 'postgres://rabt_gateway:s3cret@db.internal:5432/rabt', DATABASE_SSL: 'true' };
+/** A Kafka client certificate's files (their PEM contents are not parsed by the configuration). */
+const pemDir = mkdtempSync(join(tmpdir(), 'rabt-config-pem-'));
+const pem = (name: string, label: string) => {
+  const file = join(pemDir, name);
+  writeFileSync(file, `-----BEGIN ${label}-----\n${name}\n-----END ${label}-----\n`);
+  return file;
+};
+const KAFKA_TLS = { KAFKA_SSL_CA_FILE: pem('ca.crt', 'CERTIFICATE'), KAFKA_SSL_CERT_FILE: pem('gateway.crt', 'CERTIFICATE'), KAFKA_SSL_KEY_FILE: pem('gateway.key', 'PRIVATE KEY') };
+const PRODUCTION = { RABT_DEV_MODE: 'false', DATABASE_URL: 'postgres://rabt_gateway:s3cret@db.internal:5432/rabt', DATABASE_SSL: 'true', ...KAFKA_TLS };
 
 describe('development mode (RABT_DEV_MODE)', () => {
   it('outside it, refuses the passwordless default database URL, naming the variable', () => {
-    expect(problemsOf({ RABT_DEV_MODE: 'false' })).toEqual([
+    expect(problemsOf({ RABT_DEV_MODE: 'false', ...KAFKA_TLS })).toEqual([
       'DATABASE_URL: is not set, and the default (postgres://postgres@127.0.0.1:5432/rabt) is the passwordless superuser (allowed only in development mode, RABT_DEV_MODE=true)',
     ]);
-    expect(problemsOf({ RABT_DEV_MODE: 'false', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/rabt' })[0]).toMatch(/^DATABASE_URL: is the default, the passwordless superuser/);
-    expect(problemsOf({ RABT_DEV_MODE: 'false', DATABASE_URL: 'postgres://rabt@db.internal:5432/rabt' })[0]).toMatch(/^DATABASE_URL: has no password/);
-    expect(problemsOf({ RABT_DEV_MODE: 'false', DATABASE_URL: 'postgres://rabt:@db.internal:5432/rabt' })[0]).toMatch(/^DATABASE_URL: has no password/);
+    expect(problemsOf({ RABT_DEV_MODE: 'false', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/rabt', ...KAFKA_TLS })[0]).toMatch(/^DATABASE_URL: is the default, the passwordless superuser/);
+    expect(problemsOf({ RABT_DEV_MODE: 'false', DATABASE_URL: 'postgres://rabt@db.internal:5432/rabt', ...KAFKA_TLS })[0]).toMatch(/^DATABASE_URL: has no password/);
+    expect(problemsOf({ RABT_DEV_MODE: 'false', DATABASE_URL: 'postgres://rabt:@db.internal:5432/rabt', ...KAFKA_TLS })[0]).toMatch(/^DATABASE_URL: has no password/);
   });
 
   it('outside it, accepts a URL with a password, in the user part or as a parameter', () => {
     expect(loadConfig('demo', fragments(), PRODUCTION).devMode).toBe(false);
-    expect(loadConfig('demo', fragments(), { RABT_DEV_MODE: 'false', DATABASE_URL: 'postgresql://rabt@db.internal/rabt?password=s3cret&sslmode=require' }).unsafe).toEqual([]);
+    expect(loadConfig('demo', fragments(), { RABT_DEV_MODE: 'false', DATABASE_URL: 'postgresql://rabt@db.internal/rabt?password=s3cret&sslmode=require', ...KAFKA_TLS }).unsafe).toEqual([]);
   });
 
   it('outside it, refuses a plaintext database link to a host that is not loopback, naming the host', () => {
@@ -140,7 +151,8 @@ describe('development mode (RABT_DEV_MODE)', () => {
     expect(problems.some((p) => p.startsWith('DATABASE_URL: is not set'))).toBe(true);
     expect(problems.some((p) => p.startsWith('KAFKA_SASL_PASSWORD: is not set while KAFKA_SASL_MECHANISM is plain'))).toBe(true);
     expect(problems.some((p) => p.startsWith('KAFKA_SSL: is false while KAFKA_SASL_MECHANISM is plain'))).toBe(true);
-    expect(problems).toHaveLength(4);
+    expect(problems.some((p) => p.startsWith('KAFKA_SSL: is false: plaintext Kafka'))).toBe(true);
+    expect(problems).toHaveLength(5);
   });
 
   it('refuses registry credentials without a password', () => {
@@ -152,12 +164,38 @@ describe('development mode (RABT_DEV_MODE)', () => {
   it('in it, allows the unsafe settings and lists them for the start-up warning', () => {
     const loaded = loadConfig('demo', fragments(), { RABT_DEV_MODE: 'true' });
     expect(loaded.devMode).toBe(true);
-    expect(loaded.unsafe.map((u) => u.variable)).toEqual(['DATABASE_URL']);
+    expect(loaded.unsafe.map((u) => u.variable)).toEqual(['KAFKA_SSL', 'KAFKA_SSL_CERT_FILE', 'DATABASE_URL']);
     expect(loaded.printable['RABT_DEV_MODE']).toBe('true');
   });
 
   it('refuses a value that is not true or false', () => {
-    expect(problemsOf({ RABT_DEV_MODE: 'sometimes', DATABASE_URL: PRODUCTION.DATABASE_URL, DATABASE_SSL: PRODUCTION.DATABASE_SSL })).toEqual(['RABT_DEV_MODE: must be true or false (got "sometimes")']);
+    expect(problemsOf({ ...PRODUCTION, RABT_DEV_MODE: 'sometimes' })).toEqual(['RABT_DEV_MODE: must be true or false (got "sometimes")']);
+  });
+});
+
+describe('Kafka TLS (KAFKA_SSL_*_FILE)', () => {
+  it('reads the PEM files at start; the printable view shows their paths, never their contents', () => {
+    const loaded = loadConfig('demo', fragments(), PRODUCTION);
+    expect(loaded.values.kafka.ssl).toBe(true);
+    expect(loaded.values.kafka.tls?.key).toContain('BEGIN PRIVATE KEY');
+    expect(loaded.values.kafka.tls?.ca).toContain('ca.crt');
+    expect(loaded.printable['KAFKA_SSL_KEY_FILE']).toBe(KAFKA_TLS.KAFKA_SSL_KEY_FILE);
+    expect(JSON.stringify(loaded.printable)).not.toContain('BEGIN');
+  });
+
+  it('outside development mode refuses plaintext, and TLS without a client certificate', () => {
+    expect(problemsOf({ ...PRODUCTION, KAFKA_SSL_CA_FILE: '', KAFKA_SSL_CERT_FILE: '', KAFKA_SSL_KEY_FILE: '' }).map((p) => p.split(':')[0])).toEqual(['KAFKA_SSL', 'KAFKA_SSL_CERT_FILE']);
+    expect(problemsOf({ ...PRODUCTION, KAFKA_SSL_CERT_FILE: '', KAFKA_SSL_KEY_FILE: '' })).toEqual([
+      'KAFKA_SSL_CERT_FILE: and KAFKA_SSL_KEY_FILE are not both set (nor KAFKA_SASL_MECHANISM): the client would be unauthenticated; give it its certificate and key (allowed only in development mode, RABT_DEV_MODE=true)',
+    ]);
+    expect(problemsOf({ ...PRODUCTION, KAFKA_SSL_KEY_FILE: '' }).map((p) => p.split(':')[0])).toEqual(['KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE']);
+  });
+
+  it('a file that cannot be read, or is not PEM, is a problem in any mode', () => {
+    expect(problemsOf({ RABT_DEV_MODE: 'true', KAFKA_SSL_CA_FILE: join(pemDir, 'missing.crt') })).toEqual([`KAFKA_SSL_CA_FILE: cannot be read (ENOENT) (got "${join(pemDir, 'missing.crt')}")`]);
+    const notPem = join(pemDir, 'not.pem');
+    writeFileSync(notPem, 'hello');
+    expect(problemsOf({ RABT_DEV_MODE: 'true', KAFKA_SSL_CA_FILE: notPem })).toEqual([`KAFKA_SSL_CA_FILE: is not a PEM file (got "${notPem}")`]);
   });
 });
 

@@ -12,3 +12,6 @@ export * from './topic.reader';
 export * from './transactional.processor';
 export { firstJoin } from './consumer.lifecycle';
 export { murmur2, partitionForKey } from './murmur2.partitioner';
+export * from './acls/service-acls';
+export * from './acls/acl.applier';
+export * from './acls/inventory';

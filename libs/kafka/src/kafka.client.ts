@@ -16,7 +16,7 @@ export function createKafka(config: KafkaConfig, log?: KafkaLogSink, overrides: 
   return new Kafka({
     clientId: config.clientId,
     brokers: [...config.brokers],
-    ssl: config.ssl,
+    ssl: config.tls ? { ...config.tls } : config.ssl,
     ...(sasl ? { sasl } : {}),
     connectionTimeout: overrides.connectionTimeoutMs ?? 3000,
     retry: { retries: overrides.retries ?? 8, initialRetryTime: 200, maxRetryTime: 5000 },

@@ -8,10 +8,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Kafka, Producer, Transaction } from 'kafkajs';
 import { kafkaFragment, loadConfig } from '@rabt/config';
-import { testStack, uniqueName } from '@rabt/testing';
+import { kafkaEnv, testStack, uniqueName } from '@rabt/testing';
 import { createKafka, TopicAdmin } from '../src';
 
-const { kafka: config } = loadConfig('aborted-txn-test', { kafka: kafkaFragment('rabt-aborted-txn-test') }, { KAFKA_BROKERS: testStack.kafkaBrokers }).values;
+const { kafka: config } = loadConfig('aborted-txn-test', { kafka: kafkaFragment('rabt-aborted-txn-test') }, kafkaEnv('operator-admin', testStack.kafkaBrokers)).values;
 const kafka: Kafka = createKafka(config);
 const admin = new TopicAdmin(kafka, { partitions: 1, replicationFactor: 1 });
 const producers: Producer[] = [];

@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Admin, Kafka } from 'kafkajs';
 import { kafkaFragment, loadConfig } from '@rabt/config';
-import { testStack, uniqueName } from '@rabt/testing';
+import { kafkaEnv, testStack, uniqueName } from '@rabt/testing';
 import { createKafka, EventProducer, partitionForKey, readToEnd, RecordRejectedError, RecordTooLargeError, type RecordOutcome } from '../src';
 
-const { kafka: config } = loadConfig('producer-test', { kafka: kafkaFragment('rabt-producer-test') }, { KAFKA_BROKERS: testStack.kafkaBrokers }).values;
+const { kafka: config } = loadConfig('producer-test', { kafka: kafkaFragment('rabt-producer-test') }, kafkaEnv('operator-admin', testStack.kafkaBrokers)).values;
 const kafka: Kafka = createKafka(config);
 const topic = uniqueName('rabt.test.producer');
 let admin: Admin;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaFragment, loadConfig } from '@rabt/config';
-import { eventually, testStack, uniqueName } from '@rabt/testing';
+import { eventually, kafkaEnv, testStack, uniqueName } from '@rabt/testing';
 import {
   createKafka,
   EventConsumer,
@@ -11,7 +11,7 @@ import {
   type ConsumedRecord,
 } from '../src';
 
-const { kafka: config } = loadConfig('kafka-int-test', { kafka: kafkaFragment('rabt-kafka-int-test') }, { KAFKA_BROKERS: testStack.kafkaBrokers }).values;
+const { kafka: config } = loadConfig('kafka-int-test', { kafka: kafkaFragment('rabt-kafka-int-test') }, kafkaEnv('operator-admin', testStack.kafkaBrokers)).values;
 const kafka = createKafka(config);
 const admin = new TopicAdmin(kafka, { partitions: 3, replicationFactor: 1 });
 const producer = new EventProducer(kafka);

@@ -2,9 +2,10 @@
 // Each input record becomes two output records (keys <id>:a and <id>:b).
 import { kafkaFragment, loadConfig } from '@rabt/config';
 import { createKafka, TransactionalProcessor } from '../src';
+import { kafkaEnv } from '@rabt/testing';
 
 const { BROKERS, IN, OUT, GROUP, TXID, DELAY_MS, CONCURRENCY } = process.env;
-const { kafka: config } = loadConfig('processor-child', { kafka: kafkaFragment('processor-child') }, { KAFKA_BROKERS: BROKERS }).values;
+const { kafka: config } = loadConfig('processor-child', { kafka: kafkaFragment('processor-child') }, kafkaEnv('operator-admin', BROKERS)).values;
 const processor = new TransactionalProcessor(createKafka(config), {
   groupId: GROUP!,
   topics: [IN!],

@@ -3,11 +3,11 @@
 // rejoined) and every input record's outputs appear exactly once under read_committed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaFragment, loadConfig } from '@rabt/config';
-import { ephemeralBroker, eventually, uniqueName } from '@rabt/testing';
+import { ephemeralBroker, eventually, kafkaEnv, uniqueName } from '@rabt/testing';
 import { createKafka, EventProducer, readMatching, TopicAdmin, TransactionalProcessor } from '../src';
 
 const broker = ephemeralBroker(20492);
-const kafkaOf = () => createKafka(loadConfig('tx-outage', { kafka: kafkaFragment('tx-outage') }, { KAFKA_BROKERS: broker.brokers }).values.kafka);
+const kafkaOf = () => createKafka(loadConfig('tx-outage', { kafka: kafkaFragment('tx-outage') }, kafkaEnv('operator-admin', broker.brokers)).values.kafka);
 let processor: TransactionalProcessor | undefined;
 
 beforeAll(async () => {

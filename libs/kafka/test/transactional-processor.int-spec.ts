@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { kafkaFragment, loadConfig } from '@rabt/config';
-import { eventually, testStack, uniqueName, WORKSPACE_ROOT } from '@rabt/testing';
+import { WORKSPACE_ROOT, eventually, kafkaEnv, testStack, uniqueName } from '@rabt/testing';
 import { createKafka, EventProducer, readMatching, TopicAdmin } from '../src';
 
-const { kafka: config } = loadConfig('tx-test', { kafka: kafkaFragment('tx-test') }, { KAFKA_BROKERS: testStack.kafkaBrokers }).values;
+const { kafka: config } = loadConfig('tx-test', { kafka: kafkaFragment('tx-test') }, kafkaEnv('operator-admin', testStack.kafkaBrokers)).values;
 const kafka = createKafka(config);
 const admin = new TopicAdmin(kafka, { partitions: 3, replicationFactor: 1 });
 const producer = new EventProducer(kafka);

@@ -1,7 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { eventually, WORKSPACE_ROOT } from './stack';
+import { eventually, kafkaEnv, testStack, WORKSPACE_ROOT } from './stack';
+
+/** The services that talk to Kafka, each with a certificate of its own (`service-<app>`). */
+const KAFKA_APPS = new Set(['gateway', 'router', 'dispatcher', 'workflow', 'ops']);
+
+/**
+ * A Kafka service's environment with its own principal: unless `env` names a client
+ * certificate already (or asks for plaintext with KAFKA_SSL=false), the TLS variables of
+ * `service-<app>` for the brokers of `env` (default: the shared test broker) are added.
+ */
+export function withServicePrincipal(app: string, env: Record<string, string>): Record<string, string> {
+  if (!KAFKA_APPS.has(app) || env['KAFKA_SSL_CERT_FILE'] !== undefined || env['KAFKA_SSL'] === 'false') return env;
+  return { ...kafkaEnv(app, env['KAFKA_BROKERS'] ?? testStack.kafkaBrokers), ...env };
+}
 
 /** A free TCP port on 127.0.0.1 (bind to 0, read it, release it). */
 export function freePort(): Promise<number> {
@@ -27,7 +40,8 @@ export interface ServiceProcess {
 
 /**
  * Starts a built service (`dist/apps/<app>/main.js`) and waits until /health/ready answers 200,
- * on a free port unless `port` is given, in development mode unless `env` says otherwise. `nodeArgs` go to node before the script (e.g.
+ * on a free port unless `port` is given, in development mode unless `env` says otherwise, as its
+ * own Kafka principal (withServicePrincipal). `nodeArgs` go to node before the script (e.g.
  * `--cpu-prof`, which NODE_OPTIONS refuses).
  */
 export async function startBuiltService(
@@ -39,7 +53,7 @@ export async function startBuiltService(
   const port = options.port ?? (await freePort());
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(WORKSPACE_ROOT, 'dist/apps', app, 'main.js')], {
     cwd: WORKSPACE_ROOT,
-    env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'warn', RABT_DEV_MODE: 'true', ...env, [portVariable]: String(port) },
+    env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'warn', RABT_DEV_MODE: 'true', ...withServicePrincipal(app, env), [portVariable]: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

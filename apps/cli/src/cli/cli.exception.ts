@@ -40,6 +40,8 @@ export enum CliExceptionCode {
   /** The ops service refused it (role, not found, not open, locked, …). */
   OPS_REFUSED = 'OPS_REFUSED',
   KAFKA_UNREACHABLE = 'KAFKA_UNREACHABLE',
+  /** Kafka refused the credential (`rabt kafka acls` needs operator-admin's certificate). */
+  KAFKA_NOT_AUTHORIZED = 'KAFKA_NOT_AUTHORIZED',
 }
 
 const EXIT_CODES: Readonly<Record<CliExceptionCode, ExitCode>> = {
@@ -56,6 +58,7 @@ const EXIT_CODES: Readonly<Record<CliExceptionCode, ExitCode>> = {
   [CliExceptionCode.OPS_BAD_REQUEST]: ExitCode.USAGE,
   [CliExceptionCode.OPS_REFUSED]: ExitCode.FAILED,
   [CliExceptionCode.KAFKA_UNREACHABLE]: ExitCode.KAFKA_UNREACHABLE,
+  [CliExceptionCode.KAFKA_NOT_AUTHORIZED]: ExitCode.USAGE,
 };
 
 /** A failure the user can act on: printed as its message alone, never with a stack trace. */

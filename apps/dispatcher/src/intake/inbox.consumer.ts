@@ -14,6 +14,7 @@ import {
   type ConsumedRecord,
   type KafkaClient,
 } from '@rabt/kafka';
+import { AuditTrail } from '@rabt/audit';
 import { MetricsService } from '@rabt/observability';
 import { exitOnFatal } from '@rabt/runtime';
 import { inboxTopic } from '@rabt/routing';
@@ -25,6 +26,8 @@ import { newDelivery, type NewDelivery } from './inbox-record';
 import { InboxRepository } from './inbox.repository';
 
 export const INBOX_TOPICS = /^rabt\.inbox\..+/;
+/** The dead-letter code of an inbox record that names another agency's subscription. */
+export const INBOX_AGENCY_MISMATCH = 'INBOX_AGENCY_MISMATCH';
 
 /** Why an inbox record makes no delivery (the `result` label of its count). */
 type SkipReason = 'no-subscription' | 'disabled' | 'no-webhook';
@@ -55,6 +58,7 @@ export class InboxConsumer implements OnApplicationBootstrap, BeforeApplicationS
     private readonly subscriptions: SubscriptionsCache,
     private readonly worker: DeliveryWorker,
     private readonly config: DispatcherConfig,
+    private readonly audit: AuditTrail,
     metrics: MetricsService,
   ) {
     this.records = new Counter({ name: 'rabt_dispatcher_inbox_records_total', help: 'Inbox records taken in, by result', labelNames: ['result'], registers: [metrics.registry] });
@@ -110,6 +114,9 @@ export class InboxConsumer implements OnApplicationBootstrap, BeforeApplicationS
     // Only a skip is re-checked against Postgres: a subscription enabled a moment ago must not lose events.
     if (subscription && (subscription.state !== 'active' || !subscription.webhookUrl)) subscription = await this.subscriptions.get(subscriptionId, { fresh: true });
     if (!subscription) return 'no-subscription';
+    // Before anything is signed: a record delivers only for a subscription of the agency whose
+    // inbox it is on. A record on rabt.inbox.a naming b's subscription is forged (or misrouted).
+    if (record.topic !== inboxTopic(subscription.agencyCode)) await this.refuseForeignInbox(record, subscription.id, subscription.agencyCode);
     if (!subscription.webhookUrl) return 'no-webhook';
     if (subscription.state !== 'active') return 'disabled';
     let attributes;
@@ -127,6 +134,20 @@ export class InboxConsumer implements OnApplicationBootstrap, BeforeApplicationS
       throw new PermanentError('UNDECODABLE', (e as Error).message);
     }
     return newDelivery(record, subscription, attributes, data);
+  }
+
+  /** Audits and dead-letters (INBOX_AGENCY_MISMATCH) a record whose inbox is not its subscription's agency's. */
+  private async refuseForeignInbox(record: ConsumedRecord, subscriptionId: string, agency: string): Promise<never> {
+    const message = `inbox record on ${record.topic} names subscription ${subscriptionId} of agency ${agency}, whose inbox is ${inboxTopic(agency)}`;
+    this.records.inc({ result: 'inbox-mismatch' });
+    this.log.warn({ topic: record.topic, partition: record.partition, offset: record.offset, subscription: subscriptionId, agency }, 'inbox record refused: its inbox is not its subscription agency\'s');
+    await this.audit.record({
+      actor: 'service:dispatcher',
+      action: 'inbox.record-refused',
+      subject: `inbox:${record.topic}/${record.partition}/${record.offset}`,
+      details: { code: INBOX_AGENCY_MISMATCH, subscription: subscriptionId, agency, topic: record.topic, eventId: record.headers['ce_id'] ?? null },
+    });
+    throw new PermanentError(INBOX_AGENCY_MISMATCH, message);
   }
 
   private async ensureTopics(): Promise<void> {
