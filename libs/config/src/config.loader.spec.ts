@@ -118,7 +118,7 @@ describe('development mode (RABT_DEV_MODE)', () => {
   });
 
   it('outside it, refuses a plaintext database link to a host that is not loopback, naming the host', () => {
-    const remote = { RABT_DEV_MODE: 'false', DATABASE_URL: 'postgres://rabt_gateway:s3cret@db.internal:5432/rabt' };
+    const remote = { RABT_DEV_MODE: 'false', DATABASE_URL: 'postgres://rabt_gateway:s3cret@db.internal:5432/rabt', ...KAFKA_TLS };
     expect(problemsOf(remote)).toEqual([
       'DATABASE_SSL: is false while DATABASE_URL connects to db.internal, which is neither loopback nor a Unix socket: its password and data would cross the network in plaintext (set DATABASE_SSL=true or sslmode=verify-full) (allowed only in development mode, RABT_DEV_MODE=true)',
     ]);
@@ -129,7 +129,7 @@ describe('development mode (RABT_DEV_MODE)', () => {
   });
 
   it('outside it, allows plaintext over loopback or a Unix socket, and TLS to any host', () => {
-    const base = { RABT_DEV_MODE: 'false' };
+    const base = { RABT_DEV_MODE: 'false', ...KAFKA_TLS };
     for (const url of [
       'postgres://rabt_gateway:s3cret@127.0.0.1:5432/rabt',
       'postgres://rabt_gateway:s3cret@127.8.9.10/rabt',
