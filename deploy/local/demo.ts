@@ -18,7 +18,7 @@ import { AgencyApiKeyEntity, createDataSource, ensureDatabase, migrateDatabase, 
 import { inboxTopic } from '@rabt/routing';
 import { createCa, DEFAULT_PKI_DIR, isIssuedBy, RabtCa, type CertificateAndKey } from '@rabt/pki';
 import { RabtClient } from '@rabt/sdk';
-import { kafkaEnv, provisionSimulatedAgencies, simulatorEnv } from '@rabt/testing';
+import { kafkaAdminEnv, kafkaEnv, provisionSimulatedAgencies, simulatorEnv } from '@rabt/testing';
 import { runLoad } from './demo/load';
 import { leftWorkReport, SCENARIO_INFO, SCENARIOS, transferRequest, withdrawalOf, type Scenario } from './demo/scenarios';
 import { DemoServices, rel, ROOT, RUN, say } from './demo/services';
@@ -264,7 +264,8 @@ async function main(): Promise<void> {
   );
   if (!DemoServices.built('workflow')) throw new Error('dist/apps/workflow/main.js is missing: the workflow service was not built (npx nx build workflow)');
   await services.start('workflow', { ...serviceEnv, ...db('workflow'), WORKFLOW_PORT: String(PORTS.workflow), WORKFLOW_GROUP_ID: GROUPS.workflow, ...(opts.sla ? { WORKFLOW_SLA_OVERRIDE: opts.sla } : {}) }, PORTS.workflow);
-  await services.start('ops', { ...base, ...db('ops'), OPS_PORT: String(PORTS.ops) }, PORTS.ops);
+  // ops issues agency certificates with the local CA and grants their Kafka ACLs as operator-admin.
+  await services.start('ops', { ...base, ...db('ops'), ...kafkaAdminEnv(), OPS_PORT: String(PORTS.ops) }, PORTS.ops);
   const simulatorBehaviour = { SIM_DELAY_MS: opts.delay ?? (load ? '20-80' : '400-1500'), SIM_FAILURE_RATE: opts.failureRate ?? '0' };
   await services.start(
     'agency-simulator',

@@ -8,7 +8,7 @@ import { createOperator, DEVELOPMENT_PEPPER, issueAgencyKey } from '@rabt/auth';
 import { registerCatalogueSchemas } from '@rabt/contracts';
 import { createDataSource, migrateDatabase, seedAgencies, serviceDatabaseUrl } from '@rabt/persistence';
 import { createCa } from '@rabt/pki';
-import { createThrowawayDatabase, startBuiltService, testStack, type ServiceProcess, type ThrowawayDatabase } from '@rabt/testing';
+import { createThrowawayDatabase, kafkaAdminEnv, startBuiltService, testStack, type ServiceProcess, type ThrowawayDatabase } from '@rabt/testing';
 
 // Every HTTP route of the gateway, the schema registry and ops, read from the running services'
 // own route tables (each logs it at start), called by every kind of caller. The outcome of each
@@ -242,7 +242,7 @@ beforeAll(async () => {
   const ca = await createCa();
   writeFileSync(join(pki, 'ca.crt'), ca.certPem);
   writeFileSync(join(pki, 'ca.key'), ca.keyPem, { mode: 0o600 });
-  const ops = await startBuiltService('ops', { DATABASE_URL: serviceDatabaseUrl(database.url, 'ops'), OPS_CONSOLE_DIR: '/nonexistent', LOG_LEVEL: 'info', RABT_PKI_DIR: pki }, 'OPS_PORT');
+  const ops = await startBuiltService('ops', { DATABASE_URL: serviceDatabaseUrl(database.url, 'ops'), OPS_CONSOLE_DIR: '/nonexistent', LOG_LEVEL: 'info', RABT_PKI_DIR: pki, ...kafkaAdminEnv() }, 'OPS_PORT');
   const session = async (username: string) => {
     const res = await fetch(`${ops.url}/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
     const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];

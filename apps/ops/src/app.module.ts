@@ -1,8 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { RabtConfigModule } from '@rabt/config';
-import { KafkaModule } from '@rabt/kafka';
+import { unavailableAgencyKafkaAccess } from '@rabt/auth';
+import { agencyKafkaAccessFor, KafkaModule } from '@rabt/kafka';
 import { ObservabilityModule } from '@rabt/observability';
-import type { AgencyKafkaAccess } from '@rabt/pki';
+import { NO_AGENCY_KAFKA_ACCESS, type AgencyKafkaAccess } from '@rabt/pki';
 import { DatabaseReadinessIndicator, PersistenceModule } from '@rabt/persistence';
 import { OpsAuditModule } from './audit/ops-audit.module';
 import { OpsAuthModule } from './auth/auth.module';
@@ -14,7 +15,11 @@ import { ViewsModule } from './views.module';
 /** Composition root only: which modules make up the ops service. */
 @Module({})
 export class AppModule {
-  /** `agencyKafkaAccess`: grants and revokes agency certificates' Kafka ACLs (none by default). */
+  /**
+   * `agencyKafkaAccess` grants and revokes agency certificates' Kafka ACLs; by default it is the
+   * configured provisioning credential (KAFKA_ADMIN_*), or a refusal when the broker is secured
+   * and none is configured.
+   */
   static forRoot(config: OpsAppConfig, options: { agencyKafkaAccess?: AgencyKafkaAccess } = {}): DynamicModule {
     return {
       module: AppModule,
@@ -27,8 +32,15 @@ export class AppModule {
         OpsAuthModule,
         DeadLettersModule,
         ViewsModule,
-        CertificatesModule.forRoot(options.agencyKafkaAccess),
+        CertificatesModule.forRoot(options.agencyKafkaAccess ?? configuredAgencyKafkaAccess(config)),
       ],
     };
   }
+}
+
+function configuredAgencyKafkaAccess(config: OpsAppConfig): AgencyKafkaAccess {
+  const access = agencyKafkaAccessFor(config.values.kafka, config.values.kafkaAdmin);
+  if (access === 'none') return NO_AGENCY_KAFKA_ACCESS;
+  if (access === 'missing') return unavailableAgencyKafkaAccess('the broker is secured and ops has no provisioning credential: set KAFKA_ADMIN_CERT_FILE and KAFKA_ADMIN_KEY_FILE');
+  return access;
 }

@@ -13,6 +13,7 @@ export enum AgencyAdminExceptionCode {
   INVALID_CERTIFICATE = 'INVALID_CERTIFICATE',
   CERTIFICATE_NOT_FOUND = 'CERTIFICATE_NOT_FOUND',
   CA_UNAVAILABLE = 'CA_UNAVAILABLE',
+  KAFKA_PROVISIONING_UNAVAILABLE = 'KAFKA_PROVISIONING_UNAVAILABLE',
 }
 
 /** Thrown by the registry functions of agency-admin.ts; `details.errors` lists each bad field. */
@@ -32,6 +33,7 @@ export const AGENCY_ADMIN_PROBLEMS: ProblemMapping<AgencyAdminExceptionCode> = {
   [AgencyAdminExceptionCode.INVALID_CERTIFICATE]: { status: 400, title: 'The certificate request is not valid' },
   [AgencyAdminExceptionCode.CERTIFICATE_NOT_FOUND]: { status: 404, title: 'No such agency certificate' },
   [AgencyAdminExceptionCode.CA_UNAVAILABLE]: { status: 503, title: "Rabt's certificate authority is not available to this service", retryAfterSeconds: 60 },
+  [AgencyAdminExceptionCode.KAFKA_PROVISIONING_UNAVAILABLE]: { status: 503, title: "The agency certificate's Kafka access could not be granted or revoked; nothing was changed", retryAfterSeconds: 60 },
 };
 
 export const agencyAdminError = (code: AgencyAdminExceptionCode, message: string, details?: Record<string, unknown>) => new AgencyAdminException(code, message, details);

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { appendAuditRecords } from '@rabt/audit';
 import { AgencyCertificateEntity } from '@rabt/persistence';
 import { agencyPrincipal, type AgencyKafkaAccess, type RabtCa } from '@rabt/pki';
-import { AgencyAdminExceptionCode as Code, agencyAdminError } from './agency-admin.exception';
+import { AgencyAdminException, AgencyAdminExceptionCode as Code, agencyAdminError } from './agency-admin.exception';
 import { requireAgency } from './agency-admin';
 import { validateAgencyCode } from './agency-admin.validation';
 
@@ -135,7 +135,7 @@ export async function issueCertificate(
       await kafka.grant(code, issued.principal);
     } catch (e) {
       await kafka.revoke(issued.principal).catch(() => undefined);
-      throw e;
+      throw kafkaProvisioningFailed('granting', issued.principal, e);
     }
     const row = await m.findOneByOrFail(AgencyCertificateEntity, { id: issued.id });
     return { ...view(row), certificatePem: issued.certPem, privateKeyPem: issued.keyPem, caCertificatePem: ca.certPem };
@@ -158,17 +158,30 @@ export async function listCertificates(manager: EntityManager, agencyCode?: stri
 export async function revokeCertificate(manager: EntityManager, kafka: AgencyKafkaAccess, certificateId: string, input: unknown, actor: string): Promise<RevokedCertificateView> {
   const id = normalizeCertificateId(certificateId);
   const { reason } = validateRevocation(input);
-  const revoked = await manager.transaction(async (m) => {
+  // The ACLs are dropped before the revocation commits: if that fails, nothing changes and the
+  // caller is told (a certificate never shows as revoked while Kafka still lets it read).
+  const dropAcls = async (principal: string) => {
+    try {
+      await kafka.revoke(principal);
+    } catch (e) {
+      throw kafkaProvisioningFailed('revoking', principal, e);
+    }
+  };
+  return manager.transaction(async (m) => {
     const row = await m.findOneBy(AgencyCertificateEntity, { id });
     if (!row) throw agencyAdminError(Code.CERTIFICATE_NOT_FOUND, `no agency certificate ${id}`);
-    if (row.revokedAt) return { ...view(row), revokedAt: row.revokedAt, revokeReason: row.revokeReason ?? '', alreadyRevoked: true };
+    if (row.revokedAt) {
+      const already = { ...view(row), revokedAt: row.revokedAt, revokeReason: row.revokeReason ?? '', alreadyRevoked: true };
+      await dropAcls(already.principal);
+      return already;
+    }
     const result = await m.update(AgencyCertificateEntity, { id, revokedAt: IsNull() }, { revokedAt: new Date(), revokeReason: reason });
     const now = await m.findOneByOrFail(AgencyCertificateEntity, { id });
     if (result.affected) await appendAuditRecords(m, [{ actor, action: 'agency.certificate-revoked', subject: `certificate:${id}`, reason, details: { agency: now.agencyCode, reason } }]);
-    return { ...view(now), revokedAt: now.revokedAt!, revokeReason: now.revokeReason!, alreadyRevoked: !result.affected };
+    const revoked = { ...view(now), revokedAt: now.revokedAt!, revokeReason: now.revokeReason!, alreadyRevoked: !result.affected };
+    await dropAcls(revoked.principal);
+    return revoked;
   });
-  await kafka.revoke(revoked.principal);
-  return revoked;
 }
 
 /**
@@ -180,3 +193,20 @@ export async function activeCertificate(manager: EntityManager, presented: { cer
   const row = await manager.findOne(AgencyCertificateEntity, { where: { id: presented.certificateId }, relations: { agency: true } });
   return !!row && row.agencyCode === presented.agency && row.fingerprint === presented.fingerprint && !row.revokedAt && row.notAfter.getTime() > Date.now() && row.agency?.status === 'active';
 }
+
+/** A failed grant or revoke of a certificate's Kafka ACLs, as the stable KAFKA_PROVISIONING_UNAVAILABLE. */
+function kafkaProvisioningFailed(action: 'granting' | 'revoking', principal: string, e: unknown): Error {
+  if (e instanceof AgencyAdminException) return e;
+  return agencyAdminError(Code.KAFKA_PROVISIONING_UNAVAILABLE, `${action} the Kafka ACLs of ${principal} failed: ${(e as Error).message}`);
+}
+
+/**
+ * The access used where Kafka is secured but no provisioning credential is configured: issue and
+ * revoke are refused (nothing changes) rather than leaving a revoked certificate able to read.
+ */
+export const unavailableAgencyKafkaAccess = (why: string): AgencyKafkaAccess => {
+  const refuse = async () => {
+    throw agencyAdminError(Code.KAFKA_PROVISIONING_UNAVAILABLE, why);
+  };
+  return { grant: refuse, revoke: refuse };
+};

@@ -165,6 +165,28 @@ export const kafkaFragment = (clientId: string) =>
     }),
   });
 
+/**
+ * The provisioning credential (KAFKA_ADMIN_CERT_FILE, KAFKA_ADMIN_KEY_FILE): a client certificate
+ * that may create and delete ACLs (operator-admin locally), used only to grant and revoke agency
+ * certificates' pull-mode ACLs. It is kept apart from the service's own credential, which stays
+ * least-privileged; the CA file is KAFKA_SSL_CA_FILE's.
+ */
+export abstract class KafkaAdminConfig {
+  abstract readonly credential?: { readonly cert: string; readonly key: string };
+}
+
+export const kafkaAdminFragment = () =>
+  fragment({
+    token: KafkaAdminConfig,
+    env: { KAFKA_ADMIN_CERT_FILE: pemFile.optional(), KAFKA_ADMIN_KEY_FILE: pemFile.optional() },
+    conflicts: (e) =>
+      Boolean(e.KAFKA_ADMIN_CERT_FILE) !== Boolean(e.KAFKA_ADMIN_KEY_FILE)
+        ? [{ variable: e.KAFKA_ADMIN_CERT_FILE ? 'KAFKA_ADMIN_KEY_FILE' : 'KAFKA_ADMIN_CERT_FILE', problem: 'is not set while the other half of the provisioning certificate is' }]
+        : [],
+    map: (e): KafkaAdminConfig =>
+      e.KAFKA_ADMIN_CERT_FILE && e.KAFKA_ADMIN_KEY_FILE ? { credential: { cert: e.KAFKA_ADMIN_CERT_FILE.text, key: e.KAFKA_ADMIN_KEY_FILE.text } } : {},
+  });
+
 export abstract class DatabaseConfig {
   abstract readonly url: string;
   abstract readonly poolMax: number;

@@ -41,6 +41,12 @@ export function kafkaEnv(principal: KafkaPrincipalName, brokers = testStack.kafk
   };
 }
 
+/** The provisioning credential (KAFKA_ADMIN_*: operator-admin's certificate) ops uses for agency ACLs. */
+export function kafkaAdminEnv(): Record<string, string> {
+  if (KAFKA_SECURITY === 'plaintext') return {};
+  return { KAFKA_ADMIN_CERT_FILE: join(PKI_DIR, 'operator-admin.crt'), KAFKA_ADMIN_KEY_FILE: join(PKI_DIR, 'operator-admin.key') };
+}
+
 /** A Kafka client configuration (the shape of @rabt/config's KafkaConfig) for `principal`. */
 export function kafkaConfigFor(
   principal: KafkaPrincipalName,

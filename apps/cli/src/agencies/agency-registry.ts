@@ -33,8 +33,10 @@ import {
   type NewKey,
   type PepperVersionStatus,
   type RevokedKeyView,
+  unavailableAgencyKafkaAccess,
 } from '@rabt/auth';
-import { databaseFragment, loadConfig } from '@rabt/config';
+import { databaseFragment, kafkaAdminFragment, kafkaFragment, loadConfig } from '@rabt/config';
+import { agencyKafkaAccessFor } from '@rabt/kafka';
 import { createDataSource } from '@rabt/persistence';
 import { caFragment, NO_AGENCY_KAFKA_ACCESS, PkiError, RabtCa, type AgencyKafkaAccess } from '@rabt/pki';
 import { cliActor } from '../cli/cli-actor';
@@ -120,7 +122,7 @@ export async function openAgencyRegistry(env?: Record<string, string | undefined
   } catch (e) {
     throw new CliException(CliExceptionCode.DATABASE_UNREACHABLE, `database ${config.printable['DATABASE_URL']} is unreachable (set DATABASE_URL): ${(e as Error).message}`);
   }
-  return { registry: agencyRegistryOver(dataSource.manager, auth, cliActor(), () => loadCa(env)), close: () => dataSource.destroy() };
+  return { registry: agencyRegistryOver(dataSource.manager, auth, cliActor(), () => loadCa(env), cliAgencyKafkaAccess(env)), close: () => dataSource.destroy() };
 }
 
 /** Runs `action` on an open registry and always closes it; a database without tables says so. */
@@ -136,4 +138,28 @@ export async function withAgencyRegistry<T>(open: () => Promise<AgencyRegistrySe
   } finally {
     await session.close();
   }
+}
+
+/**
+ * Agency certificates' Kafka ACLs from the CLI: its Kafka configuration (KAFKA_BROKERS,
+ * KAFKA_SSL_*) is read only when a certificate is issued or revoked. The operator's client
+ * certificate (operator-admin locally) creates and deletes the ACLs, or KAFKA_ADMIN_* when given.
+ * A secured broker without such a credential refuses issue and revoke: nothing changes.
+ */
+export function cliAgencyKafkaAccess(env?: Record<string, string | undefined>): AgencyKafkaAccess {
+  let access: AgencyKafkaAccess | undefined;
+  const resolve = (): AgencyKafkaAccess => {
+    if (access) return access;
+    const { kafka, kafkaAdmin } = loadConfig(CLI_NAME, { kafka: kafkaFragment(`rabt-${CLI_NAME}`), kafkaAdmin: kafkaAdminFragment() }, env).values;
+    const own = kafka.tls?.cert && kafka.tls.key ? { credential: { cert: kafka.tls.cert, key: kafka.tls.key } } : {};
+    const found = agencyKafkaAccessFor(kafka, kafkaAdmin.credential ? kafkaAdmin : own);
+    access =
+      found === 'none'
+        ? NO_AGENCY_KAFKA_ACCESS
+        : found === 'missing'
+          ? unavailableAgencyKafkaAccess('the broker is secured and no client certificate is given: set KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE (an operator certificate) or KAFKA_ADMIN_CERT_FILE and KAFKA_ADMIN_KEY_FILE')
+          : found;
+    return access;
+  };
+  return { grant: (agency, principal) => resolve().grant(agency, principal), revoke: (principal) => resolve().revoke(principal) };
 }

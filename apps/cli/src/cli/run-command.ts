@@ -17,6 +17,7 @@ const AGENCY_ADMIN_EXIT_CODES: Readonly<Record<AgencyAdminExceptionCode, ExitCod
   [AgencyAdminExceptionCode.INVALID_CERTIFICATE]: ExitCode.USAGE,
   [AgencyAdminExceptionCode.CERTIFICATE_NOT_FOUND]: ExitCode.FAILED,
   [AgencyAdminExceptionCode.CA_UNAVAILABLE]: ExitCode.USAGE,
+  [AgencyAdminExceptionCode.KAFKA_PROVISIONING_UNAVAILABLE]: ExitCode.KAFKA_UNREACHABLE,
 };
 
 /** Subscription refusals: a malformed argument is bad usage (2); a refusal by policy or state fails (1). */

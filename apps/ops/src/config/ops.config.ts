@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { auditFragment } from '@rabt/audit';
 import { keyExpiryFragment } from '@rabt/auth';
 import { caFragment } from '@rabt/pki';
-import { configTypes, databaseFragment, fragment, httpFragment, kafkaFragment, loadConfig, loggingFragment, parseDuration } from '@rabt/config';
+import { configTypes, databaseFragment, fragment, httpFragment, kafkaAdminFragment, kafkaFragment, loadConfig, loggingFragment, parseDuration } from '@rabt/config';
 
 export const OPS_SERVICE = 'ops';
 
@@ -82,6 +82,8 @@ export const opsConfigFragments = () => ({
   logging: loggingFragment(OPS_SERVICE),
   database: databaseFragment(),
   kafka: kafkaFragment(`rabt-${OPS_SERVICE}`),
+  // The provisioning credential for agency certificates' Kafka ACLs (issue and revoke only).
+  kafkaAdmin: kafkaAdminFragment(),
   // The ops service seals the audit log and anchors its head unless told otherwise.
   audit: auditFragment({ sealer: true }),
   ops: opsFragment(),

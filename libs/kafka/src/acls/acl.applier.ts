@@ -2,7 +2,9 @@
 // cluster: operator-admin). Idempotent: what exists is kept, what is missing is created, and for
 // the principals it manages (and only those) entries no longer wanted are deleted.
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes, type Admin, type AclEntry as KafkaAclEntry, type Kafka } from 'kafkajs';
-import { aclKey, type AclEntry } from './service-acls';
+import type { KafkaAdminConfig, KafkaConfig } from '@rabt/config';
+import { createKafka } from '../kafka.client';
+import { aclKey, agencyAcls, type AclEntry } from './service-acls';
 
 export interface AclPlan {
   readonly create: readonly AclEntry[];
@@ -110,4 +112,40 @@ export async function revokePrincipalAcls(kafka: Kafka, principal: string): Prom
 /** Applies one agency certificate's ACLs (agencyAcls) idempotently. */
 export async function applyAgencyAcls(kafka: Kafka, entries: readonly AclEntry[]): Promise<AclPlan> {
   return applyAcls(kafka, entries);
+}
+
+/**
+ * Grants and revokes agency certificates' pull-mode ACLs on `kafka`, a client with a
+ * provisioning credential (it must be allowed to create and delete ACLs). This is the shape of
+ * @rabt/pki's AgencyKafkaAccess, which certificate issue and revoke call.
+ */
+export function kafkaAgencyAccess(kafka: Kafka): { grant(agency: string, principal: string): Promise<void>; revoke(principal: string): Promise<void> } {
+  return {
+    grant: async (agency, principal) => void (await applyAgencyAcls(kafka, agencyAcls(agency, principal))),
+    revoke: async (principal) => void (await revokePrincipalAcls(kafka, principal)),
+  };
+}
+
+/**
+ * The agency ACL access a service or tool uses: over a client with the provisioning credential
+ * (`admin`, KAFKA_ADMIN_*) when one is given; `'none'` on a plaintext broker (development only:
+ * it authorises nobody); `'missing'` when the broker is secured but no provisioning credential
+ * is configured, which the caller turns into a refusal.
+ */
+export function agencyKafkaAccessFor(
+  kafka: KafkaConfig,
+  admin: KafkaAdminConfig,
+): ReturnType<typeof kafkaAgencyAccess> | 'none' | 'missing' {
+  if (admin.credential) {
+    const client = createKafka({
+      brokers: kafka.brokers,
+      clientId: `${kafka.clientId}-provisioning`,
+      ssl: true,
+      tls: { ...(kafka.tls?.ca ? { ca: kafka.tls.ca } : {}), cert: admin.credential.cert, key: admin.credential.key },
+      defaultPartitions: kafka.defaultPartitions,
+      replicationFactor: kafka.replicationFactor,
+    });
+    return kafkaAgencyAccess(client);
+  }
+  return kafka.ssl ? 'missing' : 'none';
 }
