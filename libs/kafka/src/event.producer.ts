@@ -320,8 +320,8 @@ export class EventProducer {
    * The most record bytes one batch to `topic` may hold: its `max.message.bytes` less the record
    * batch overhead. Read once, then refreshed in the background each minute (the stale value
    * answers meanwhile), so that checking an event's size never waits on the broker for long:
-   * a first read that takes over 2 s, is not allowed (no DescribeConfigs permission) or fails
-   * answers the broker's default, uncached.
+   * a first read that takes over 2 s or fails answers the broker's default, uncached; one that is
+   * not allowed (no DescribeConfigs permission) answers the default, cached like a read value.
    */
   private async batchLimit(topic: string): Promise<number> {
     const cached = this.limits.get(topic);
@@ -348,7 +348,10 @@ export class EventProducer {
     })();
     try {
       return await Promise.race([read, new Promise<number>((resolve) => (timer = setTimeout(() => resolve(fallback), LIMIT_READ_TIMEOUT_MS)))]);
-    } catch {
+    } catch (e) {
+      // A refusal does not pass by itself: the default is kept like a read value (refreshed each
+      // minute), so that a producer without DescribeConfigs does not ask again for every event.
+      if (/AUTHORIZATION_FAILED$/.test((e as { type?: string }).type ?? '')) this.limits.set(topic, { bytes: fallback, at: Date.now(), refreshing: false });
       return fallback;
     } finally {
       clearTimeout(timer);

@@ -53,6 +53,8 @@ const topics = (names: readonly string[], ops: readonly AclOperationName[]): Gra
  * Exactly what each service does on Kafka (the inventory in docs/security.md):
  * - gateway: produces to the catalogue topics (idempotent producer: WRITE suffices on Kafka ≥ 2.8)
  *   and creates them at start (GATEWAY_ENSURE_TOPICS).
+ * - Every producer reads the `max.message.bytes` of the topics it writes (DESCRIBE_CONFIGS), so
+ *   that an event too large for its topic is refused before it is produced.
  * - router: consumes the catalogue topics in its group, produces to inboxes (creating them on
  *   first use) and to the dead-letter topic, transactionally under `rabt-router-<instance>`.
  * - dispatcher: consumes the inboxes in its group, creates missing inboxes of known agencies (so
@@ -65,16 +67,16 @@ const topics = (names: readonly string[], ops: readonly AclOperationName[]): Gra
  */
 export function serviceGrants(service: KafkaService, inventory: AclInventory): Grant[] {
   const groups = { router: 'rabt-router', dispatcher: 'rabt-dispatcher', workflow: 'rabt-workflow', ...inventory.groups };
-  const dlq: Grant = ['TOPIC', 'LITERAL', DEAD_LETTER_TOPIC, ['WRITE', 'CREATE', 'DESCRIBE']];
-  const anchors: Grant = ['TOPIC', 'PREFIXED', ANCHOR_TOPIC_PREFIX, ['READ', 'WRITE', 'CREATE', 'DESCRIBE']];
+  const dlq: Grant = ['TOPIC', 'LITERAL', DEAD_LETTER_TOPIC, ['WRITE', 'CREATE', 'DESCRIBE', 'DESCRIBE_CONFIGS']];
+  const anchors: Grant = ['TOPIC', 'PREFIXED', ANCHOR_TOPIC_PREFIX, ['READ', 'WRITE', 'CREATE', 'DESCRIBE', 'DESCRIBE_CONFIGS']];
   const readerGroups: Grant = ['GROUP', 'PREFIXED', READER_GROUP_PREFIX, ['READ']];
   switch (service) {
     case 'gateway':
-      return topics(inventory.catalogueTopics, ['WRITE', 'DESCRIBE', 'CREATE']);
+      return topics(inventory.catalogueTopics, ['WRITE', 'DESCRIBE', 'CREATE', 'DESCRIBE_CONFIGS']);
     case 'router':
       return [
         ...topics(inventory.catalogueTopics, ['READ', 'DESCRIBE', 'CREATE']),
-        ['TOPIC', 'PREFIXED', INBOX_TOPIC_PREFIX, ['WRITE', 'DESCRIBE', 'CREATE']],
+        ['TOPIC', 'PREFIXED', INBOX_TOPIC_PREFIX, ['WRITE', 'DESCRIBE', 'CREATE', 'DESCRIBE_CONFIGS']],
         dlq,
         ['GROUP', 'PREFIXED', groups.router, ['READ']],
         ['TRANSACTIONAL_ID', 'PREFIXED', ROUTER_TRANSACTIONAL_ID_PREFIX, ['WRITE', 'DESCRIBE']],
@@ -85,7 +87,7 @@ export function serviceGrants(service: KafkaService, inventory: AclInventory): G
       const consumed = [...new Set(inventory.workflowConsumes)].filter((t) => !t.startsWith(TRANSACTION_TOPIC_PREFIX)).sort();
       return [
         ...topics(consumed, ['READ', 'DESCRIBE', 'CREATE']),
-        ['TOPIC', 'PREFIXED', TRANSACTION_TOPIC_PREFIX, ['WRITE', 'DESCRIBE', 'CREATE']],
+        ['TOPIC', 'PREFIXED', TRANSACTION_TOPIC_PREFIX, ['WRITE', 'DESCRIBE', 'CREATE', 'DESCRIBE_CONFIGS']],
         dlq,
         ['GROUP', 'PREFIXED', groups.workflow, ['READ']],
       ];
