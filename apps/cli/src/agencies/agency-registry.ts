@@ -41,6 +41,7 @@ import { createDataSource } from '@rabt/persistence';
 import { caFragment, NO_AGENCY_KAFKA_ACCESS, PkiError, RabtCa, type AgencyKafkaAccess } from '@rabt/pki';
 import { cliActor } from '../cli/cli-actor';
 import { CliException, CliExceptionCode } from '../cli/cli.exception';
+import { withDatabaseSession } from '../cli/database-session';
 import { CLI_NAME } from '../config/cli.config';
 
 export interface AgencyRegistry {
@@ -127,17 +128,7 @@ export async function openAgencyRegistry(env?: Record<string, string | undefined
 
 /** Runs `action` on an open registry and always closes it; a database without tables says so. */
 export async function withAgencyRegistry<T>(open: () => Promise<AgencyRegistrySession>, action: (registry: AgencyRegistry) => Promise<T>): Promise<T> {
-  const session = await open();
-  try {
-    return await action(session.registry);
-  } catch (e) {
-    if ((e as { driverError?: { code?: string } }).driverError?.code === '42P01') {
-      throw new CliException(CliExceptionCode.DATABASE_NOT_MIGRATED, 'the database has no agency tables yet: run `npm run db:migrate` first');
-    }
-    throw e;
-  } finally {
-    await session.close();
-  }
+  return withDatabaseSession(open, 'agency tables', (session) => action(session.registry));
 }
 
 /**

@@ -5,6 +5,7 @@ import { databaseFragment, kafkaFragment, loadConfig } from '@rabt/config';
 import { createKafka, EventProducer, TopicAdmin } from '@rabt/kafka';
 import { createDataSource } from '@rabt/persistence';
 import { CliException, CliExceptionCode } from '../cli/cli.exception';
+import { notMigratedOr } from '../cli/database-session';
 import { CLI_NAME } from '../config/cli.config';
 
 export interface AuditChain {
@@ -44,10 +45,7 @@ export async function openAuditChain(env?: Record<string, string | undefined>): 
     try {
       return await work();
     } catch (e) {
-      if ((e as { driverError?: { code?: string } }).driverError?.code === '42P01') {
-        throw new CliException(CliExceptionCode.DATABASE_NOT_MIGRATED, 'the database has no audit_record table yet: run `npm run db:migrate` first');
-      }
-      throw e;
+      throw notMigratedOr(e, 'audit_record table');
     }
   };
   const chain: AuditChain = {

@@ -10,6 +10,7 @@ import { createDataSource } from '@rabt/persistence';
 import { json, table, when } from '../agencies/text.format';
 import { cliActor } from '../cli/cli-actor';
 import { CliException, CliExceptionCode, ExitCode, type CliOutput } from '../cli/cli.exception';
+import { withDatabaseSession } from '../cli/database-session';
 import { CLI_NAME } from '../config/cli.config';
 
 export interface OperatorStore {
@@ -29,17 +30,7 @@ export async function openOperatorStore(env?: Record<string, string | undefined>
 }
 
 export async function withOperatorStore<T>(open: () => Promise<OperatorStore>, action: (store: OperatorStore) => Promise<T>): Promise<T> {
-  const store = await open();
-  try {
-    return await action(store);
-  } catch (e) {
-    if ((e as { driverError?: { code?: string } }).driverError?.code === '42P01') {
-      throw new CliException(CliExceptionCode.DATABASE_NOT_MIGRATED, 'the database has no operator tables yet: run `npm run db:migrate` first');
-    }
-    throw e;
-  } finally {
-    await store.close();
-  }
+  return withDatabaseSession(open, 'operator tables', action);
 }
 
 export async function runOperatorsCreate(store: OperatorStore, o: NewOperator & { reason: string; json: boolean }, output: CliOutput): Promise<ExitCode> {

@@ -8,6 +8,7 @@ import { createDataSource } from '@rabt/persistence';
 import { countSealedByKey, resealWebhookSecrets } from '@rabt/routing';
 import { cliActor } from '../cli/cli-actor';
 import { CliException, CliExceptionCode, ExitCode, type CliOutput } from '../cli/cli.exception';
+import { withDatabaseSession } from '../cli/database-session';
 import { runCommand } from '../cli/run-command';
 import { CLI_NAME } from '../config/cli.config';
 import { json, table } from '../agencies/text.format';
@@ -37,17 +38,7 @@ export async function openSecrets(env?: Record<string, string | undefined>): Pro
 }
 
 async function withSecrets<T>(open: () => Promise<SecretsSession>, action: (s: SecretsSession) => Promise<T>): Promise<T> {
-  const session = await open();
-  try {
-    return await action(session);
-  } catch (e) {
-    if ((e as { driverError?: { code?: string } }).driverError?.code === '42P01') {
-      throw new CliException(CliExceptionCode.DATABASE_NOT_MIGRATED, 'the database has no subscription table yet: run `npm run db:migrate` first');
-    }
-    throw e;
-  } finally {
-    await session.close();
-  }
+  return withDatabaseSession(open, 'subscription table', action);
 }
 
 const state = (box: SecretBox, keyId: string) => (keyId === box.primaryKeyId ? 'primary' : box.keyIds.includes(keyId) ? 'in the ring' : 'NOT IN THE RING');

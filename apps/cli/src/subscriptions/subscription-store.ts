@@ -20,6 +20,7 @@ import {
 } from '@rabt/routing';
 import { cliActor } from '../cli/cli-actor';
 import { CliException, CliExceptionCode } from '../cli/cli.exception';
+import { withDatabaseSession } from '../cli/database-session';
 import { CLI_NAME } from '../config/cli.config';
 
 export interface SubscriptionStore {
@@ -69,15 +70,5 @@ export async function openSubscriptionStore(env?: Record<string, string | undefi
 
 /** Runs `action` on an open store and always closes it; a database without the table says so. */
 export async function withSubscriptionStore<T>(open: () => Promise<SubscriptionStoreSession>, action: (store: SubscriptionStore) => Promise<T>): Promise<T> {
-  const session = await open();
-  try {
-    return await action(session.store);
-  } catch (e) {
-    if ((e as { driverError?: { code?: string } }).driverError?.code === '42P01') {
-      throw new CliException(CliExceptionCode.DATABASE_NOT_MIGRATED, 'the database has no subscription table yet: run `npm run db:migrate` first');
-    }
-    throw e;
-  } finally {
-    await session.close();
-  }
+  return withDatabaseSession(open, 'subscription table', (session) => action(session.store));
 }
