@@ -11,7 +11,7 @@ import type { DataSource } from 'typeorm';
 import { AgencyCertificatesService } from '@rabt/auth';
 import { AgencyCertificateEntity, createDataSource, migrateDatabase } from '@rabt/persistence';
 import { agencyOfCertificate, createCa } from '@rabt/pki';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '@rabt/testing';
+import { createThrowawayDatabase, kafkaEnv, type ThrowawayDatabase } from '@rabt/testing';
 import { cliRunner } from './cli.runner';
 
 let db: ThrowawayDatabase;
@@ -20,7 +20,8 @@ let pki: string;
 let out: string;
 let ca: X509Certificate;
 
-const { rabt, ok, okJson } = cliRunner(() => ({ PATH: process.env['PATH'] ?? '', DATABASE_URL: db.url, RABT_PKI_DIR: pki }));
+// The CLI as an operator runs it: operator-admin's Kafka credential grants and drops the ACLs.
+const { rabt, ok, okJson } = cliRunner(() => ({ PATH: process.env['PATH'] ?? '', DATABASE_URL: db.url, RABT_PKI_DIR: pki, ...kafkaEnv('operator-admin') }));
 
 /** Who a certificate authenticates as, by the service the gateway uses (fresh, so no cache). */
 const authenticate = (certPem: string) => new AgencyCertificatesService(dataSource.getRepository(AgencyCertificateEntity)).authenticate(new X509Certificate(certPem), ca);

@@ -35,6 +35,9 @@ const withoutCredential = cliRunner(() => {
   return { PATH: process.env['PATH'] ?? '', DATABASE_URL: db.url, RABT_PKI_DIR: PKI_DIR, ...tlsOnly };
 });
 
+// And with no Kafka configuration at all: it must not issue a certificate without its ACLs.
+const withoutKafka = cliRunner(() => ({ PATH: process.env['PATH'] ?? '', DATABASE_URL: db.url, RABT_PKI_DIR: PKI_DIR }));
+
 const agencyClient = (files: { certificate: string; privateKey: string; ca: string }): KafkaClient =>
   createKafka(
     {
@@ -103,11 +106,15 @@ describe('an agency provisioned for pull mode by the CLI', () => {
     await expectRefused(readFirst(agencyClient(files), `rabt.agency.${A}.reader-${suffix()}`, `rabt.inbox.${A}`));
   });
 
-  it('without a provisioning credential, issue and revoke are refused and change nothing', async () => {
+  it('without a provisioning credential (or any Kafka configuration), issue and revoke are refused and change nothing', async () => {
     const before = await dataSource.getRepository(AgencyCertificateEntity).count();
     const issue = await withoutCredential.rabt(['agencies', 'cert', 'issue', B, '--out-dir', out]);
     expect(issue.code, issue.stdout + issue.stderr).toBe(3);
     expect(issue.stderr).toMatch(/the broker is secured and no client certificate is given/);
+    expect(await dataSource.getRepository(AgencyCertificateEntity).count()).toBe(before);
+    const unconfigured = await withoutKafka.rabt(['agencies', 'cert', 'issue', B, '--out-dir', out]);
+    expect(unconfigured.code, unconfigured.stdout + unconfigured.stderr).toBe(3);
+    expect(unconfigured.stderr).toMatch(/Kafka is not configured/);
     expect(await dataSource.getRepository(AgencyCertificateEntity).count()).toBe(before);
     const [row] = (await dataSource.query(`SELECT id FROM agency_certificate WHERE agency_code = $1 AND revoked_at IS NULL`, [A])) as { id: string }[];
     const live = row!.id;

@@ -1,6 +1,7 @@
 // The agency registry as the `rabt agencies|keys|grants` commands see it: the plain functions of
 // @rabt/auth over a direct database connection (DATABASE_URL), without any Nest container.
 import type { EntityManager } from 'typeorm';
+import { z } from 'zod';
 import {
   addGrant,
   issueCertificate,
@@ -35,7 +36,7 @@ import {
   type RevokedKeyView,
   unavailableAgencyKafkaAccess,
 } from '@rabt/auth';
-import { databaseFragment, kafkaAdminFragment, kafkaFragment, loadConfig } from '@rabt/config';
+import { databaseFragment, fragment, kafkaAdminFragment, kafkaFragment, loadConfig } from '@rabt/config';
 import { agencyKafkaAccessFor } from '@rabt/kafka';
 import { createDataSource } from '@rabt/persistence';
 import { caFragment, NO_AGENCY_KAFKA_ACCESS, PkiError, RabtCa, type AgencyKafkaAccess } from '@rabt/pki';
@@ -141,16 +142,34 @@ export function cliAgencyKafkaAccess(env?: Record<string, string | undefined>): 
   let access: AgencyKafkaAccess | undefined;
   const resolve = (): AgencyKafkaAccess => {
     if (access) return access;
-    const { kafka, kafkaAdmin } = loadConfig(CLI_NAME, { kafka: kafkaFragment(`rabt-${CLI_NAME}`), kafkaAdmin: kafkaAdminFragment() }, env).values;
+    const { kafka, kafkaAdmin, plaintext } = loadConfig(
+      CLI_NAME,
+      { kafka: kafkaFragment(`rabt-${CLI_NAME}`), kafkaAdmin: kafkaAdminFragment(), plaintext: explicitPlaintextFragment() },
+      env,
+    ).values;
     const own = kafka.tls?.cert && kafka.tls.key ? { credential: { cert: kafka.tls.cert, key: kafka.tls.key } } : {};
     const found = agencyKafkaAccessFor(kafka, kafkaAdmin.credential ? kafkaAdmin : own);
+    // Only an explicit KAFKA_SSL=false says the broker is plaintext (and so authorises nobody);
+    // Kafka left unconfigured must not issue a certificate silently without its ACLs.
     access =
-      found === 'none'
+      found === 'none' && plaintext.explicit
         ? NO_AGENCY_KAFKA_ACCESS
-        : found === 'missing'
-          ? unavailableAgencyKafkaAccess('the broker is secured and no client certificate is given: set KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE (an operator certificate) or KAFKA_ADMIN_CERT_FILE and KAFKA_ADMIN_KEY_FILE')
-          : found;
+        : found === 'none'
+          ? unavailableAgencyKafkaAccess(
+              'Kafka is not configured: set KAFKA_BROKERS and KAFKA_SSL_CA_FILE, KAFKA_SSL_CERT_FILE, KAFKA_SSL_KEY_FILE to an operator certificate (locally deploy/local/.run/pki/operator-admin.*), or KAFKA_SSL=false for a plaintext broker',
+            )
+          : found === 'missing'
+            ? unavailableAgencyKafkaAccess('the broker is secured and no client certificate is given: set KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE (an operator certificate) or KAFKA_ADMIN_CERT_FILE and KAFKA_ADMIN_KEY_FILE')
+            : found;
     return access;
   };
   return { grant: (agency, principal) => resolve().grant(agency, principal), revoke: (principal) => resolve().revoke(principal) };
 }
+
+/** Whether KAFKA_SSL=false is written out: only then is the broker taken to be plaintext. */
+abstract class ExplicitPlaintext {
+  abstract readonly explicit: boolean;
+}
+
+const explicitPlaintextFragment = () =>
+  fragment({ token: ExplicitPlaintext, env: { KAFKA_SSL: z.string().optional() }, map: (e): ExplicitPlaintext => ({ explicit: e.KAFKA_SSL === 'false' }) });
