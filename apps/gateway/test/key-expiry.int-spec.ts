@@ -4,7 +4,7 @@ import { get, type Answer } from './fixtures';
 import { startGateway, type GatewayHarness } from './gateway.harness';
 
 // API keys with an expiry and under versioned peppers, over the gateway's admin API: an expired
-// key, or one under a pepper that is no longer listed, gets exactly the 401 of a revoked key.
+// key, or one under a pepper that is not listed, gets exactly the 401 of a revoked key.
 let gw: GatewayHarness;
 const NEW_PEPPER = 'a-second-pepper-of-at-least-thirty-two-characters';
 

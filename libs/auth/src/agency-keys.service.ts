@@ -43,7 +43,7 @@ export async function issueAgencyKey(
 export class AgencyKeysService implements OnModuleInit {
   private readonly log = new Logger('auth');
   private readonly cache = new Map<string, { principal: Principal; until: number }>();
-  /** Pepper versions already logged as no longer configured (each is logged once per process). */
+  /** Pepper versions not configured whose keys were presented, each logged once per process. */
   private readonly missingPeppers = new Set<number>();
 
   constructor(
@@ -78,7 +78,7 @@ export class AgencyKeysService implements OnModuleInit {
 
   /**
    * The principal behind a token, or undefined for a malformed, unknown, revoked, expired or
-   * suspended one, and for one hashed under a pepper version that is no longer configured
+   * suspended one, and for one hashed under a pepper version that is not configured
    * (logged once per version, never with the key).
    */
   async authenticate(token: string): Promise<Principal | undefined> {

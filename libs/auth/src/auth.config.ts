@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fragment, type UnsafeSetting } from '@rabt/config';
+import { configTypes, fragment, type UnsafeSetting } from '@rabt/config';
 
 export const DEVELOPMENT_PEPPER = 'rabt-local-development-pepper-not-for-production';
 
@@ -18,7 +18,7 @@ export const DEFAULT_API_KEY_MAX_TTL_DAYS = 397;
 export abstract class AuthConfig {
   /** The pepper new keys are hashed under (RABT_API_KEY_PEPPER_PRIMARY, else the highest version). */
   abstract readonly apiKeyPepper: ApiKeyPepper;
-  /** Every configured pepper by version; a key whose version is missing here no longer authenticates. */
+  /** Every configured pepper by version; a key whose version is missing here does not authenticate. */
   abstract readonly apiKeyPeppers: ReadonlyMap<number, string>;
   /** True while any pepper is the built-in development value (development mode only). */
   abstract readonly developmentPepper: boolean;
@@ -54,17 +54,7 @@ function peppersOf(e: PepperEnv): { variable: string; peppers: ApiKeyPepper[] } 
   return { variable: 'RABT_API_KEY_PEPPER', peppers: [{ version: LEGACY_PEPPER_VERSION, pepper: e.RABT_API_KEY_PEPPER ?? DEVELOPMENT_PEPPER }] };
 }
 
-const pepperList = z
-  .string()
-  .optional()
-  .superRefine((value, ctx) => {
-    if (value === undefined) return;
-    try {
-      decodePepperList(value);
-    } catch (e) {
-      ctx.addIssue({ code: 'custom', message: (e as Error).message });
-    }
-  });
+const pepperList = configTypes.checkedBy(decodePepperList);
 
 const ADVICE = `set a secret of at least ${MIN_PEPPER} characters`;
 

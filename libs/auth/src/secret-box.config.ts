@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fragment, type UnsafeSetting } from '@rabt/config';
+import { configTypes, fragment, type UnsafeSetting } from '@rabt/config';
 import { decodeSecretKey, decodeSecretKeyring, LEGACY_SECRET_KEY_ID, SECRET_KEY_ID, SecretBox, type SecretKeyEntry } from './secret-box';
 
 /**
@@ -15,29 +15,9 @@ export abstract class SecretKeyConfig {
   abstract readonly developmentKey: boolean;
 }
 
-const base64Key = z
-  .string()
-  .optional()
-  .superRefine((value, ctx) => {
-    if (value === undefined) return;
-    try {
-      decodeSecretKey(value);
-    } catch (e) {
-      ctx.addIssue({ code: 'custom', message: (e as Error).message });
-    }
-  });
+const base64Key = configTypes.checkedBy(decodeSecretKey);
 
-const keyring = z
-  .string()
-  .optional()
-  .superRefine((value, ctx) => {
-    if (value === undefined) return;
-    try {
-      decodeSecretKeyring(value);
-    } catch (e) {
-      ctx.addIssue({ code: 'custom', message: (e as Error).message });
-    }
-  });
+const keyring = configTypes.checkedBy(decodeSecretKeyring);
 
 interface SecretKeyEnv {
   readonly RABT_SECRET_KEY?: string | undefined;

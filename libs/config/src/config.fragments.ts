@@ -363,7 +363,21 @@ export const loggingFragment = (service: string) =>
     map: (e): LoggingConfig => ({ service, level: e.LOG_LEVEL, pretty: e.LOG_PRETTY }),
   });
 
-export const configTypes = { bool, port, positiveInt };
+/** An optional string that `parse` accepts; what `parse` throws is the problem reported for it. */
+const checkedBy = (parse: (value: string) => unknown) =>
+  z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      if (value === undefined) return;
+      try {
+        parse(value);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      }
+    });
+
+export const configTypes = { bool, port, positiveInt, checkedBy };
 
 export abstract class SchemaRegistryClientConfig {
   abstract readonly url: string;

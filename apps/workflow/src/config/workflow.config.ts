@@ -42,17 +42,7 @@ const workflowFragment = () =>
     token: WorkflowConfig,
     env: {
       WORKFLOW_DEFINITIONS_DIR: z.string().min(1).default('workflows'),
-      WORKFLOW_SLA_OVERRIDE: z
-        .string()
-        .optional()
-        .superRefine((value, ctx) => {
-          if (value === undefined) return;
-          try {
-            parseDuration(value);
-          } catch (e) {
-            ctx.addIssue({ code: 'custom', message: (e as Error).message });
-          }
-        }),
+      WORKFLOW_SLA_OVERRIDE: configTypes.checkedBy(parseDuration),
       WORKFLOW_GROUP_ID: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, { message: 'must be 1-200 characters of A-Z a-z 0-9 . _ -' }).default('rabt-workflow'),
       WORKFLOW_START_FROM: z.enum(['earliest', 'latest'], { message: 'must be earliest or latest' }).default('earliest'),
       WORKFLOW_CONCURRENCY: configTypes.positiveInt.max(64).default(4),

@@ -1,6 +1,6 @@
 // Writes ACL entries to a cluster with kafkajs' admin API (needs a super user or ALTER on the
 // cluster: operator-admin). Idempotent: what exists is kept, what is missing is created, and for
-// the principals it manages (and only those) entries no longer wanted are deleted.
+// the principals it manages (and only those) entries not in the desired set are deleted.
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes, type Admin, type AclEntry as KafkaAclEntry, type Kafka } from 'kafkajs';
 import type { KafkaAdminConfig, KafkaConfig } from '@rabt/config';
 import { createKafka } from '../kafka.client';
